@@ -1,0 +1,55 @@
+package dev.submitworker;
+
+import dev.submitworker.submit.ClusterProperties;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import java.nio.file.Path;
+import java.util.Map;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * The worker's configuration, {@code worker.*} in application.yml. Every property is documented in the README.
+ *
+ * @param topics   the topics the worker reads and writes
+ * @param catalog  where tasks come from
+ * @param clusters named cluster entries; a {@code local} entry exists even when not configured
+ * @param warmUp   when to compile a probe script so that the first command does not pay the planner's start-up
+ */
+@Validated
+@ConfigurationProperties("worker")
+public record WorkerProperties(
+        @Valid @NotNull @DefaultValue Topics topics,
+        @Valid @NotNull @DefaultValue Catalog catalog,
+        Map<String, @Valid ClusterProperties> clusters,
+        @NotNull @DefaultValue("BEFORE_LISTENER") WarmUp warmUp) {
+
+    public WorkerProperties {
+        clusters = clusters == null ? Map.of() : clusters;
+    }
+
+    /**
+     * @param partitions        partitions of the commands and results topics when the worker creates them
+     * @param replicationFactor replication of the topics it creates; unset = the broker's default
+     */
+    public record Topics(
+            @NotBlank @DefaultValue("submit-worker.commands") String commands,
+            @NotBlank @DefaultValue("submit-worker.results") String results,
+            @NotBlank @DefaultValue("submit-worker.commands.DLT") String deadLetter,
+            @Min(1) @DefaultValue("4") int partitions,
+            Short replicationFactor) {}
+
+    /** @param dir the directory with one YAML file per task */
+    public record Catalog(@NotNull @DefaultValue("tasks") Path dir) {}
+
+    public enum WarmUp {
+        /** Warm up before the listener starts: the first command is fast, start-up is slower. */
+        BEFORE_LISTENER,
+        /** Warm up on a background thread while the listener starts. */
+        PARALLEL,
+        OFF
+    }
+}

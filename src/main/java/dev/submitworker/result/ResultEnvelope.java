@@ -1,0 +1,24 @@
+package dev.submitworker.result;
+
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+
+/**
+ * The answer to one command: Dinky's {@code Result<JobResult>} document (code, msg, success, time, data) plus the
+ * top-level {@code requestId} and {@code taskId}, so a subscriber can correlate without opening {@code data}.
+ * Schema: {@code schemas/job-result-envelope.schema.json}.
+ *
+ * @param code    Dinky's result codes: 0 success, 1 error, 5 exception (the cluster or a dependency failed), 6 bad
+ *                parameters (the command itself is invalid)
+ * @param success {@code code == 0}
+ * @param time    when the answer was made, ISO-8601 in UTC
+ * @param taskId  the command's task id, null when the command had none
+ */
+@JsonPropertyOrder({"requestId", "taskId", "code", "msg", "success", "time", "data"})
+public record ResultEnvelope(String requestId, Integer taskId, int code, String msg, boolean success, String time,
+                             JobResult data) {
+
+    public static final int SUCCESS = 0;
+    public static final int ERROR = 1;
+    public static final int EXCEPTION = 5;
+    public static final int BAD_PARAMETERS = 6;
+}

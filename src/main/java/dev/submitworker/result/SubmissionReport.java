@@ -1,0 +1,23 @@
+package dev.submitworker.result;
+
+import dev.submitworker.build.BuiltJob;
+import dev.submitworker.task.Task;
+import java.time.Instant;
+import java.util.Map;
+
+/**
+ * Everything known about one command when its answer is made; fields the handling did not reach are null.
+ *
+ * @param statement the script as compiled or as far as it got; redacted by {@link Envelopes}
+ * @param jobStatus Flink's state of the job read back after the submission
+ */
+public record SubmissionReport(String requestId, Integer taskId, Task task, Map<String, String> variables,
+                               String savePointPath, String clusterName, String jobManagerAddress, String statement,
+                               BuiltJob job, String jobStatus, Instant startTime, int code, String msg, String error) {
+
+    public static SubmissionReport failure(String requestId, Integer taskId, Instant startTime, int code, String msg,
+                                           String error) {
+        return new SubmissionReport(requestId, taskId, null, null, null, null, null, null, null, null, startTime, code,
+                msg, error);
+    }
+}

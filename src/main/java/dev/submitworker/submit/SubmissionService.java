@@ -1,0 +1,146 @@
+package dev.submitworker.submit;
+
+import dev.submitworker.build.BuiltJob;
+import dev.submitworker.build.JobBuildException;
+import dev.submitworker.build.SqlJobBuilder;
+import dev.submitworker.command.SubmitTaskCommand;
+import dev.submitworker.result.ResultEnvelope;
+import dev.submitworker.result.SubmissionReport;
+import dev.submitworker.task.Dialect;
+import dev.submitworker.task.SavePointStrategy;
+import dev.submitworker.task.Task;
+import dev.submitworker.task.TaskCatalog;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Optional;
+import org.apache.flink.api.common.JobID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The core of the worker: one command in, one report out. Resolves the task and its cluster, compiles the job,
+ * submits it and reads its state back. Every failure becomes a report with a Dinky code; nothing is thrown.
+ */
+public final class SubmissionService {
+
+    private static final Logger log = LoggerFactory.getLogger(SubmissionService.class);
+
+    private final TaskCatalog catalog;
+    private final ClusterRegistry clusters;
+    private final SqlJobBuilder builder;
+    private final Clock clock;
+
+    public SubmissionService(TaskCatalog catalog, ClusterRegistry clusters, SqlJobBuilder builder, Clock clock) {
+        this.catalog = catalog;
+        this.clusters = clusters;
+        this.builder = builder;
+        this.clock = clock;
+    }
+
+    public SubmissionReport submit(SubmitTaskCommand command) {
+        Instant start = clock.instant();
+        Optional<Task> found = catalog.find(command.id());
+        if (found.isEmpty()) {
+            return SubmissionReport.failure(command.requestId(), command.id(), start, ResultEnvelope.ERROR,
+                    "Task " + command.id() + " is not in the task catalog", "unknown task id " + command.id());
+        }
+        Task task = found.get();
+        Attempt attempt = new Attempt(command, task, start);
+        if (task.dialect() == Dialect.FlinkJar) {
+            return attempt.failed(ResultEnvelope.ERROR, "Task " + task.id() + " is a FlinkJar task; jar tasks are "
+                    + "not supported by this version of the worker", "unsupported dialect FlinkJar");
+        }
+        String savePointPath;
+        try {
+            savePointPath = savePointPath(command, task);
+        } catch (IllegalArgumentException e) {
+            return attempt.failed(ResultEnvelope.ERROR, e.getMessage(), e.getMessage());
+        }
+        attempt.savePointPath = savePointPath;
+        ClusterGateway gateway;
+        try {
+            attempt.clusterName = clusters.entryFor(task);
+            gateway = clusters.gateway(attempt.clusterName);
+            attempt.jobManagerAddress = gateway.address();
+        } catch (ClusterResolutionException e) {
+            return attempt.failed(ResultEnvelope.ERROR, e.getMessage(), e.getMessage());
+        } catch (RuntimeException e) {
+            return attempt.failed(ResultEnvelope.EXCEPTION, "Cluster '" + attempt.clusterName + "' of task "
+                    + task.id() + " is not available", dev.submitworker.build.Failures.explain(e));
+        }
+        BuiltJob job;
+        try {
+            job = builder.build(task, command.requestId(), task.statement(), savePointPath);
+        } catch (JobBuildException e) {
+            return attempt.failed(ResultEnvelope.ERROR, "Task " + task.id() + " (" + task.name()
+                    + ") could not be compiled into a Flink job", e.getMessage());
+        } catch (RuntimeException e) {
+            log.warn("Unexpected failure compiling task {} for request {}", task.id(), command.requestId(), e);
+            return attempt.failed(ResultEnvelope.ERROR, "Task " + task.id() + " (" + task.name()
+                    + ") could not be compiled into a Flink job", dev.submitworker.build.Failures.explain(e));
+        }
+        attempt.job = job;
+        try {
+            JobID submitted = gateway.submit(job.jobGraph());
+            attempt.jobStatus = gateway.status(submitted).name();
+        } catch (ClusterUnavailableException e) {
+            return attempt.failed(ResultEnvelope.EXCEPTION, "Cluster '" + attempt.clusterName + "' ("
+                    + gateway.address() + ") could not be reached", e.getMessage());
+        } catch (SubmissionRejectedException e) {
+            return attempt.failed(ResultEnvelope.ERROR, "Cluster '" + attempt.clusterName + "' refused job "
+                    + job.jobId() + " of task " + task.id(), e.getMessage());
+        }
+        log.info("Request {}: task {} ({}) submitted to cluster '{}' as job {} ({})", command.requestId(), task.id(),
+                task.name(), attempt.clusterName, job.jobId(), attempt.jobStatus);
+        return attempt.report(ResultEnvelope.SUCCESS, "Task " + task.id() + " (" + task.name() + ") submitted as job "
+                + job.jobId(), null);
+    }
+
+    /** A non-blank savePointPath in the command overrides the task's strategy (Dinky's rule). */
+    private static String savePointPath(SubmitTaskCommand command, Task task) {
+        if (command.savePointPath() != null && !command.savePointPath().isBlank()) {
+            return command.savePointPath().strip();
+        }
+        return switch (task.savePointStrategy()) {
+            case NONE -> null;
+            case CUSTOM -> {
+                if (task.savePointPath() == null || task.savePointPath().isBlank()) {
+                    throw new IllegalArgumentException("Task " + task.id() + " has savePointStrategy CUSTOM but no "
+                            + "savePointPath");
+                }
+                yield task.savePointPath();
+            }
+            case LATEST, EARLIEST -> throw new IllegalArgumentException("Task " + task.id() + " has savePointStrategy "
+                    + task.savePointStrategy() + ", which this version of the worker does not support yet; use "
+                    + SavePointStrategy.CUSTOM + " or send a savePointPath");
+        };
+    }
+
+    /** What one submission has reached so far, so every exit reports as much as is known. */
+    private static final class Attempt {
+        private final SubmitTaskCommand command;
+        private final Task task;
+        private final Instant start;
+        private String savePointPath;
+        private String clusterName;
+        private String jobManagerAddress;
+        private BuiltJob job;
+        private String jobStatus;
+
+        Attempt(SubmitTaskCommand command, Task task, Instant start) {
+            this.command = command;
+            this.task = task;
+            this.start = start;
+        }
+
+        SubmissionReport failed(int code, String msg, String error) {
+            return report(code, msg, error);
+        }
+
+        SubmissionReport report(int code, String msg, String error) {
+            String statement = job != null ? job.statement() : task.statement();
+            return new SubmissionReport(command.requestId(), task.id(), task, command.variables(), savePointPath,
+                    clusterName, jobManagerAddress, statement, job, jobStatus, start, code, msg, error);
+        }
+    }
+}
