@@ -34,6 +34,33 @@ public final class Failures {
             message = message.substring(0, expecting);
         }
         message = message.strip();
+        if (!message.contains(" line ")) {
+            message = message + parserPosition(failure);
+        }
         return message.length() > MAX_MESSAGE ? message.substring(0, MAX_MESSAGE) + "..." : message;
+    }
+
+    /**
+     * " (at line L, column C)" from Calcite's SqlParseException in the chain, or "". Some parser messages ("Non-query
+     * expression encountered in illegal context") carry the position only there. Calcite lives in the planner's own
+     * class loader (flink-table-planner-loader), so it is read reflectively.
+     */
+    private static String parserPosition(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (!t.getClass().getName().endsWith(".SqlParseException")) {
+                continue;
+            }
+            try {
+                Object pos = t.getClass().getMethod("getPos").invoke(t);
+                if (pos != null) {
+                    Object line = pos.getClass().getMethod("getLineNum").invoke(pos);
+                    Object column = pos.getClass().getMethod("getColumnNum").invoke(pos);
+                    return " (at line " + line + ", column " + column + ")";
+                }
+            } catch (ReflectiveOperationException | RuntimeException e) {
+                return "";
+            }
+        }
+        return "";
     }
 }

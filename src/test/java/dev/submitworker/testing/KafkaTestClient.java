@@ -1,0 +1,126 @@
+package dev.submitworker.testing;
+
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/**
+ * What a producer and a subscriber of the worker see: sends records to the commands topic, and collects every
+ * record of the results and dead-letter topics from the beginning on a background thread, so tests can wait for the
+ * answers they expect (and check that no others came).
+ */
+public final class KafkaTestClient {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static KafkaTestClient shared;
+
+    private final KafkaProducer<String, byte[]> producer;
+    private final Map<String, List<JsonNode>> envelopes = new ConcurrentHashMap<>();
+    private final List<ConsumerRecord<String, byte[]>> deadLetters = new CopyOnWriteArrayList<>();
+
+    private KafkaTestClient(String bootstrap, String resultsTopic, String deadLetterTopic) {
+        this.producer = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class,
+                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class));
+        Thread collector = new Thread(() -> collect(bootstrap, resultsTopic, deadLetterTopic), "test-results-collector");
+        collector.setDaemon(true);
+        collector.start();
+    }
+
+    /** The client of the shared worker's topics. */
+    public static synchronized KafkaTestClient shared() {
+        if (shared == null) {
+            shared = new KafkaTestClient(SharedInfrastructure.kafkaBootstrap(), WorkerTestInitializer.RESULTS,
+                    WorkerTestInitializer.DEAD_LETTERS);
+        }
+        return shared;
+    }
+
+    private void collect(String bootstrap, String resultsTopic, String deadLetterTopic) {
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                ConsumerConfig.GROUP_ID_CONFIG, "test-collector-" + System.nanoTime(),
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+                ConsumerConfig.METADATA_MAX_AGE_CONFIG, 500,
+                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class,
+                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class))) {
+            consumer.subscribe(List.of(resultsTopic, deadLetterTopic));
+            while (!Thread.currentThread().isInterrupted()) {
+                for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(100))) {
+                    if (record.topic().equals(deadLetterTopic)) {
+                        deadLetters.add(record);
+                    } else {
+                        envelopes.computeIfAbsent(record.key(), k -> new CopyOnWriteArrayList<>()).add(parse(record));
+                    }
+                }
+            }
+        }
+    }
+
+    private static JsonNode parse(ConsumerRecord<String, byte[]> record) {
+        try {
+            return JSON.readTree(record.value());
+        } catch (IOException e) {
+            throw new IllegalStateException("The worker published an envelope that is not JSON: " + record, e);
+        }
+    }
+
+    /** Sends a command (validated against the published schema first) keyed by its requestId. */
+    public void sendCommand(String commandJson) {
+        JsonNode command;
+        try {
+            command = JSON.readTree(commandJson);
+        } catch (IOException e) {
+            throw new IllegalArgumentException(e);
+        }
+        Schemas.assertValid(Schemas.COMMAND, command);
+        sendRaw(WorkerTestInitializer.COMMANDS, command.get("requestId").asText(), commandJson.getBytes());
+    }
+
+    public void sendRaw(String topic, String key, byte[] value) {
+        try {
+            producer.send(new ProducerRecord<>(topic, key, value)).get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException(e.getCause());
+        }
+    }
+
+    /** Waits for the first envelope of a request, checks it against the schema, and returns it. */
+    public JsonNode awaitEnvelope(String requestId) {
+        await().atMost(Duration.ofSeconds(60)).until(() -> !envelopes(requestId).isEmpty());
+        JsonNode envelope = envelopes(requestId).get(0);
+        Schemas.assertValid(Schemas.ENVELOPE, envelope);
+        return envelope;
+    }
+
+    public List<JsonNode> envelopes(String requestId) {
+        return new ArrayList<>(envelopes.getOrDefault(requestId, List.of()));
+    }
+
+    public List<ConsumerRecord<String, byte[]>> deadLetters() {
+        return new ArrayList<>(deadLetters);
+    }
+}

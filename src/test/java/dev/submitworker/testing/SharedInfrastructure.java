@@ -1,0 +1,38 @@
+package dev.submitworker.testing;
+
+import dev.submitworker.embedded.EmbeddedFlinkCluster;
+import java.net.URI;
+import java.util.Map;
+import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
+
+/**
+ * One real Kafka broker (KRaft) and one real Flink cluster (MiniCluster with REST) per test JVM, started on first use
+ * and shared by every test class: each takes seconds to start. Tests keep apart through their own request ids (and
+ * topics where they need them), never by restarting these.
+ */
+public final class SharedInfrastructure {
+
+    private static EmbeddedKafkaKraftBroker broker;
+    private static EmbeddedFlinkCluster flink;
+
+    private SharedInfrastructure() {}
+
+    public static synchronized String kafkaBootstrap() {
+        if (broker == null) {
+            broker = new EmbeddedKafkaKraftBroker(1, 4);
+            broker.afterPropertiesSet();
+            Runtime.getRuntime().addShutdownHook(new Thread(broker::destroy, "test-broker-shutdown"));
+        }
+        return broker.getBrokersAsString();
+    }
+
+    /** The REST address of the shared session cluster, which the tests' {@code session} cluster entry points at. */
+    public static synchronized URI flinkRestAddress() {
+        if (flink == null) {
+            // Streaming test jobs hold slots until cancelled; 16 keeps a slow suite from running out.
+            flink = EmbeddedFlinkCluster.start(0, 16, Map.of());
+            Runtime.getRuntime().addShutdownHook(new Thread(flink::close, "test-flink-shutdown"));
+        }
+        return flink.restAddress();
+    }
+}

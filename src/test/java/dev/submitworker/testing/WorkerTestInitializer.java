@@ -1,0 +1,33 @@
+package dev.submitworker.testing;
+
+import org.springframework.boot.test.util.TestPropertyValues;
+import org.springframework.context.ApplicationContextInitializer;
+import org.springframework.context.ConfigurableApplicationContext;
+
+/**
+ * Points the worker under test at the shared broker and Flink cluster. Every worker test class uses this same
+ * initializer, so Spring's test context cache gives them one worker for the whole JVM.
+ */
+public final class WorkerTestInitializer implements ApplicationContextInitializer<ConfigurableApplicationContext> {
+
+    public static final String COMMANDS = "it.commands";
+    public static final String RESULTS = "it.results";
+    public static final String DEAD_LETTERS = "it.commands.DLT";
+
+    @Override
+    public void initialize(ConfigurableApplicationContext context) {
+        TestPropertyValues.of(
+                "spring.kafka.bootstrap-servers=" + SharedInfrastructure.kafkaBootstrap(),
+                "spring.kafka.consumer.group-id=it-worker",
+                "worker.topics.commands=" + COMMANDS,
+                "worker.topics.results=" + RESULTS,
+                "worker.topics.dead-letter=" + DEAD_LETTERS,
+                "worker.catalog.dir=src/test/resources/tasks",
+                "worker.clusters.session.type=standalone",
+                "worker.clusters.session.address=" + SharedInfrastructure.flinkRestAddress(),
+                "worker.clusters.local.rest-port=0",
+                "worker.clusters.unreachable.type=standalone",
+                "worker.clusters.unreachable.address=http://127.0.0.1:1")
+                .applyTo(context);
+    }
+}
