@@ -14,17 +14,35 @@ import dev.submitworker.submit.SubmissionService;
 import dev.submitworker.task.DirectoryTaskCatalog;
 import dev.submitworker.task.TaskCatalog;
 import java.time.Clock;
+import dev.submitworker.ledger.IdempotentSubmitter;
+import dev.submitworker.ledger.KafkaSubmissionLedger;
+import dev.submitworker.ledger.LedgerRebalanceListener;
+import dev.submitworker.ledger.LedgerTopics;
+import dev.submitworker.ledger.SubmissionLedger;
+import dev.submitworker.submit.SubmissionObserver;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Optional;
+import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.kafka.config.TopicBuilder;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.kafka.listener.DeadLetterPublishingRecoverer;
-import org.springframework.kafka.listener.DefaultErrorHandler;
+import org.springframework.kafka.listener.DefaultAfterRollbackProcessor;
 import org.springframework.util.backoff.FixedBackOff;
 
 /** Wires the domain core (plain Java) to Spring Kafka and the configuration. */
@@ -85,8 +103,50 @@ class WorkerConfiguration {
 
     @Bean
     SubmissionService submissionService(TaskCatalog catalog, ClusterRegistry clusters, SqlJobBuilder builder,
-                                        Clock clock) {
-        return new SubmissionService(catalog, clusters, builder, clock);
+                                        Clock clock, ObjectProvider<SubmissionObserver> observer) {
+        return new SubmissionService(catalog, clusters, builder, clock,
+                observer.getIfAvailable(() -> SubmissionObserver.NONE));
+    }
+
+    @Bean(destroyMethod = "close")
+    Producer<String, byte[]> ledgerDurableProducer(KafkaProperties kafka) {
+        // Not transactional: a SUBMITTING entry must be durable before the job leaves, whatever the transaction does.
+        Map<String, Object> config = new HashMap<>(kafka.buildProducerProperties());
+        config.remove(ProducerConfig.TRANSACTIONAL_ID_CONFIG);
+        config.put(ProducerConfig.ACKS_CONFIG, "all");
+        config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        return new KafkaProducer<>(config, new StringSerializer(), new ByteArraySerializer());
+    }
+
+    @Bean
+    SubmissionLedger submissionLedger(KafkaProperties kafka, WorkerProperties properties,
+                                      Producer<String, byte[]> ledgerDurableProducer,
+                                      KafkaTemplate<String, byte[]> template, Clock clock) {
+        WorkerProperties.Topics topics = properties.topics();
+        try (Admin admin = Admin.create(kafka.buildAdminProperties())) {
+            LedgerTopics.provision(admin, topics.commands(), properties.ledger().topic(), topics.partitions(),
+                    Optional.ofNullable(topics.replicationFactor()), properties.ledger().retention());
+        }
+        Map<String, Object> restore = new HashMap<>(kafka.buildConsumerProperties());
+        restore.remove(ConsumerConfig.GROUP_ID_CONFIG);
+        restore.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        restore.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        restore.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 2000);
+        restore.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
+        restore.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+        return new KafkaSubmissionLedger(properties.ledger().topic(), ledgerDurableProducer, template, restore,
+                properties.ledger().retention(), clock);
+    }
+
+    @Bean
+    LedgerRebalanceListener ledgerRebalanceListener(SubmissionLedger ledger, WorkerProperties properties) {
+        return new LedgerRebalanceListener(ledger, properties.topics().commands());
+    }
+
+    @Bean
+    IdempotentSubmitter idempotentSubmitter(SubmissionLedger ledger, SubmissionService submissions,
+                                            Envelopes envelopes, Clock clock) {
+        return new IdempotentSubmitter(ledger, submissions, envelopes, clock);
     }
 
     @Bean
@@ -95,28 +155,27 @@ class WorkerConfiguration {
     }
 
     @Bean
-    CommandListener commandListener(SubmissionService submissions, Envelopes envelopes, ResultPublisher publisher,
+    CommandListener commandListener(IdempotentSubmitter submitter, Envelopes envelopes, ResultPublisher publisher,
                                     Clock clock) {
-        return new CommandListener(new CommandReader(), submissions, envelopes, publisher, clock);
+        return new CommandListener(new CommandReader(), submitter, envelopes, publisher, clock);
     }
 
     /**
+     * Every command is handled in a Kafka transaction; when one rolls back, this decides what happens to the record.
      * Records that cannot be answered go to the dead-letter topic at once; other failures (the results topic not
-     * reachable) are retried twice before the record is dead-lettered, so the partition never stalls.
+     * reachable) are retried twice before the record is dead-lettered, so the partition never stalls. The recovered
+     * record's offset is committed in the same transaction as its dead letter.
      */
     @Bean
-    DefaultErrorHandler commandErrorHandler(KafkaTemplate<String, byte[]> template, WorkerProperties properties) {
+    DefaultAfterRollbackProcessor<Object, Object> commandAfterRollbackProcessor(
+            KafkaTemplate<String, byte[]> template, WorkerProperties properties) {
         String deadLetterTopic = properties.topics().deadLetter();
         DeadLetterPublishingRecoverer recoverer = new DeadLetterPublishingRecoverer(template,
                 (record, failure) -> new TopicPartition(deadLetterTopic, -1));
-        DefaultErrorHandler handler = new DefaultErrorHandler(recoverer, new FixedBackOff(1000, 2));
-        handler.addNotRetryableExceptions(MalformedCommandException.class);
-        return handler;
-    }
-
-    @Bean
-    NewTopic commandsTopic(WorkerProperties properties) {
-        return topic(properties.topics().commands(), properties.topics());
+        DefaultAfterRollbackProcessor<Object, Object> processor =
+                new DefaultAfterRollbackProcessor<>(recoverer, new FixedBackOff(1000, 2), template, true);
+        processor.addNotRetryableExceptions(MalformedCommandException.class);
+        return processor;
     }
 
     @Bean

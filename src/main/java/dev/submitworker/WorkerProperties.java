@@ -18,11 +18,15 @@ import org.springframework.validation.annotation.Validated;
  * @param catalog  where tasks come from
  * @param clusters named cluster entries; a {@code local} entry exists even when not configured
  * @param warmUp   when to compile a probe script so that the first command does not pay the planner's start-up
+ * @param instanceId names this worker instance: unique among running instances, stable across its restarts (it
+ *                   prefixes the Kafka transactional ids, so a restarted instance fences its dead predecessor at once)
  */
 @Validated
 @ConfigurationProperties("worker")
 public record WorkerProperties(
+        @NotBlank String instanceId,
         @Valid @NotNull @DefaultValue Topics topics,
+        @Valid @NotNull @DefaultValue Ledger ledger,
         @Valid @NotNull @DefaultValue Catalog catalog,
         Map<String, @Valid ClusterProperties> clusters,
         @NotNull @DefaultValue("BEFORE_LISTENER") WarmUp warmUp) {
@@ -41,6 +45,14 @@ public record WorkerProperties(
             @NotBlank @DefaultValue("submit-worker.commands.DLT") String deadLetter,
             @Min(1) @DefaultValue("4") int partitions,
             Short replicationFactor) {}
+
+    /**
+     * @param topic     the compacted ledger topic (created with the commands topic's partition count)
+     * @param retention how long a requestId is remembered: the idempotency window
+     */
+    public record Ledger(
+            @NotBlank @DefaultValue("submit-worker.ledger") String topic,
+            @NotNull @DefaultValue("7d") java.time.Duration retention) {}
 
     /** @param dir the directory with one YAML file per task */
     public record Catalog(@NotNull @DefaultValue("tasks") Path dir) {}

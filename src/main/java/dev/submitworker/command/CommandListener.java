@@ -4,7 +4,7 @@ import dev.submitworker.result.Envelopes;
 import dev.submitworker.result.ResultEnvelope;
 import dev.submitworker.result.ResultPublisher;
 import dev.submitworker.result.SubmissionReport;
-import dev.submitworker.submit.SubmissionService;
+import dev.submitworker.ledger.IdempotentSubmitter;
 import java.time.Clock;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.slf4j.Logger;
@@ -13,8 +13,9 @@ import org.springframework.kafka.annotation.KafkaListener;
 
 /**
  * Command intake: reads each record of the commands topic, answers it on the results topic, and hands records that
- * cannot be answered to the error handler (which dead-letters them). Returns only once the answer is written, so the
- * offset is committed after the answer.
+ * cannot be answered to the after-rollback processor (which dead-letters them). Each record is handled in a Kafka
+ * transaction that also carries its ledger entry and its offset, so the answer, the ledger and the offset are written
+ * together or not at all.
  */
 public class CommandListener {
 
@@ -23,25 +24,26 @@ public class CommandListener {
     private static final Logger log = LoggerFactory.getLogger(CommandListener.class);
 
     private final CommandReader reader;
-    private final SubmissionService submissions;
+    private final IdempotentSubmitter submitter;
     private final Envelopes envelopes;
     private final ResultPublisher publisher;
     private final Clock clock;
 
-    public CommandListener(CommandReader reader, SubmissionService submissions, Envelopes envelopes,
+    public CommandListener(CommandReader reader, IdempotentSubmitter submitter, Envelopes envelopes,
                            ResultPublisher publisher, Clock clock) {
         this.reader = reader;
-        this.submissions = submissions;
+        this.submitter = submitter;
         this.envelopes = envelopes;
         this.publisher = publisher;
         this.clock = clock;
     }
 
-    @KafkaListener(id = LISTENER_ID, topics = "${worker.topics.commands}")
+    // idIsGroup = false: the consumer group is spring.kafka.consumer.group-id, not the listener id
+    @KafkaListener(id = LISTENER_ID, idIsGroup = false, topics = "${worker.topics.commands}")
     public void onCommand(ConsumerRecord<String, byte[]> record) {
         CommandReader.Outcome outcome = reader.read(record.value());
         if (outcome instanceof CommandReader.Accepted accepted) {
-            answer(submissions.submit(accepted.command()));
+            publish(submitter.handle(record.partition(), accepted.command()));
             return;
         }
         CommandReader.Rejected rejected = (CommandReader.Rejected) outcome;
@@ -49,15 +51,15 @@ public class CommandListener {
             throw new MalformedCommandException("Record " + record.topic() + "-" + record.partition() + "@"
                     + record.offset() + " is not a usable command: " + rejected.reason());
         }
-        answer(SubmissionReport.failure(rejected.requestId(), null, clock.instant(), ResultEnvelope.BAD_PARAMETERS,
-                "Invalid command: " + rejected.reason(), rejected.reason()));
+        publish(envelopes.toEnvelope(SubmissionReport.failure(rejected.requestId(), null, clock.instant(),
+                ResultEnvelope.BAD_PARAMETERS, "Invalid command: " + rejected.reason(), rejected.reason())));
     }
 
-    private void answer(SubmissionReport report) {
-        ResultEnvelope envelope = envelopes.toEnvelope(report);
+    private void publish(ResultEnvelope envelope) {
         publisher.publish(envelope);
         if (envelope.success()) {
-            log.info("Answered {}: code {} job {}", envelope.requestId(), envelope.code(), envelope.data().jobId());
+            log.info("Answered {}: code {} job {}{}", envelope.requestId(), envelope.code(), envelope.data().jobId(),
+                    envelope.duplicate() ? " (duplicate)" : "");
         } else {
             log.info("Answered {}: code {} {} | {}", envelope.requestId(), envelope.code(), envelope.msg(),
                     envelope.data().error());

@@ -36,7 +36,7 @@ public final class EmbeddedLauncher {
         long start = System.nanoTime();
         // The KRaft test kit binds a free port (it ignores kafkaPorts(), and a fixed listener port never comes up),
         // so the address is published in a file for `make demo` and printed in the banner.
-        EmbeddedKafkaKraftBroker broker = new EmbeddedKafkaKraftBroker(1, 4);
+        EmbeddedKafkaKraftBroker broker = EmbeddedBroker.create();
         broker.afterPropertiesSet();
         Files.createDirectories(BOOTSTRAP_FILE.getParent());
         Files.writeString(BOOTSTRAP_FILE, broker.getBrokersAsString());

@@ -44,7 +44,7 @@ public final class Envelopes {
                 List.of(),
                 success ? JobResult.STATUS_SUCCESS : JobResult.STATUS_FAILED);
         return new ResultEnvelope(report.requestId(), report.taskId(), report.code(), redactor.redactSql(report.msg()),
-                success, now.toString(), data);
+                success, false, now.toString(), data);
     }
 
     private JobConfig jobConfig(SubmissionReport report) {

@@ -17,9 +17,11 @@ public final class Redactor {
             "password", "passwd", "secret", "token", "credential", "private-key", "private.key", "privatekey",
             "access-key", "access.key", "accesskey", "sasl.jaas.config", "api-key", "apikey");
 
-    // A quoted key, '=', then a quoted value; SQL escapes a quote inside a literal by doubling it.
-    private static final Pattern QUOTED_OPTION =
-            Pattern.compile("'((?:[^']|'')*)'(\\s*=\\s*)'((?:[^']|'')*)'");
+    // A quoted key, '=', then a quoted value; SQL escapes a quote inside a literal by doubling it. Possessive runs of
+    // non-quotes keep the match iterative: an alternation per character recursed per character and overflowed the
+    // stack on long texts.
+    private static final String LITERAL = "'([^']*+(?:''[^']*+)*+)'";
+    private static final Pattern QUOTED_OPTION = Pattern.compile(LITERAL + "(\\s*=\\s*)" + LITERAL);
 
     private final List<String> secretKeyParts;
 

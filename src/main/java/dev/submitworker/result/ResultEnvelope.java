@@ -11,11 +11,18 @@ import com.fasterxml.jackson.annotation.JsonPropertyOrder;
  *                parameters (the command itself is invalid)
  * @param success {@code code == 0}
  * @param time    when the answer was made, ISO-8601 in UTC
- * @param taskId  the command's task id, null when the command had none
+ * @param taskId    the command's task id, null when the command had none
+ * @param duplicate true when this answers a command whose requestId was already answered: the envelope is the first
+ *                  answer again (same jobId, same outcome, same time), and nothing was sent to Flink
  */
-@JsonPropertyOrder({"requestId", "taskId", "code", "msg", "success", "time", "data"})
-public record ResultEnvelope(String requestId, Integer taskId, int code, String msg, boolean success, String time,
-                             JobResult data) {
+@JsonPropertyOrder({"requestId", "taskId", "code", "msg", "success", "duplicate", "time", "data"})
+public record ResultEnvelope(String requestId, Integer taskId, int code, String msg, boolean success,
+                             boolean duplicate, String time, JobResult data) {
+
+    /** This answer, given again to a redelivered or re-sent command. */
+    public ResultEnvelope asDuplicate() {
+        return new ResultEnvelope(requestId, taskId, code, msg, success, true, time, data);
+    }
 
     public static final int SUCCESS = 0;
     public static final int ERROR = 1;

@@ -1,5 +1,6 @@
 package dev.submitworker.submit;
 
+import java.util.Optional;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.runtime.jobgraph.JobGraph;
@@ -11,15 +12,17 @@ public interface ClusterGateway extends AutoCloseable {
     String address();
 
     /**
-     * Submits the job and returns its id.
+     * Submits the job unless the cluster already has a job with its JobID: submitting the same JobGraph twice leaves
+     * one job, and both calls return normally.
      *
+     * @return true if this call created the job, false if the cluster already had it
      * @throws ClusterUnavailableException the cluster could not be reached (transient)
      * @throws SubmissionRejectedException the cluster answered and refused the job
      */
-    JobID submit(JobGraph jobGraph);
+    boolean submit(JobGraph jobGraph);
 
-    /** The job's current state on the cluster. */
-    JobStatus status(JobID jobId);
+    /** The job's current state on the cluster; empty if the cluster does not know the job. */
+    Optional<JobStatus> status(JobID jobId);
 
     @Override
     void close();

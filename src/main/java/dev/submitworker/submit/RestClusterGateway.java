@@ -4,6 +4,7 @@ import dev.submitworker.build.Failures;
 import java.net.ConnectException;
 import java.net.URI;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -16,6 +17,8 @@ import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.runtime.jobgraph.JobGraph;
 import org.apache.flink.runtime.rest.util.RestClientException;
 import org.apache.flink.util.ExceptionUtils;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A session cluster reached through Flink's {@link RestClusterClient}: the standalone run mode, and the local mode
@@ -23,6 +26,7 @@ import org.apache.flink.util.ExceptionUtils;
  */
 public final class RestClusterGateway implements ClusterGateway {
 
+    private static final Logger log = LoggerFactory.getLogger(RestClusterGateway.class);
     private static final long STATUS_TIMEOUT_SECONDS = 30;
 
     private final String name;
@@ -62,21 +66,39 @@ public final class RestClusterGateway implements ClusterGateway {
     }
 
     @Override
-    public JobID submit(JobGraph jobGraph) {
+    public boolean submit(JobGraph jobGraph) {
         try {
-            return client.submitJob(jobGraph).get();
+            client.submitJob(jobGraph).get();
+            return true;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new ClusterUnavailableException("Interrupted while submitting to cluster '" + name + "'", e);
         } catch (ExecutionException e) {
+            if (serverSaid(e.getCause(), "DuplicateJobSubmissionException")) {
+                log.info("Cluster '{}' already has job {}; not submitted again", name, jobGraph.getJobID());
+                return false;
+            }
             throw classify("Submitting to cluster '" + name + "' at " + address + " failed", e.getCause());
         }
     }
 
+    /**
+     * Whether the server's failure names this exception. The dispatcher's own exceptions (a duplicate JobID, an
+     * unknown job) reach a REST client only as text inside a RestClientException with HTTP 500.
+     */
+    private static boolean serverSaid(Throwable failure, String exceptionName) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t.getMessage() != null && t.getMessage().contains(exceptionName)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     @Override
-    public JobStatus status(JobID jobId) {
+    public Optional<JobStatus> status(JobID jobId) {
         try {
-            return client.getJobStatus(jobId).get(STATUS_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            return Optional.of(client.getJobStatus(jobId).get(STATUS_TIMEOUT_SECONDS, TimeUnit.SECONDS));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new ClusterUnavailableException("Interrupted while reading job status", e);
@@ -84,6 +106,13 @@ public final class RestClusterGateway implements ClusterGateway {
             throw new ClusterUnavailableException("Cluster '" + name + "' at " + address
                     + " did not report the status of job " + jobId + " within " + STATUS_TIMEOUT_SECONDS + " s", e);
         } catch (ExecutionException e) {
+            boolean unknownJob = serverSaid(e.getCause(), "FlinkJobNotFoundException")
+                    || ExceptionUtils.findThrowable(e.getCause(), RestClientException.class)
+                            .filter(rest -> rest.getHttpResponseStatus().code() == 404)
+                            .isPresent();
+            if (unknownJob) {
+                return Optional.empty();
+            }
             throw classify("Reading the status of job " + jobId + " from cluster '" + name + "' failed", e.getCause());
         }
     }

@@ -13,7 +13,7 @@ import dev.submitworker.task.TaskCatalog;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Optional;
-import org.apache.flink.api.common.JobID;
+import org.apache.flink.api.common.JobStatus;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,15 +29,22 @@ public final class SubmissionService {
     private final ClusterRegistry clusters;
     private final SqlJobBuilder builder;
     private final Clock clock;
+    private final SubmissionObserver observer;
 
-    public SubmissionService(TaskCatalog catalog, ClusterRegistry clusters, SqlJobBuilder builder, Clock clock) {
+    public SubmissionService(TaskCatalog catalog, ClusterRegistry clusters, SqlJobBuilder builder, Clock clock,
+                             SubmissionObserver observer) {
         this.catalog = catalog;
         this.clusters = clusters;
         this.builder = builder;
         this.clock = clock;
+        this.observer = observer;
     }
 
-    public SubmissionReport submit(SubmitTaskCommand command) {
+    /**
+     * @param guard makes the intent to submit durable before the side effect, and says whether an earlier attempt
+     *              may have reached the cluster (then the cluster is asked first, and the job is not sent again)
+     */
+    public SubmissionReport submit(SubmitTaskCommand command, SubmissionGuard guard) {
         Instant start = clock.instant();
         Optional<Task> found = catalog.find(command.id());
         if (found.isEmpty()) {
@@ -80,9 +87,17 @@ public final class SubmissionService {
                     + ") could not be compiled into a Flink job", dev.submitworker.build.Failures.explain(e));
         }
         attempt.job = job;
+        boolean created;
         try {
-            JobID submitted = gateway.submit(job.jobGraph());
-            attempt.jobStatus = gateway.status(submitted).name();
+            Optional<JobStatus> existing = guard.mayHaveBeenSubmitted() ? gateway.status(job.jobId()) : Optional.empty();
+            if (existing.isPresent()) {
+                created = false;
+            } else {
+                guard.beforeSubmit(job.jobId());
+                created = gateway.submit(job.jobGraph());
+                observer.submitted(command.requestId(), job.jobId());
+            }
+            attempt.jobStatus = existing.or(() -> gateway.status(job.jobId())).map(JobStatus::name).orElse(null);
         } catch (ClusterUnavailableException e) {
             return attempt.failed(ResultEnvelope.EXCEPTION, "Cluster '" + attempt.clusterName + "' ("
                     + gateway.address() + ") could not be reached", e.getMessage());
@@ -90,9 +105,10 @@ public final class SubmissionService {
             return attempt.failed(ResultEnvelope.ERROR, "Cluster '" + attempt.clusterName + "' refused job "
                     + job.jobId() + " of task " + task.id(), e.getMessage());
         }
-        log.info("Request {}: task {} ({}) submitted to cluster '{}' as job {} ({})", command.requestId(), task.id(),
-                task.name(), attempt.clusterName, job.jobId(), attempt.jobStatus);
-        return attempt.report(ResultEnvelope.SUCCESS, "Task " + task.id() + " (" + task.name() + ") submitted as job "
+        String outcome = created ? "submitted as job " : "was already on the cluster as job ";
+        log.info("Request {}: task {} ({}) {}{} on cluster '{}' ({})", command.requestId(), task.id(), task.name(),
+                outcome, job.jobId(), attempt.clusterName, attempt.jobStatus);
+        return attempt.report(ResultEnvelope.SUCCESS, "Task " + task.id() + " (" + task.name() + ") " + outcome
                 + job.jobId(), null);
     }
 

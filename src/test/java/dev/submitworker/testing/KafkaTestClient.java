@@ -28,30 +28,39 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * record of the results and dead-letter topics from the beginning on a background thread, so tests can wait for the
  * answers they expect (and check that no others came).
  */
-public final class KafkaTestClient {
+public final class KafkaTestClient implements AutoCloseable {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static KafkaTestClient shared;
 
+    private final String commandsTopic;
     private final KafkaProducer<String, byte[]> producer;
+    private final Thread collector;
+    private volatile boolean closed;
     private final Map<String, List<JsonNode>> envelopes = new ConcurrentHashMap<>();
     private final List<ConsumerRecord<String, byte[]>> deadLetters = new CopyOnWriteArrayList<>();
 
-    private KafkaTestClient(String bootstrap, String resultsTopic, String deadLetterTopic) {
+    private KafkaTestClient(String bootstrap, String commandsTopic, String resultsTopic, String deadLetterTopic) {
+        this.commandsTopic = commandsTopic;
         this.producer = new KafkaProducer<>(Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
                 ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class,
                 ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class));
-        Thread collector = new Thread(() -> collect(bootstrap, resultsTopic, deadLetterTopic), "test-results-collector");
+        this.collector = new Thread(() -> collect(bootstrap, resultsTopic, deadLetterTopic), "test-results-collector");
         collector.setDaemon(true);
         collector.start();
+    }
+
+    /** A client of a worker configured with these topics (for tests that run their own worker processes). */
+    public static KafkaTestClient forTopics(String commands, String results, String deadLetters) {
+        return new KafkaTestClient(SharedInfrastructure.kafkaBootstrap(), commands, results, deadLetters);
     }
 
     /** The client of the shared worker's topics. */
     public static synchronized KafkaTestClient shared() {
         if (shared == null) {
-            shared = new KafkaTestClient(SharedInfrastructure.kafkaBootstrap(), WorkerTestInitializer.RESULTS,
-                    WorkerTestInitializer.DEAD_LETTERS);
+            shared = new KafkaTestClient(SharedInfrastructure.kafkaBootstrap(), WorkerTestInitializer.COMMANDS,
+                    WorkerTestInitializer.RESULTS, WorkerTestInitializer.DEAD_LETTERS);
         }
         return shared;
     }
@@ -61,11 +70,12 @@ public final class KafkaTestClient {
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
                 ConsumerConfig.GROUP_ID_CONFIG, "test-collector-" + System.nanoTime(),
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
                 ConsumerConfig.METADATA_MAX_AGE_CONFIG, 500,
                 ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class,
                 ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class))) {
             consumer.subscribe(List.of(resultsTopic, deadLetterTopic));
-            while (!Thread.currentThread().isInterrupted()) {
+            while (!closed) {
                 for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(100))) {
                     if (record.topic().equals(deadLetterTopic)) {
                         deadLetters.add(record);
@@ -94,7 +104,7 @@ public final class KafkaTestClient {
             throw new IllegalArgumentException(e);
         }
         Schemas.assertValid(Schemas.COMMAND, command);
-        sendRaw(WorkerTestInitializer.COMMANDS, command.get("requestId").asText(), commandJson.getBytes());
+        sendRaw(commandsTopic, command.get("requestId").asText(), commandJson.getBytes());
     }
 
     public void sendRaw(String topic, String key, byte[] value) {
@@ -122,5 +132,19 @@ public final class KafkaTestClient {
 
     public List<ConsumerRecord<String, byte[]>> deadLetters() {
         return new ArrayList<>(deadLetters);
+    }
+
+    /** Every envelope received so far, by requestId. */
+    public Map<String, List<JsonNode>> allEnvelopes() {
+        Map<String, List<JsonNode>> copy = new java.util.HashMap<>();
+        envelopes.forEach((key, list) -> copy.put(key, new ArrayList<>(list)));
+        return copy;
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        closed = true;
+        collector.join(10_000);
+        producer.close();
     }
 }

@@ -3,6 +3,7 @@ package dev.submitworker.testing;
 import dev.submitworker.embedded.EmbeddedFlinkCluster;
 import java.net.URI;
 import java.util.Map;
+import dev.submitworker.embedded.EmbeddedBroker;
 import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
 
 /**
@@ -19,7 +20,7 @@ public final class SharedInfrastructure {
 
     public static synchronized String kafkaBootstrap() {
         if (broker == null) {
-            broker = new EmbeddedKafkaKraftBroker(1, 4);
+            broker = EmbeddedBroker.create();
             broker.afterPropertiesSet();
             Runtime.getRuntime().addShutdownHook(new Thread(broker::destroy, "test-broker-shutdown"));
         }

@@ -1,0 +1,25 @@
+package dev.submitworker.ledger;
+
+import java.util.Collection;
+import java.util.Optional;
+
+/**
+ * What the worker remembers per requestId, partitioned like the commands topic: the worker that owns commands
+ * partition p holds the entries of ledger partition p.
+ */
+public interface SubmissionLedger {
+
+    /** Loads the entries of these partitions; called when the worker is assigned them, before their commands. */
+    void restore(Collection<Integer> partitions);
+
+    /** Drops the entries of partitions the worker no longer owns. */
+    void forget(Collection<Integer> partitions);
+
+    Optional<LedgerEntry> lookup(int partition, String requestId);
+
+    /** Writes a SUBMITTING entry and returns once it is durable (it must survive a crash right after). */
+    void recordSubmitting(int partition, LedgerEntry entry);
+
+    /** Writes a DONE entry as part of the current transaction (with the answer and the command's offset). */
+    void recordDone(int partition, LedgerEntry entry);
+}

@@ -1,0 +1,101 @@
+package dev.submitworker.testing;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The worker as a separate OS process on the test JVM's classpath, pointed at the shared broker and Flink cluster,
+ * so that a test can kill it for real (SIGKILL) and start it again. Its output goes to target/worker-processes/.
+ */
+public final class WorkerProcess implements AutoCloseable {
+
+    private static final Path LOGS = Path.of("target", "worker-processes");
+
+    private final Process process;
+    private final Path log;
+
+    private WorkerProcess(Process process, Path log) {
+        this.process = process;
+        this.log = log;
+    }
+
+    /** The Spring properties of a worker on its own topics ({@code <prefix>.commands} ...) and consumer group. */
+    public static Map<String, String> properties(String prefix) {
+        return Map.ofEntries(
+                Map.entry("spring.kafka.bootstrap-servers", SharedInfrastructure.kafkaBootstrap()),
+                Map.entry("spring.kafka.consumer.group-id", prefix + "-workers"),
+                Map.entry("worker.topics.commands", prefix + ".commands"),
+                Map.entry("worker.topics.results", prefix + ".results"),
+                Map.entry("worker.topics.dead-letter", prefix + ".commands.DLT"),
+                Map.entry("worker.ledger.topic", prefix + ".ledger"),
+                Map.entry("worker.catalog.dir", "src/test/resources/tasks"),
+                Map.entry("worker.clusters.session.type", "standalone"),
+                Map.entry("worker.clusters.session.address", SharedInfrastructure.flinkRestAddress().toString()));
+    }
+
+    /**
+     * @param mainClass  the worker's main class, or a test wrapper of it
+     * @param instanceId the worker's instance id (reuse it for a restart of "the same" instance)
+     */
+    public static WorkerProcess start(String mainClass, String instanceId, Map<String, String> properties,
+                                      List<String> jvmOptions) {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        // Small and quick to start: C1 only, a modest heap (two cores are shared with the test JVM and Flink).
+        command.addAll(List.of("-Xmx512m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC"));
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), mainClass));
+        properties.forEach((key, value) -> command.add("--" + key + "=" + value));
+        command.add("--worker.instance-id=" + instanceId);
+        command.add("--logging.level.dev.submitworker=INFO");
+        try {
+            Files.createDirectories(LOGS);
+            Path log = LOGS.resolve(instanceId + "-" + UUID.randomUUID().toString().substring(0, 8) + ".log");
+            Process process = new ProcessBuilder(command)
+                    .redirectErrorStream(true)
+                    .redirectOutput(log.toFile())
+                    .directory(new File(System.getProperty("user.dir")))
+                    .start();
+            return new WorkerProcess(process, log);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public boolean isAlive() {
+        return process.isAlive();
+    }
+
+    /** SIGKILL: no shutdown hooks, no flush, no goodbye. */
+    public void kill() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor(30, TimeUnit.SECONDS);
+    }
+
+    /** SIGTERM: the worker shuts down gracefully (its partitions are handed over in a rebalance). */
+    public void stop() throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(60, TimeUnit.SECONDS)) {
+            kill();
+        }
+    }
+
+    public Path log() {
+        return log;
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        if (process.isAlive()) {
+            kill();
+        }
+    }
+}
