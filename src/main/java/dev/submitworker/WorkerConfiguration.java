@@ -1,7 +1,9 @@
 package dev.submitworker;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.submitworker.build.JarJobBuilder;
 import dev.submitworker.build.SqlJobBuilder;
+import dev.submitworker.build.TaskCompiler;
 import dev.submitworker.command.CommandListener;
 import dev.submitworker.command.CommandReader;
 import dev.submitworker.command.MalformedCommandException;
@@ -102,9 +104,14 @@ class WorkerConfiguration {
     }
 
     @Bean
-    SubmissionService submissionService(TaskCatalog catalog, ClusterRegistry clusters, SqlJobBuilder builder,
+    TaskCompiler taskCompiler(SqlJobBuilder sql, WorkerProperties properties) {
+        return new TaskCompiler(sql, new JarJobBuilder(properties.jars().stagingDir()), properties.savepoints().dir());
+    }
+
+    @Bean
+    SubmissionService submissionService(TaskCatalog catalog, ClusterRegistry clusters, TaskCompiler compiler,
                                         Clock clock, ObjectProvider<SubmissionObserver> observer) {
-        return new SubmissionService(catalog, clusters, builder, clock,
+        return new SubmissionService(catalog, clusters, compiler, clock,
                 observer.getIfAvailable(() -> SubmissionObserver.NONE));
     }
 

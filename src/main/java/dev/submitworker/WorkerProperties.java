@@ -28,6 +28,8 @@ public record WorkerProperties(
         @Valid @NotNull @DefaultValue Topics topics,
         @Valid @NotNull @DefaultValue Ledger ledger,
         @Valid @NotNull @DefaultValue Catalog catalog,
+        @Valid @NotNull @DefaultValue Savepoints savepoints,
+        @Valid @NotNull @DefaultValue Jars jars,
         Map<String, @Valid ClusterProperties> clusters,
         @NotNull @DefaultValue("BEFORE_LISTENER") WarmUp warmUp) {
 
@@ -53,6 +55,16 @@ public record WorkerProperties(
     public record Ledger(
             @NotBlank @DefaultValue("submit-worker.ledger") String topic,
             @NotNull @DefaultValue("7d") java.time.Duration retention) {}
+
+    /**
+     * @param dir base directory of the tasks' savepoints, for the LATEST and EARLIEST strategies: task
+     *            {@code <id>} named {@code <name>} keeps its savepoints in {@code <dir>/<id>-<name>} (any file
+     *            system Flink reads: {@code file:}, {@code s3:}, {@code hdfs:}); unset = those strategies are refused
+     */
+    public record Savepoints(String dir) {}
+
+    /** @param stagingDir where jars of jar tasks that must outlive the build (remote ones) wait for the submit */
+    public record Jars(@NotNull Path stagingDir) {}
 
     /** @param dir the directory with one YAML file per task */
     public record Catalog(@NotNull @DefaultValue("tasks") Path dir) {}

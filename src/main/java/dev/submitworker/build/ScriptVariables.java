@@ -64,7 +64,7 @@ public final class ScriptVariables {
      * @param fragment  the task's {@code fragment} flag; when off the script is left as written
      * @param declared  the task's declared variables; a null default means the command must supply the variable
      * @param supplied  the command's variables (may be null)
-     * @throws JobBuildException if a used or declared variable has no value, the command sends a variable the task
+     * @throws BadParameterException if a used or declared variable has no value, the command sends a variable the task
      *                           neither declares nor defines, or a command value cannot stand where it is used
      */
     public static ResolvedScript resolve(String task, String script, boolean fragment, Map<String, String> declared,
@@ -73,7 +73,7 @@ public final class ScriptVariables {
         if (!fragment) {
             // Refused rather than ignored: the producer expects its values to reach the job.
             if (!sent.isEmpty()) {
-                throw new JobBuildException("Task '" + task + "' has fragment: false, so variables are not applied, "
+                throw new BadParameterException("Task '" + task + "' has fragment: false, so variables are not applied, "
                         + "but the command sent " + sent.keySet() + "; drop them from the command or set "
                         + "fragment: true on the task");
             }
@@ -88,11 +88,11 @@ public final class ScriptVariables {
         definitions.forEach(d -> defined.add(d.name()));
         supplied.forEach((name, value) -> {
             if (!declared.containsKey(name) && !defined.contains(name)) {
-                throw new JobBuildException("Variable '" + name + "' is not declared by task '" + task
+                throw new BadParameterException("Variable '" + name + "' is not declared by task '" + task
                         + "' (variables) nor defined in its script, so a command may not set it");
             }
             if (value == null) {
-                throw new JobBuildException("Variable '" + name + "' is null in the command; send its value as a "
+                throw new BadParameterException("Variable '" + name + "' is null in the command; send its value as a "
                         + "string");
             }
         });
@@ -123,7 +123,7 @@ public final class ScriptVariables {
         }
         declared.keySet().forEach(name -> {
             if (!values.containsKey(name)) {
-                throw new JobBuildException("Variable '" + name + "' has no default in task '" + task
+                throw new BadParameterException("Variable '" + name + "' has no default in task '" + task
                         + "': the command must supply it in 'variables'");
             }
         });
@@ -187,15 +187,15 @@ public final class ScriptVariables {
             return value;
         }
         if (declared.containsKey(name)) {
-            throw new JobBuildException("Variable '" + name + "' is used at line " + line
+            throw new BadParameterException("Variable '" + name + "' is used at line " + line
                     + " but has no value: the command must supply it in 'variables'");
         }
-        throw new JobBuildException("Variable '" + name + "' is used at line " + line + " but has no value: task '"
+        throw new BadParameterException("Variable '" + name + "' is used at line " + line + " but has no value: task '"
                 + task + "' does not declare it and the script does not define it before that line (" + name
                 + " := value;)");
     }
 
-    /** A command's value as it may be written where the output ends now, or a JobBuildException saying why not. */
+    /** A command's value as it may be written where the output ends now, or a BadParameterException saying why not. */
     private String placed(Piece piece, String usedAs, int line) {
         String variable = piece.commandVariable();
         String value = piece.text();
@@ -210,7 +210,7 @@ public final class ScriptVariables {
         }
         if (splitter == Region.BACKTICK_IDENTIFIER && flink == Region.BACKTICK_IDENTIFIER) {
             if (value.indexOf('`') >= 0) {
-                throw new JobBuildException(where + " stands inside a `quoted` identifier, where a value may not "
+                throw new BadParameterException(where + " stands inside a `quoted` identifier, where a value may not "
                         + "contain a backtick");
             }
             refuseControlCharacters(value, where + " stands inside a `quoted` identifier");
@@ -218,7 +218,7 @@ public final class ScriptVariables {
         }
         String problem = tokenProblem(value);
         if (problem != null) {
-            throw new JobBuildException(where + " stands in bare SQL (outside quotes), where a value must be one token "
+            throw new BadParameterException(where + " stands in bare SQL (outside quotes), where a value must be one token "
                     + "of letters, digits and _ . : + - (a name, a number, a date): " + problem
                     + ". If it is free text, put the placeholder inside quotes: '${" + usedAs + "}'");
         }
@@ -253,7 +253,7 @@ public final class ScriptVariables {
         for (int i = 0; i < value.length(); i++) {
             char c = value.charAt(i);
             if (Character.isISOControl(c) || c == '\u2028' || c == '\u2029') {
-                throw new JobBuildException(where + ", where a value may not contain line breaks or control "
+                throw new BadParameterException(where + ", where a value may not contain line breaks or control "
                         + "characters: it contains " + describe(c));
             }
         }

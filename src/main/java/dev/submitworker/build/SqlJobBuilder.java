@@ -1,6 +1,9 @@
 package dev.submitworker.build;
 
 import dev.submitworker.task.Task;
+import java.lang.reflect.Field;
+import java.net.URISyntaxException;
+import java.net.URL;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -21,6 +24,7 @@ import org.apache.flink.streaming.api.graph.StreamGraph;
 import org.apache.flink.table.api.EnvironmentSettings;
 import org.apache.flink.table.api.bridge.internal.AbstractStreamTableEnvironmentImpl;
 import org.apache.flink.table.api.bridge.java.StreamTableEnvironment;
+import org.apache.flink.table.api.internal.TableEnvironmentImpl;
 import org.apache.flink.table.api.internal.TableEnvironmentInternal;
 import org.apache.flink.table.delegation.Parser;
 import org.apache.flink.table.operations.ModifyOperation;
@@ -28,6 +32,7 @@ import org.apache.flink.table.operations.Operation;
 import org.apache.flink.table.operations.QueryOperation;
 import org.apache.flink.table.operations.StatementSetOperation;
 import org.apache.flink.table.operations.command.SetOperation;
+import org.apache.flink.table.resource.ResourceManager;
 
 /**
  * Compiles a Flink SQL task into a JobGraph without executing anything: statements are classified by Flink's own
@@ -49,11 +54,13 @@ public final class SqlJobBuilder {
     }
 
     /**
-     * @param requestId     fixes the JobID (see {@link JobIds})
-     * @param statement     the script to compile (the task's, after variables are applied)
-     * @param savePointPath a savepoint to restore from, or null
+     * @param requestId             fixes the JobID (see {@link JobIds})
+     * @param statement             the script to compile (the task's, after variables are applied)
+     * @param savePointPath         a savepoint to restore from, or null
+     * @param allowNonRestoredState whether state in the savepoint that no operator takes is skipped (else an error)
      */
-    public BuiltJob build(Task task, String requestId, String statement, String savePointPath) {
+    public BuiltJob build(Task task, String requestId, String statement, String savePointPath,
+                          boolean allowNonRestoredState) {
         JobID jobId = JobIds.forRequest(requestId);
         Configuration configuration = jobConfiguration(task);
         StreamExecutionEnvironment env = new StreamExecutionEnvironment(configuration, classLoader);
@@ -77,12 +84,38 @@ public final class SqlJobBuilder {
         }
         streamGraph.setJobId(jobId);
         if (savePointPath != null && !savePointPath.isBlank()) {
-            streamGraph.setSavepointRestoreSettings(SavepointRestoreSettings.forPath(savePointPath, false));
+            streamGraph.setSavepointRestoreSettings(
+                    SavepointRestoreSettings.forPath(savePointPath, allowNonRestoredState));
         }
         JobGraph jobGraph = streamGraph.getJobGraph(classLoader, jobId);
+        shipRegisteredJars(tableEnv, jobGraph);
         Map<String, String> effective = new LinkedHashMap<>(configuration.toMap());
         effective.putAll(tableEnv.getConfig().getConfiguration().toMap());
         return new BuiltJob(jobGraph, jobId, jobGraph.getName(), statement, effective);
+    }
+
+    /**
+     * Jars the script registered ({@code ADD JAR}, {@code CREATE FUNCTION ... USING JAR}) travel with the JobGraph, so
+     * that the cluster can load their classes. Flink does this only on its own execute path, from the table
+     * environment's resource manager, which it does not expose; the field is read reflectively (Flink is pinned to
+     * 2.2.0, and a test fails if the field goes away).
+     */
+    private static void shipRegisteredJars(StreamTableEnvironment tableEnv, JobGraph jobGraph) {
+        ResourceManager resources;
+        try {
+            Field field = TableEnvironmentImpl.class.getDeclaredField("resourceManager");
+            field.setAccessible(true);
+            resources = (ResourceManager) field.get(tableEnv);
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("This Flink version hides the table environment's resource manager", e);
+        }
+        for (URL jar : resources.getLocalJarResources()) {
+            try {
+                jobGraph.addJar(new org.apache.flink.core.fs.Path(jar.toURI()));
+            } catch (URISyntaxException e) {
+                throw new JobBuildException("The jar " + jar + " registered by the script has no usable path", e);
+            }
+        }
     }
 
     /** Compiles a small script once so that the first real command does not pay the planner's class loading. */
@@ -96,7 +129,7 @@ public final class SqlJobBuilder {
                 CREATE TEMPORARY TABLE warm_sink (id BIGINT, name STRING, ts TIMESTAMP(3))
                   WITH ('connector' = 'blackhole');
                 INSERT INTO warm_sink SELECT id, UPPER(name), ts FROM warm_src WHERE id > 0;
-                """, null);
+                """, null, false);
     }
 
     private static Configuration jobConfiguration(Task task) {

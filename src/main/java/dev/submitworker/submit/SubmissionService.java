@@ -2,12 +2,11 @@ package dev.submitworker.submit;
 
 import dev.submitworker.build.BuiltJob;
 import dev.submitworker.build.JobBuildException;
-import dev.submitworker.build.SqlJobBuilder;
+import dev.submitworker.build.BadParameterException;
+import dev.submitworker.build.TaskCompiler;
 import dev.submitworker.command.SubmitTaskCommand;
 import dev.submitworker.result.ResultEnvelope;
 import dev.submitworker.result.SubmissionReport;
-import dev.submitworker.task.Dialect;
-import dev.submitworker.task.SavePointStrategy;
 import dev.submitworker.task.Task;
 import dev.submitworker.task.TaskCatalog;
 import java.time.Clock;
@@ -27,15 +26,15 @@ public final class SubmissionService {
 
     private final TaskCatalog catalog;
     private final ClusterRegistry clusters;
-    private final SqlJobBuilder builder;
+    private final TaskCompiler compiler;
     private final Clock clock;
     private final SubmissionObserver observer;
 
-    public SubmissionService(TaskCatalog catalog, ClusterRegistry clusters, SqlJobBuilder builder, Clock clock,
+    public SubmissionService(TaskCatalog catalog, ClusterRegistry clusters, TaskCompiler compiler, Clock clock,
                              SubmissionObserver observer) {
         this.catalog = catalog;
         this.clusters = clusters;
-        this.builder = builder;
+        this.compiler = compiler;
         this.clock = clock;
         this.observer = observer;
     }
@@ -53,17 +52,6 @@ public final class SubmissionService {
         }
         Task task = found.get();
         Attempt attempt = new Attempt(command, task, start);
-        if (task.dialect() == Dialect.FlinkJar) {
-            return attempt.failed(ResultEnvelope.ERROR, "Task " + task.id() + " is a FlinkJar task; jar tasks are "
-                    + "not supported by this version of the worker", "unsupported dialect FlinkJar");
-        }
-        String savePointPath;
-        try {
-            savePointPath = savePointPath(command, task);
-        } catch (IllegalArgumentException e) {
-            return attempt.failed(ResultEnvelope.ERROR, e.getMessage(), e.getMessage());
-        }
-        attempt.savePointPath = savePointPath;
         ClusterGateway gateway;
         try {
             attempt.clusterName = clusters.entryFor(task);
@@ -77,7 +65,10 @@ public final class SubmissionService {
         }
         BuiltJob job;
         try {
-            job = builder.build(task, command.requestId(), task.statement(), savePointPath);
+            job = compiler.compile(task, command.requestId(), command.savePointPath(), command.variables());
+        } catch (BadParameterException e) {
+            return attempt.failed(ResultEnvelope.BAD_PARAMETERS, "The command does not fit task " + task.id() + " ("
+                    + task.name() + ")", e.getMessage());
         } catch (JobBuildException e) {
             return attempt.failed(ResultEnvelope.ERROR, "Task " + task.id() + " (" + task.name()
                     + ") could not be compiled into a Flink job", e.getMessage());
@@ -87,6 +78,16 @@ public final class SubmissionService {
                     + ") could not be compiled into a Flink job", dev.submitworker.build.Failures.explain(e));
         }
         attempt.job = job;
+        try {
+            return submit(command, guard, task, gateway, attempt);
+        } finally {
+            compiler.release(job);
+        }
+    }
+
+    private SubmissionReport submit(SubmitTaskCommand command, SubmissionGuard guard, Task task,
+                                    ClusterGateway gateway, Attempt attempt) {
+        BuiltJob job = attempt.job;
         boolean created;
         try {
             Optional<JobStatus> existing = guard.mayHaveBeenSubmitted() ? gateway.status(job.jobId()) : Optional.empty();
@@ -109,27 +110,7 @@ public final class SubmissionService {
         log.info("Request {}: task {} ({}) {}{} on cluster '{}' ({})", command.requestId(), task.id(), task.name(),
                 outcome, job.jobId(), attempt.clusterName, attempt.jobStatus);
         return attempt.report(ResultEnvelope.SUCCESS, "Task " + task.id() + " (" + task.name() + ") " + outcome
-                + job.jobId(), null);
-    }
-
-    /** A non-blank savePointPath in the command overrides the task's strategy (Dinky's rule). */
-    private static String savePointPath(SubmitTaskCommand command, Task task) {
-        if (command.savePointPath() != null && !command.savePointPath().isBlank()) {
-            return command.savePointPath().strip();
-        }
-        return switch (task.savePointStrategy()) {
-            case NONE -> null;
-            case CUSTOM -> {
-                if (task.savePointPath() == null || task.savePointPath().isBlank()) {
-                    throw new IllegalArgumentException("Task " + task.id() + " has savePointStrategy CUSTOM but no "
-                            + "savePointPath");
-                }
-                yield task.savePointPath();
-            }
-            case LATEST, EARLIEST -> throw new IllegalArgumentException("Task " + task.id() + " has savePointStrategy "
-                    + task.savePointStrategy() + ", which this version of the worker does not support yet; use "
-                    + SavePointStrategy.CUSTOM + " or send a savePointPath");
-        };
+                + job.jobId() + (job.note() == null ? "" : "; " + job.note()), null);
     }
 
     /** What one submission has reached so far, so every exit reports as much as is known. */
@@ -137,7 +118,6 @@ public final class SubmissionService {
         private final SubmitTaskCommand command;
         private final Task task;
         private final Instant start;
-        private String savePointPath;
         private String clusterName;
         private String jobManagerAddress;
         private BuiltJob job;
@@ -155,7 +135,8 @@ public final class SubmissionService {
 
         SubmissionReport report(int code, String msg, String error) {
             String statement = job != null ? job.statement() : task.statement();
-            return new SubmissionReport(command.requestId(), task.id(), task, command.variables(), savePointPath,
+            return new SubmissionReport(command.requestId(), task.id(), task,
+                    job != null ? job.variables() : command.variables(), job != null ? job.savepointPath() : null,
                     clusterName, jobManagerAddress, statement, job, jobStatus, start, code, msg, error);
         }
     }

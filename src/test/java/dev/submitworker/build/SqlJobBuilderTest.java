@@ -34,7 +34,7 @@ class SqlJobBuilderTest {
     }
 
     private static BuiltJob build(String script) {
-        return builder.build(task(null, false, null), "req-1", script, null);
+        return builder.build(task(null, false, null), "req-1", script, null, false);
     }
 
     private static String vertexNames(JobGraph graph) {
@@ -76,7 +76,7 @@ class SqlJobBuilderTest {
     void setStatementsWinOverTaskFieldsAndConfigJson() {
         BuiltJob job = builder.build(task(2, false, Map.of("pipeline.name", "from-config-json",
                         "pipeline.max-parallelism", "64")), "req-2",
-                "SET 'pipeline.name' = 'from-set';\n" + SOURCES + "INSERT INTO snk_a SELECT id FROM src;", null);
+                "SET 'pipeline.name' = 'from-set';\n" + SOURCES + "INSERT INTO snk_a SELECT id FROM src;", null, false);
 
         assertThat(job.jobGraph().getName()).isEqualTo("from-set");
         assertThat(job.configuration()).containsEntry("pipeline.name", "from-set")
@@ -88,22 +88,22 @@ class SqlJobBuilderTest {
     @Test
     void configJsonWinsOverTaskFields() {
         BuiltJob job = builder.build(task(2, false, Map.of("parallelism.default", "3")), "req-3",
-                SOURCES + "INSERT INTO snk_a SELECT id FROM src;", null);
+                SOURCES + "INSERT INTO snk_a SELECT id FROM src;", null, false);
         assertThat(job.jobGraph().getVertices()).allSatisfy(v -> assertThat(v.getParallelism()).isEqualTo(3));
     }
 
     @Test
     void batchModelGivesABatchJob() {
         BuiltJob job = builder.build(task(null, true, null), "req-4",
-                SOURCES + "INSERT INTO snk_a SELECT id FROM src;", null);
+                SOURCES + "INSERT INTO snk_a SELECT id FROM src;", null, false);
         assertThat(job.jobGraph().getJobType()).isEqualTo(JobType.BATCH);
     }
 
     @Test
     void aSavepointPathBecomesTheRestoreSetting() {
         BuiltJob job = builder.build(task(null, false, null), "req-5",
-                SOURCES + "INSERT INTO snk_a SELECT id FROM src;", "file:///savepoints/sp-1");
-        assertThat(job.jobGraph().getSavepointRestoreSettings().getRestorePath()).isEqualTo("file:///savepoints/sp-1");
+                SOURCES + "INSERT INTO snk_a SELECT id FROM src;", "file:///savepoints/sp-1", false);
+        assertThat(job.jobGraph().getSavepointRestoreSettings().getRestorePath()).isEqualTo("file:///savepoints/sp-1", false);
     }
 
     @Test
@@ -148,7 +148,7 @@ class SqlJobBuilderTest {
     void theBundledSampleTasksCompile() {
         DirectoryTaskCatalog samples = DirectoryTaskCatalog.load(Path.of("tasks"));
         assertThat(samples.all()).allSatisfy(sample -> {
-            BuiltJob job = builder.build(sample, "sample-" + sample.id(), sample.statement(), null);
+            BuiltJob job = builder.build(sample, "sample-" + sample.id(), sample.statement(), null, false);
             assertThat(job.jobId()).isEqualTo(JobIds.forRequest("sample-" + sample.id()));
         });
     }
@@ -157,7 +157,7 @@ class SqlJobBuilderTest {
     void distinctRequestsGetDistinctJobIds() {
         JobID first = build(SOURCES + "INSERT INTO snk_a SELECT id FROM src;").jobId();
         JobID second = builder.build(task(null, false, null), "req-other",
-                SOURCES + "INSERT INTO snk_a SELECT id FROM src;", null).jobId();
+                SOURCES + "INSERT INTO snk_a SELECT id FROM src;", null, false).jobId();
         assertThat(first).isNotEqualTo(second);
     }
 }

@@ -40,7 +40,7 @@ class RestClusterGatewayTest {
                 CREATE TEMPORARY TABLE src (id BIGINT) WITH ('connector' = 'datagen', 'number-of-rows' = '1');
                 CREATE TEMPORARY TABLE snk (id BIGINT) WITH ('connector' = 'blackhole');
                 INSERT INTO snk SELECT id FROM src;
-                """, null);
+                """, null, false);
     }
 
     @Test

@@ -1,0 +1,158 @@
+package dev.submitworker.build;
+
+import dev.submitworker.task.Dialect;
+import dev.submitworker.task.SavePointStrategy;
+import dev.submitworker.task.Task;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.ExecutionOptions;
+import org.apache.flink.configuration.PipelineOptions;
+import org.apache.flink.configuration.StateRecoveryOptions;
+
+/**
+ * Everything a task means, turned into one job: variables applied to the script, the savepoint chosen by the task's
+ * strategy (or the command's path), and the script compiled as SQL, or as a jar program for {@code FlinkJar} tasks and
+ * for SQL tasks written as Dinky's {@code EXECUTE JAR WITH (...)}.
+ *
+ * <p>Savepoint rules: a non-blank savePointPath in the command wins (Dinky's rule: the strategy becomes CUSTOM);
+ * CUSTOM uses the task's savePointPath; LATEST and EARLIEST pick the task's newest or oldest savepoint under the
+ * configured savepoint directory ({@link SavepointLocator#taskDirectory}); when there is none the job starts without
+ * state and the answer says so. A chosen path is checked before submitting, because Flink accepts a job whose
+ * savepoint is missing and then fails to start it. Flink's own option
+ * {@code execution.state-recovery.ignore-unclaimed-state} in configJson allows skipping state no operator takes.
+ */
+public final class TaskCompiler {
+
+    private static final Pattern SIMPLE_SET =
+            Pattern.compile("(?is)^SET\\s+'((?:[^']|'')+)'\\s*=\\s*'((?:[^']|'')*)'$");
+
+    private final SqlJobBuilder sql;
+    private final JarJobBuilder jars;
+    private final String savepointDirectory;
+
+    /** @param savepointDirectory base directory of the tasks' savepoints (LATEST, EARLIEST); null if not configured */
+    public TaskCompiler(SqlJobBuilder sql, JarJobBuilder jars, String savepointDirectory) {
+        this.sql = sql;
+        this.jars = jars;
+        this.savepointDirectory = savepointDirectory;
+    }
+
+    /**
+     * @param commandSavePointPath the command's savePointPath, or null
+     * @param commandVariables     the command's variables
+     * @throws BadParameterException the command's variables or savepoint path do not fit the task
+     * @throws JobBuildException     the task cannot be compiled
+     */
+    public BuiltJob compile(Task task, String requestId, String commandSavePointPath,
+                            Map<String, String> commandVariables) {
+        SavepointChoice savepoint = chooseSavepoint(task, commandSavePointPath);
+        boolean allowNonRestoredState = Boolean.parseBoolean(
+                task.configJson().get(StateRecoveryOptions.SAVEPOINT_IGNORE_UNCLAIMED_STATE.key()));
+        if (task.dialect() == Dialect.FlinkJar) {
+            if (!commandVariables.isEmpty()) {
+                throw new BadParameterException("Task " + task.id() + " is a FlinkJar task, which takes no variables, "
+                        + "but the command sent " + commandVariables.keySet());
+            }
+            return jars.build(task.jar(), task.parallelism(), jarConfiguration(task, Map.of()), requestId,
+                            savepoint.path(), allowNonRestoredState)
+                    .with(Map.of(), savepoint.path(), savepoint.note());
+        }
+        ScriptVariables.ResolvedScript script = ScriptVariables.resolve(task.name(), task.statement(), task.fragment(),
+                task.variables(), commandVariables);
+        BuiltJob job = executeJar(task, requestId, script.script(), savepoint, allowNonRestoredState)
+                .orElseGet(() -> sql.build(task, requestId, script.script(), savepoint.path(), allowNonRestoredState)
+                        .with(Map.of(), savepoint.path(), savepoint.note()));
+        return job.with(script.variables(), job.savepointPath(), job.note());
+    }
+
+    /** Deletes what was staged for the job (jars copied for jar tasks); call it once the submission is over. */
+    public void release(BuiltJob job) {
+        jars.release(job);
+    }
+
+    private record SavepointChoice(String path, String note) {}
+
+    private SavepointChoice chooseSavepoint(Task task, String commandSavePointPath) {
+        if (commandSavePointPath != null && !commandSavePointPath.isBlank()) {
+            String path = commandSavePointPath.strip();
+            SavepointLocator.checkSavepoint(path).ifPresent(reason -> {
+                throw new BadParameterException("The command's savePointPath cannot be used: " + reason);
+            });
+            return new SavepointChoice(path, null);
+        }
+        SavePointStrategy strategy = task.savePointStrategy();
+        if (strategy == SavePointStrategy.NONE) {
+            return new SavepointChoice(null, null);
+        }
+        if (strategy == SavePointStrategy.CUSTOM) {
+            if (task.savePointPath() == null || task.savePointPath().isBlank()) {
+                throw new JobBuildException("Task " + task.id() + " has savePointStrategy CUSTOM but no savePointPath");
+            }
+            SavepointLocator.checkSavepoint(task.savePointPath()).ifPresent(reason -> {
+                throw new JobBuildException("The savePointPath of task " + task.id() + " cannot be used: " + reason);
+            });
+            return new SavepointChoice(task.savePointPath(), null);
+        }
+        if (savepointDirectory == null || savepointDirectory.isBlank()) {
+            throw new JobBuildException("Task " + task.id() + " has savePointStrategy " + strategy + ", which needs "
+                    + "the worker's savepoint directory (worker.savepoints.dir), and none is configured");
+        }
+        return SavepointLocator.locate(savepointDirectory, task, strategy)
+                .map(path -> new SavepointChoice(path, null))
+                .orElseGet(() -> new SavepointChoice(null, "no savepoint found in "
+                        + SavepointLocator.taskDirectory(savepointDirectory, task) + " (" + strategy
+                        + "); the job starts without state"));
+    }
+
+    /**
+     * A SQL task written as {@code EXECUTE JAR WITH (...)}, optionally after {@code SET 'key' = 'value'} statements
+     * (which become the program's Flink options), is a jar program; any other script is SQL.
+     */
+    private Optional<BuiltJob> executeJar(Task task, String requestId, String script, SavepointChoice savepoint,
+                                          boolean allowNonRestoredState) {
+        List<StatementSplitter.Statement> statements = StatementSplitter.split(script);
+        Optional<ExecuteJarStatement> executeJar = statements.isEmpty() ? Optional.empty()
+                : ExecuteJarStatement.parse(statements.get(statements.size() - 1).sql());
+        if (executeJar.isEmpty()) {
+            if (statements.stream().anyMatch(s -> ExecuteJarStatement.parse(s.sql()).isPresent())) {
+                throw new JobBuildException("EXECUTE JAR must be the last statement of the script, after SET "
+                        + "statements only");
+            }
+            return Optional.empty();
+        }
+        Map<String, String> set = new LinkedHashMap<>();
+        for (StatementSplitter.Statement statement : statements.subList(0, statements.size() - 1)) {
+            Matcher matcher = SIMPLE_SET.matcher(SqlText.withoutLeadingComments(statement.sql()));
+            if (!matcher.matches()) {
+                throw new JobBuildException("Statement at line " + statement.line() + " cannot go with EXECUTE JAR: "
+                        + "a script that runs a jar may hold only SET 'key' = 'value' statements before it");
+            }
+            set.put(matcher.group(1).replace("''", "'"), matcher.group(2).replace("''", "'"));
+        }
+        ExecuteJarStatement statement = executeJar.get();
+        Integer parallelism = statement.parallelism() != null ? statement.parallelism() : task.parallelism();
+        String savepointPath = statement.savepointPath() != null ? statement.savepointPath() : savepoint.path();
+        boolean allowNonRestored = statement.allowNonRestoredState() != null
+                ? statement.allowNonRestoredState() : allowNonRestoredState;
+        return Optional.of(jars.build(statement.jar(), parallelism, jarConfiguration(task, set), requestId,
+                savepointPath, allowNonRestored).with(Map.of(), savepointPath, savepoint.note()));
+    }
+
+    /** A jar program gets the task's fields as Flink options; precedence as for SQL: fields, configJson, SET. */
+    private static Map<String, String> jarConfiguration(Task task, Map<String, String> set) {
+        Map<String, String> configuration = new LinkedHashMap<>();
+        configuration.put(PipelineOptions.NAME.key(), task.name());
+        configuration.put(ExecutionOptions.RUNTIME_MODE.key(), task.batchModel() ? "BATCH" : "STREAMING");
+        if (task.checkpoint() > 0) {
+            configuration.put(CheckpointingOptions.CHECKPOINTING_INTERVAL.key(), task.checkpoint() + " ms");
+        }
+        configuration.putAll(task.configJson());
+        configuration.putAll(set);
+        return configuration;
+    }
+}
