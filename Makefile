@@ -1,11 +1,16 @@
 # submit-worker. `make run` starts the worker on its embedded default; `make test` runs the whole suite.
+SHELL := /bin/bash
+.SHELLFLAGS := -o pipefail -c
 MVN ?= mvn -B
 JAVA ?= java
 CLASSPATH_FILE := target/classpath.txt
 RUN_JVM_OPTS ?= -Xmx2g -XX:+UseParallelGC
 TASK ?= 1
+REPEAT ?= 1
+CHAOS_COMMANDS ?= 1000
+CHAOS_KILLS ?= 5
 
-.PHONY: build run demo test clean
+.PHONY: build run demo test chaos clean
 
 $(CLASSPATH_FILE): pom.xml $(shell find src/main -type f 2>/dev/null)
 	$(MVN) -q -DskipTests compile dependency:build-classpath -Dmdep.outputFile=$(CLASSPATH_FILE) -Dmdep.includeScope=runtime
@@ -16,13 +21,19 @@ build: $(CLASSPATH_FILE)
 run: $(CLASSPATH_FILE)
 	$(JAVA) $(RUN_JVM_OPTS) -cp target/classes:$$(cat $(CLASSPATH_FILE)) dev.submitworker.embedded.EmbeddedLauncher
 
-## demo: send one command (TASK=<id>) to the worker started by `make run` and print its answer
+## demo: send one command (TASK=<id>) to the worker started by `make run` and print its answer;
+##       REPEAT=20 sends 20 (fresh requestIds, one after another) and prints their latencies and median
 demo: $(CLASSPATH_FILE)
-	$(JAVA) -Dlogback.configurationFile=logback-demo.xml -Ddemo.task=$(TASK) -cp target/classes:$$(cat $(CLASSPATH_FILE)) dev.submitworker.embedded.DemoClient
+	$(JAVA) -Dlogback.configurationFile=logback-demo.xml -Ddemo.task=$(TASK) -Ddemo.repeat=$(REPEAT) -cp target/classes:$$(cat $(CLASSPATH_FILE)) dev.submitworker.embedded.DemoClient
 
 ## test: the whole suite, on a real embedded Kafka broker and a real Flink MiniCluster
 test:
 	$(MVN) verify
+
+## chaos: the SIGKILL chaos test at a larger scale; prints "chaos: commands=... violations=..." (0 is the only pass)
+chaos:
+	$(MVN) verify -Dtest=ChaosTest -Dsurefire.failIfNoSpecifiedTests=false \
+		-Dchaos.commands=$(CHAOS_COMMANDS) -Dchaos.kills=$(CHAOS_KILLS) | grep -E '^chaos:|Tests run:|BUILD|ERROR'
 
 clean:
 	$(MVN) -q clean

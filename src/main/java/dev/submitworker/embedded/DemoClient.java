@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -27,11 +29,14 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * {@code make demo}: sends one submit-task command to a running worker and prints the envelope that answers it.
  * Options (system properties): {@code demo.bootstrap} (default: the broker of a running {@code make run}, else
  * localhost:9092), {@code demo.task} (default 1),
- * {@code demo.request-id} (default a fresh one), {@code demo.commands} and {@code demo.results} (the default topics).
+ * {@code demo.request-id} (default a fresh one), {@code demo.commands} and {@code demo.results} (the default topics),
+ * {@code demo.repeat} (default 1: with N > 1, N commands one after another, each with a fresh requestId, and the
+ * latency of each and their median instead of the envelope).
  */
 public final class DemoClient {
 
     private static final Duration ANSWER_TIMEOUT = Duration.ofSeconds(90);
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private DemoClient() {}
 
@@ -43,7 +48,7 @@ public final class DemoClient {
         String requestId = System.getProperty("demo.request-id", "demo-" + UUID.randomUUID().toString().substring(0, 8));
         String commands = System.getProperty("demo.commands", "submit-worker.commands");
         String results = System.getProperty("demo.results", "submit-worker.results");
-        ObjectMapper json = new ObjectMapper();
+        int repeat = Integer.parseInt(System.getProperty("demo.repeat", "1"));
 
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
             admin.describeCluster().nodes().get(10, TimeUnit.SECONDS);
@@ -69,26 +74,43 @@ public final class DemoClient {
             consumer.seekToEnd(partitions);
             partitions.forEach(consumer::position);
 
-            ObjectNode command = json.createObjectNode().put("requestId", requestId).put("id", taskId);
-            String value = json.writeValueAsString(command);
-            System.out.println("-> " + commands + "  key=" + requestId + "  " + value);
-            long sent = System.nanoTime();
-            producer.send(new ProducerRecord<>(commands, requestId, value)).get();
+            if (repeat == 1) {
+                long sent = System.nanoTime();
+                JsonNode envelope = roundTrip(producer, consumer, commands, requestId, taskId);
+                System.out.printf("<- %s  key=%s  after %d ms%n", results, requestId, (System.nanoTime() - sent) / 1_000_000);
+                System.out.println(JSON.writerWithDefaultPrettyPrinter().writeValueAsString(envelope));
+                return;
+            }
+            List<Double> latencies = new ArrayList<>();
+            for (int i = 1; i <= repeat; i++) {
+                long sent = System.nanoTime();
+                JsonNode envelope = roundTrip(producer, consumer, commands, requestId + "-" + i, taskId);
+                double ms = (System.nanoTime() - sent) / 1e6;
+                latencies.add(ms);
+                System.out.printf("%3d  %-40s code %d  %8.1f ms%n", i, requestId + "-" + i, envelope.get("code").asInt(), ms);
+            }
+            Collections.sort(latencies);
+            System.out.printf("demo: n=%d median=%.1f ms min=%.1f ms max=%.1f ms%n", repeat,
+                    latencies.get(latencies.size() / 2), latencies.get(0), latencies.get(latencies.size() - 1));
+        }
+    }
 
-            long deadline = sent + ANSWER_TIMEOUT.toNanos();
-            while (System.nanoTime() < deadline) {
-                for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
-                    if (requestId.equals(record.key())) {
-                        JsonNode envelope = json.readTree(new String(record.value(), StandardCharsets.UTF_8));
-                        System.out.printf("<- %s  key=%s  after %d ms%n", results, record.key(),
-                                (System.nanoTime() - sent) / 1_000_000);
-                        System.out.println(json.writerWithDefaultPrettyPrinter().writeValueAsString(envelope));
-                        return;
-                    }
+    /** Sends one command and waits for its answer; the consumer must already sit at the end of the results topic. */
+    private static JsonNode roundTrip(KafkaProducer<String, String> producer, KafkaConsumer<String, byte[]> consumer,
+                                      String commands, String requestId, int taskId) throws Exception {
+        ObjectNode command = JSON.createObjectNode().put("requestId", requestId).put("id", taskId);
+        String value = JSON.writeValueAsString(command);
+        System.out.println("-> " + commands + "  key=" + requestId + "  " + value);
+        producer.send(new ProducerRecord<>(commands, requestId, value)).get();
+        long deadline = System.nanoTime() + ANSWER_TIMEOUT.toNanos();
+        while (System.nanoTime() < deadline) {
+            for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(20))) {
+                if (requestId.equals(record.key())) {
+                    return JSON.readTree(new String(record.value(), StandardCharsets.UTF_8));
                 }
             }
-            System.err.println("No answer for " + requestId + " within " + ANSWER_TIMEOUT.toSeconds() + " s");
-            System.exit(1);
         }
+        throw new IllegalStateException("No answer for " + requestId + " within " + ANSWER_TIMEOUT.toSeconds()
+                + " s: is the worker running (make run)?");
     }
 }

@@ -11,6 +11,8 @@ import java.util.Optional;
 import org.apache.flink.api.common.JobID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 /**
  * Exactly one Flink job and one answer per requestId. Consults the ledger before anything reaches Flink:
@@ -55,11 +57,14 @@ public final class IdempotentSubmitter {
             return known.get().envelope().asDuplicate();
         }
         boolean mayHaveBeenSubmitted = known.isPresent();
+        long[] ledgerNanos = {0};
         SubmissionReport report = submissions.submit(command, new SubmissionGuard() {
             @Override
             public void beforeSubmit(JobID jobId) {
+                long start = System.nanoTime();
                 ledger.recordSubmitting(partition, LedgerEntry.submitting(command.requestId(), fingerprint,
                         jobId.toHexString(), command.id(), clock.instant()));
+                ledgerNanos[0] += System.nanoTime() - start;
             }
 
             @Override
@@ -69,9 +74,36 @@ public final class IdempotentSubmitter {
         });
         ResultEnvelope envelope = envelopes.toEnvelope(report);
         if (envelope.code() != ResultEnvelope.EXCEPTION) {
+            long start = System.nanoTime();
             ledger.recordDone(partition, LedgerEntry.done(fingerprint, envelope, clock.instant()));
+            ledgerNanos[0] += System.nanoTime() - start;
+        }
+        if (log.isDebugEnabled()) {
+            logCost(command.requestId(), ledgerNanos[0]);
         }
         return envelope;
+    }
+
+    /** What exactly-once costs a command: the ledger writes, and the commit of answer, DONE and offset together. */
+    private static void logCost(String requestId, long ledgerNanos) {
+        if (!TransactionSynchronizationManager.isSynchronizationActive()) {
+            log.debug("Request {}: ledger writes {} ms", requestId, ledgerNanos / 1_000_000.0);
+            return;
+        }
+        TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+            private long commitStart;
+
+            @Override
+            public void beforeCommit(boolean readOnly) {
+                commitStart = System.nanoTime();
+            }
+
+            @Override
+            public void afterCommit() {
+                log.debug("Request {}: ledger writes {} ms, transaction commit {} ms", requestId,
+                        ledgerNanos / 1_000_000.0, (System.nanoTime() - commitStart) / 1_000_000.0);
+            }
+        });
     }
 
     private ResultEnvelope conflict(SubmitTaskCommand command, LedgerEntry first) {
