@@ -5,6 +5,7 @@ MVN ?= mvn -B
 JAVA ?= java
 CLASSPATH_FILE := target/classpath.txt
 RUN_JVM_OPTS ?= -Xmx2g -XX:+UseParallelGC
+ARGS ?=
 TASK ?= 1
 REPEAT ?= 1
 CHAOS_COMMANDS ?= 1000
@@ -19,7 +20,7 @@ build: $(CLASSPATH_FILE)
 
 ## run: the worker with an embedded Kafka broker and an embedded Flink cluster, on the sample tasks in tasks/
 run: $(CLASSPATH_FILE)
-	$(JAVA) $(RUN_JVM_OPTS) -cp target/classes:$$(cat $(CLASSPATH_FILE)) dev.submitworker.embedded.EmbeddedLauncher
+	$(JAVA) $(RUN_JVM_OPTS) -cp target/classes:$$(cat $(CLASSPATH_FILE)) dev.submitworker.embedded.EmbeddedLauncher $(ARGS)
 
 ## demo: send one command (TASK=<id>) to the worker started by `make run` and print its answer;
 ##       REPEAT=20 sends 20 (fresh requestIds, one after another) and prints their latencies and median

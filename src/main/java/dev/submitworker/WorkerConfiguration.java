@@ -43,6 +43,9 @@ import org.slf4j.LoggerFactory;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.kafka.core.KafkaTemplate;
+import org.springframework.kafka.core.ProducerFactory;
+import org.springframework.kafka.transaction.KafkaTransactionManager;
+import org.springframework.transaction.support.AbstractPlatformTransactionManager;
 import org.springframework.kafka.listener.DeadLetterPublishingRecoverer;
 import org.springframework.kafka.listener.DefaultAfterRollbackProcessor;
 import org.springframework.util.backoff.FixedBackOff;
@@ -122,6 +125,8 @@ class WorkerConfiguration {
         config.remove(ProducerConfig.TRANSACTIONAL_ID_CONFIG);
         config.put(ProducerConfig.ACKS_CONFIG, "all");
         config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        // each write is awaited alone: lingering for a batch would only add latency
+        config.put(ProducerConfig.LINGER_MS_CONFIG, 0);
         return new KafkaProducer<>(config, new StringSerializer(), new ByteArraySerializer());
     }
 
@@ -143,6 +148,18 @@ class WorkerConfiguration {
         restore.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
         return new KafkaSubmissionLedger(properties.ledger().topic(), ledgerDurableProducer, template, restore,
                 properties.ledger().retention(), clock);
+    }
+
+    /**
+     * Boot's transaction manager, but with transaction synchronization on (Spring Kafka turns it off by default): the
+     * ledger's in-memory index learns of a DONE entry only after its transaction has committed.
+     */
+    @Bean
+    KafkaTransactionManager<?, ?> kafkaTransactionManager(ProducerFactory<?, ?> producerFactory) {
+        // the wildcard types are the ones Boot's listener container configurer looks up
+        KafkaTransactionManager<?, ?> manager = new KafkaTransactionManager<>(producerFactory);
+        manager.setTransactionSynchronization(AbstractPlatformTransactionManager.SYNCHRONIZATION_ALWAYS);
+        return manager;
     }
 
     @Bean

@@ -157,16 +157,8 @@ public final class KafkaSubmissionLedger implements SubmissionLedger {
 
     @Override
     public void recordDone(int partition, LedgerEntry entry) {
-        try {
-            transactionalTemplate.send(topic, partition, entry.requestId(), serialize(entry))
-                    .get(WRITE_TIMEOUT_SECONDS, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("Interrupted while writing the ledger", e);
-        } catch (ExecutionException | TimeoutException e) {
-            throw new IllegalStateException("Writing DONE for " + entry.requestId() + " to the ledger failed: "
-                    + e.getMessage(), e);
-        }
+        // Not awaited: the commit of the surrounding transaction fails if this write did.
+        transactionalTemplate.send(topic, partition, entry.requestId(), serialize(entry));
         Runnable remember = () -> {
             index(partition).put(entry.requestId(), entry);
             sweepNowAndThen(partition);

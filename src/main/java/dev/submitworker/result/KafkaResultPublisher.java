@@ -2,15 +2,10 @@ package dev.submitworker.result;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.springframework.kafka.core.KafkaTemplate;
 
-/** Writes envelopes to the results topic, keyed by requestId, and waits for the broker's acknowledgement. */
+/** Writes envelopes to the results topic, keyed by requestId, in the listener's Kafka transaction. */
 public final class KafkaResultPublisher implements ResultPublisher {
-
-    private static final long SEND_TIMEOUT_SECONDS = 60;
 
     private final KafkaTemplate<String, byte[]> template;
     private final ObjectMapper json;
@@ -30,14 +25,6 @@ public final class KafkaResultPublisher implements ResultPublisher {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("Cannot serialise the envelope of request " + envelope.requestId(), e);
         }
-        try {
-            template.send(topic, envelope.requestId(), value).get(SEND_TIMEOUT_SECONDS, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("Interrupted while publishing the answer to " + envelope.requestId(), e);
-        } catch (ExecutionException | TimeoutException e) {
-            throw new IllegalStateException("Publishing the answer to " + envelope.requestId() + " on " + topic
-                    + " failed: " + e.getMessage(), e);
-        }
+        template.send(topic, envelope.requestId(), value);
     }
 }
