@@ -22,8 +22,9 @@ import org.apache.flink.configuration.StateRecoveryOptions;
  * <p>Savepoint rules: a non-blank savePointPath in the command wins (Dinky's rule: the strategy becomes CUSTOM);
  * CUSTOM uses the task's savePointPath; LATEST and EARLIEST pick the task's newest or oldest savepoint under the
  * configured savepoint directory ({@link SavepointLocator#taskDirectory}); when there is none the job starts without
- * state and the answer says so. A chosen path is checked before submitting, because Flink accepts a job whose
- * savepoint is missing and then fails to start it. Flink's own option
+ * state and the answer says so. An EXECUTE JAR statement's own {@code 'savepoint-path'} wins over all of these, the
+ * command's path included. A chosen path is checked before submitting, because Flink accepts a job whose savepoint
+ * is missing and then fails to start it. Flink's own option
  * {@code execution.state-recovery.ignore-unclaimed-state} in configJson allows skipping state no operator takes.
  */
 public final class TaskCompiler {
@@ -136,11 +137,18 @@ public final class TaskCompiler {
         }
         ExecuteJarStatement statement = executeJar.get();
         Integer parallelism = statement.parallelism() != null ? statement.parallelism() : task.parallelism();
-        String savepointPath = statement.savepointPath() != null ? statement.savepointPath() : savepoint.path();
+        SavepointChoice chosen = savepoint;
+        if (statement.savepointPath() != null) {
+            // checked like any chosen path: Flink would accept the job and only then fail to start it
+            SavepointLocator.checkSavepoint(statement.savepointPath()).ifPresent(reason -> {
+                throw new JobBuildException("The savepoint-path of EXECUTE JAR cannot be used: " + reason);
+            });
+            chosen = new SavepointChoice(statement.savepointPath(), null);
+        }
         boolean allowNonRestored = statement.allowNonRestoredState() != null
                 ? statement.allowNonRestoredState() : allowNonRestoredState;
         return Optional.of(jars.build(statement.jar(), parallelism, jarConfiguration(task, set), requestId,
-                savepointPath, allowNonRestored).with(Map.of(), savepointPath, savepoint.note()));
+                chosen.path(), allowNonRestored).with(Map.of(), chosen.path(), chosen.note()));
     }
 
     /** A jar program gets the task's fields as Flink options; precedence as for SQL: fields, configJson, SET. */

@@ -1,15 +1,32 @@
 package dev.submitworker.testing;
 
+import static org.awaitility.Awaitility.await;
+
 import java.net.URI;
+import java.time.Duration;
 import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.client.deployment.StandaloneClusterId;
 import org.apache.flink.client.program.rest.RestClusterClient;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestOptions;
+import org.apache.flink.core.execution.SavepointFormatType;
 import org.apache.flink.runtime.client.JobStatusMessage;
+import org.apache.flink.runtime.execution.ExecutionState;
+import org.apache.flink.runtime.jobgraph.JobType;
+import org.apache.flink.runtime.rest.messages.EmptyRequestBody;
+import org.apache.flink.runtime.rest.messages.JobMessageParameters;
+import org.apache.flink.runtime.rest.messages.checkpoints.CheckpointConfigHeaders;
+import org.apache.flink.runtime.rest.messages.checkpoints.CheckpointConfigInfo;
+import org.apache.flink.runtime.rest.messages.checkpoints.CheckpointingStatistics.RestoredCheckpointStatistics;
+import org.apache.flink.runtime.rest.messages.checkpoints.CheckpointingStatisticsHeaders;
+import org.apache.flink.runtime.rest.messages.job.JobDetailsInfo;
+import org.apache.flink.runtime.rest.util.RestMapperUtils;
 
 /** Reads a cluster's jobs through Flink's REST API, as an operator would, to check what the worker really did. */
 public final class FlinkTestClient implements AutoCloseable {
@@ -40,8 +57,73 @@ public final class FlinkTestClient implements AutoCloseable {
         return client.listJobs().get(30, TimeUnit.SECONDS);
     }
 
+    public boolean hasJob(String jobId) throws Exception {
+        return jobs().stream().anyMatch(job -> job.getJobId().toHexString().equals(jobId));
+    }
+
+    /** Waits until the job has ended, whichever way, and returns how. */
+    public JobStatus awaitEnd(String jobId) {
+        AtomicReference<JobStatus> status = new AtomicReference<>();
+        await().atMost(Duration.ofSeconds(90)).ignoreExceptions().until(() -> {
+            status.set(status(jobId));
+            return status.get().isGloballyTerminalState();
+        });
+        return status.get();
+    }
+
     public String jobName(String jobId) throws Exception {
-        return client.getJobDetails(JobID.fromHexString(jobId)).get(30, TimeUnit.SECONDS).getName();
+        return details(jobId).getName();
+    }
+
+    public JobDetailsInfo details(String jobId) throws Exception {
+        return client.getJobDetails(JobID.fromHexString(jobId)).get(30, TimeUnit.SECONDS);
+    }
+
+    /** The parallelism of each of the job's vertices. */
+    public List<Integer> vertexParallelisms(String jobId) throws Exception {
+        return details(jobId).getJobVertexInfos().stream().map(JobDetailsInfo.JobVertexDetailsInfo::getParallelism)
+                .toList();
+    }
+
+    public List<String> vertexNames(String jobId) throws Exception {
+        return details(jobId).getJobVertexInfos().stream().map(JobDetailsInfo.JobVertexDetailsInfo::getName).toList();
+    }
+
+    public JobType jobType(String jobId) throws Exception {
+        return details(jobId).getJobType();
+    }
+
+    /** Whether every task of the job runs: only then does Flink take a savepoint. */
+    public boolean allTasksRunning(String jobId) throws Exception {
+        JobDetailsInfo details = details(jobId);
+        return details.getJobStatus() == JobStatus.RUNNING && details.getJobVertexInfos().stream()
+                .allMatch(vertex -> vertex.getExecutionState() == ExecutionState.RUNNING);
+    }
+
+    /** The checkpoint interval in ms, as the cluster's checkpoint config endpoint reports it. */
+    public long checkpointInterval(String jobId) throws Exception {
+        JobMessageParameters parameters = CheckpointConfigHeaders.getInstance().getUnresolvedMessageParameters();
+        parameters.jobPathParameter.resolve(JobID.fromHexString(jobId));
+        CheckpointConfigInfo config = client.sendRequest(CheckpointConfigHeaders.getInstance(), parameters,
+                EmptyRequestBody.getInstance()).get(30, TimeUnit.SECONDS);
+        // CheckpointConfigInfo has no getters: read it as the REST API serialises it
+        return RestMapperUtils.getStrictObjectMapper().valueToTree(config)
+                .get(CheckpointConfigInfo.FIELD_NAME_CHECKPOINT_INTERVAL).asLong();
+    }
+
+    /** The checkpoint or savepoint the job restored its state from, as the cluster's checkpoint statistics say. */
+    public Optional<RestoredCheckpointStatistics> restoredFrom(String jobId) throws Exception {
+        JobMessageParameters parameters = CheckpointingStatisticsHeaders.getInstance().getUnresolvedMessageParameters();
+        parameters.jobPathParameter.resolve(JobID.fromHexString(jobId));
+        return Optional.ofNullable(client.sendRequest(CheckpointingStatisticsHeaders.getInstance(), parameters,
+                        EmptyRequestBody.getInstance()).get(30, TimeUnit.SECONDS)
+                .getLatestCheckpoints().getRestoredCheckpointStatistics());
+    }
+
+    /** Stops the job with a canonical savepoint in the directory; returns the savepoint's path. */
+    public String stopWithSavepoint(String jobId, String directory) throws Exception {
+        return client.stopWithSavepoint(JobID.fromHexString(jobId), false, directory, SavepointFormatType.CANONICAL)
+                .get(120, TimeUnit.SECONDS);
     }
 
     public void cancel(String jobId) throws Exception {

@@ -4,6 +4,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -105,6 +106,18 @@ public final class KafkaTestClient implements AutoCloseable {
         }
         Schemas.assertValid(Schemas.COMMAND, command);
         sendRaw(commandsTopic, command.get("requestId").asText(), commandJson.getBytes());
+    }
+
+    /** Sends the command {@code {requestId, id, savePointPath, variables}}; the last two are left out when null. */
+    public void sendCommand(String requestId, int taskId, Map<String, String> variables, String savePointPath) {
+        ObjectNode command = JSON.createObjectNode().put("requestId", requestId).put("id", taskId);
+        if (savePointPath != null) {
+            command.put("savePointPath", savePointPath);
+        }
+        if (variables != null) {
+            command.set("variables", JSON.valueToTree(variables));
+        }
+        sendCommand(command.toString());
     }
 
     public void sendRaw(String topic, String key, byte[] value) {

@@ -1,5 +1,8 @@
 package dev.submitworker.testing;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import org.springframework.boot.test.util.TestPropertyValues;
 import org.springframework.context.ApplicationContextInitializer;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -16,6 +19,13 @@ public final class WorkerTestInitializer implements ApplicationContextInitialize
 
     @Override
     public void initialize(ConfigurableApplicationContext context) {
+        // the base of the tasks' savepoint directories (LATEST, EARLIEST), fresh for each test JVM
+        String savepoints;
+        try {
+            savepoints = Files.createTempDirectory("submit-worker-it-savepoints-").toUri().toString();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
         TestPropertyValues.of(
                 "spring.kafka.bootstrap-servers=" + SharedInfrastructure.kafkaBootstrap(),
                 "spring.kafka.consumer.group-id=it-worker",
@@ -27,7 +37,8 @@ public final class WorkerTestInitializer implements ApplicationContextInitialize
                 "worker.clusters.session.address=" + SharedInfrastructure.flinkRestAddress(),
                 "worker.clusters.local.rest-port=0",
                 "worker.clusters.unreachable.type=standalone",
-                "worker.clusters.unreachable.address=http://127.0.0.1:1")
+                "worker.clusters.unreachable.address=http://127.0.0.1:1",
+                "worker.savepoints.dir=" + savepoints)
                 .applyTo(context);
     }
 }
