@@ -11,7 +11,7 @@ REPEAT ?= 1
 CHAOS_COMMANDS ?= 1000
 CHAOS_KILLS ?= 5
 
-.PHONY: build run demo test chaos clean
+.PHONY: build run worker demo test chaos clean
 
 $(CLASSPATH_FILE): pom.xml $(shell find src/main -type f 2>/dev/null)
 	$(MVN) -q -DskipTests compile dependency:build-classpath -Dmdep.outputFile=$(CLASSPATH_FILE) -Dmdep.includeScope=runtime
@@ -21,6 +21,10 @@ build: $(CLASSPATH_FILE)
 ## run: the worker with an embedded Kafka broker and an embedded Flink cluster, on the sample tasks in tasks/
 run: $(CLASSPATH_FILE)
 	$(JAVA) $(RUN_JVM_OPTS) -cp target/classes:$$(cat $(CLASSPATH_FILE)) dev.submitworker.embedded.EmbeddedLauncher $(ARGS)
+
+## worker: the worker alone, against the Kafka and Flink clusters its configuration names (ARGS="--key=value ...")
+worker: $(CLASSPATH_FILE)
+	$(JAVA) $(RUN_JVM_OPTS) -cp target/classes:$$(cat $(CLASSPATH_FILE)) dev.submitworker.SubmitWorkerApplication $(ARGS)
 
 ## demo: send one command (TASK=<id>) to the worker started by `make run` and print its answer;
 ##       REPEAT=20 sends 20 (fresh requestIds, one after another) and prints their latencies and median

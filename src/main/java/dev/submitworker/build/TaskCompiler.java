@@ -76,7 +76,13 @@ public final class TaskCompiler {
         jars.release(job);
     }
 
-    private record SavepointChoice(String path, String note) {}
+    /** @param fromCommand the path is the command's, which wins over anything the task says (Dinky's rule) */
+    private record SavepointChoice(String path, String note, boolean fromCommand) {
+
+        SavepointChoice(String path, String note) {
+            this(path, note, false);
+        }
+    }
 
     private SavepointChoice chooseSavepoint(Task task, String commandSavePointPath) {
         if (commandSavePointPath != null && !commandSavePointPath.isBlank()) {
@@ -84,7 +90,7 @@ public final class TaskCompiler {
             SavepointLocator.checkSavepoint(path).ifPresent(reason -> {
                 throw new BadParameterException("The command's savePointPath cannot be used: " + reason);
             });
-            return new SavepointChoice(path, null);
+            return new SavepointChoice(path, null, true);
         }
         SavePointStrategy strategy = task.savePointStrategy();
         if (strategy == SavePointStrategy.NONE) {
@@ -138,7 +144,7 @@ public final class TaskCompiler {
         ExecuteJarStatement statement = executeJar.get();
         Integer parallelism = statement.parallelism() != null ? statement.parallelism() : task.parallelism();
         SavepointChoice chosen = savepoint;
-        if (statement.savepointPath() != null) {
+        if (statement.savepointPath() != null && !savepoint.fromCommand()) {
             // checked like any chosen path: Flink would accept the job and only then fail to start it
             SavepointLocator.checkSavepoint(statement.savepointPath()).ifPresent(reason -> {
                 throw new JobBuildException("The savepoint-path of EXECUTE JAR cannot be used: " + reason);
