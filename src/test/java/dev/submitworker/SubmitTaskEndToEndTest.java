@@ -156,10 +156,10 @@ class SubmitTaskEndToEndTest {
 
     @Test
     void unsupportedRunModeIsRefusedNamingTheMode() {
-        JsonNode envelope = submit(requestId("k8s"), 105);
+        JsonNode envelope = submit(requestId("yarn"), 105);
 
         assertThat(envelope.get("code").asInt()).isEqualTo(1);
-        assertThat(envelope.get("msg").asText()).contains("kubernetes-session").contains("not supported");
+        assertThat(envelope.get("msg").asText()).contains("yarn-per-job").contains("not supported");
     }
 
     @Test

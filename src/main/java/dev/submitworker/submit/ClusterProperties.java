@@ -6,8 +6,10 @@ import java.util.Map;
 /**
  * One named cluster entry of the worker's configuration ({@code worker.clusters.<name>}).
  *
- * @param type       the run mode it serves: {@code local} (a MiniCluster the worker starts) or {@code standalone}
- *                   (an existing session cluster reached over REST)
+ * @param type       the run mode it serves: {@code local} (a MiniCluster the worker starts), {@code standalone}
+ *                   (an existing session cluster reached over REST) or {@code kubernetes-session} (a session cluster
+ *                   on Kubernetes, found through Flink's native Kubernetes integration from the
+ *                   {@code kubernetes.*} options in {@code flinkConfig})
  * @param address    standalone: the JobManager's REST address, {@code http://host:port} or {@code host:port}
  * @param restPort   local: the port of the MiniCluster's REST endpoint and web UI (0 = any free port)
  * @param slots      local: task slots of the MiniCluster's TaskManager

@@ -42,6 +42,9 @@ public final class ClusterRegistry implements AutoCloseable {
             }
             RestClusterGateway.parseAddress(entry.address());
         }
+        if (entry.type() == RunMode.KUBERNETES_SESSION) {
+            KubernetesSessions.validate(name, entry.flinkConfig());
+        }
     }
 
     /** The cluster entry name a task runs on. */
@@ -84,6 +87,11 @@ public final class ClusterRegistry implements AutoCloseable {
             localClusters.put(name, cluster);
             log.info("Local Flink cluster '{}' started; REST API and web UI at {}", name, cluster.restAddress());
             return new RestClusterGateway(name, cluster.restAddress(), entry.flinkConfig());
+        }
+        if (entry.type() == RunMode.KUBERNETES_SESSION) {
+            // the same REST gateway as for standalone, at the address the cluster's Kubernetes Service exposes
+            return new RestClusterGateway(name, KubernetesSessions.restAddress(name, entry.flinkConfig()),
+                    entry.flinkConfig());
         }
         return new RestClusterGateway(name, RestClusterGateway.parseAddress(entry.address()), entry.flinkConfig());
     }

@@ -59,6 +59,9 @@ public final class SubmissionService {
             attempt.jobManagerAddress = gateway.address();
         } catch (ClusterResolutionException e) {
             return attempt.failed(ResultEnvelope.ERROR, e.getMessage(), e.getMessage());
+        } catch (ClusterUnavailableException e) {
+            return attempt.failed(ResultEnvelope.EXCEPTION, "Cluster '" + attempt.clusterName + "' of task "
+                    + task.id() + " is not available", e.getMessage());
         } catch (RuntimeException e) {
             return attempt.failed(ResultEnvelope.EXCEPTION, "Cluster '" + attempt.clusterName + "' of task "
                     + task.id() + " is not available", dev.submitworker.build.Failures.explain(e));

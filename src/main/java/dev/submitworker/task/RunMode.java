@@ -12,7 +12,7 @@ import java.util.stream.Collectors;
 public enum RunMode {
     LOCAL("local", true),
     STANDALONE("standalone", true),
-    KUBERNETES_SESSION("kubernetes-session", false),
+    KUBERNETES_SESSION("kubernetes-session", true),
     KUBERNETES_APPLICATION("kubernetes-application", false),
     YARN_SESSION("yarn-session", false),
     YARN_PER_JOB("yarn-per-job", false),

@@ -15,6 +15,7 @@ public final class SharedInfrastructure {
 
     private static EmbeddedKafkaKraftBroker broker;
     private static EmbeddedFlinkCluster flink;
+    private static KubernetesMock kubernetes;
 
     private SharedInfrastructure() {}
 
@@ -36,4 +37,19 @@ public final class SharedInfrastructure {
         }
         return flink.restAddress();
     }
+
+    /**
+     * A Kubernetes API (mock) on which the session cluster {@link #KUBERNETES_SESSION_ID} is the shared Flink cluster:
+     * its REST Service points at {@link #flinkRestAddress()}.
+     */
+    public static synchronized KubernetesMock kubernetes() {
+        if (kubernetes == null) {
+            kubernetes = KubernetesMock.start();
+            kubernetes.exposeSessionCluster(KUBERNETES_SESSION_ID, flinkRestAddress());
+            Runtime.getRuntime().addShutdownHook(new Thread(kubernetes::close, "test-kubernetes-shutdown"));
+        }
+        return kubernetes;
+    }
+
+    public static final String KUBERNETES_SESSION_ID = "it-session";
 }

@@ -36,6 +36,18 @@ public final class WorkerTestInitializer implements ApplicationContextInitialize
                 "worker.clusters.session.type=standalone",
                 "worker.clusters.session.address=" + SharedInfrastructure.flinkRestAddress(),
                 "worker.clusters.local.rest-port=0",
+                "worker.clusters.k8s-session.type=kubernetes-session",
+                "worker.clusters.k8s-session.flink-config[kubernetes.cluster-id]="
+                        + SharedInfrastructure.KUBERNETES_SESSION_ID,
+                "worker.clusters.k8s-session.flink-config[kubernetes.namespace]=" + KubernetesMock.NAMESPACE,
+                "worker.clusters.k8s-session.flink-config[kubernetes.config.file]="
+                        + SharedInfrastructure.kubernetes().kubeconfig(),
+                "worker.clusters.k8s-session.flink-config[kubernetes.rest-service.exposed.type]=LoadBalancer",
+                "worker.clusters.k8s-absent.type=kubernetes-session",
+                "worker.clusters.k8s-absent.flink-config[kubernetes.cluster-id]=no-such-session",
+                "worker.clusters.k8s-absent.flink-config[kubernetes.namespace]=" + KubernetesMock.NAMESPACE,
+                "worker.clusters.k8s-absent.flink-config[kubernetes.config.file]="
+                        + SharedInfrastructure.kubernetes().kubeconfig(),
                 "worker.clusters.unreachable.type=standalone",
                 "worker.clusters.unreachable.address=http://127.0.0.1:1",
                 "worker.savepoints.dir=" + savepoints)

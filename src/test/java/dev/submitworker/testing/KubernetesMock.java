@@ -1,0 +1,90 @@
+package dev.submitworker.testing;
+
+import io.fabric8.kubernetes.api.model.ServiceBuilder;
+import io.fabric8.kubernetes.client.NamespacedKubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.mockwebserver.Context;
+import io.fabric8.mockwebserver.MockWebServer;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+
+/**
+ * A Kubernetes API server for tests: fabric8's mock server in CRUD mode, which speaks real HTTP, so Flink's shaded
+ * Kubernetes client talks to it unchanged, through a kubeconfig file like any other cluster.
+ */
+public final class KubernetesMock {
+
+    public static final String NAMESPACE = "flink";
+
+    private final KubernetesMockServer server;
+    private final NamespacedKubernetesClient client;
+    private final Path kubeconfig;
+
+    private KubernetesMock(KubernetesMockServer server, Path kubeconfig) {
+        this.server = server;
+        this.client = server.createClient();
+        this.kubeconfig = kubeconfig;
+    }
+
+    public static KubernetesMock start() {
+        KubernetesMockServer server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
+                new KubernetesCrudDispatcher(), false);
+        server.init();
+        try {
+            Path kubeconfig = Files.createTempFile("submit-worker-kubeconfig", ".yaml");
+            kubeconfig.toFile().deleteOnExit();
+            Files.writeString(kubeconfig, """
+                    apiVersion: v1
+                    kind: Config
+                    clusters:
+                    - name: mock
+                      cluster:
+                        server: http://%s:%d
+                    contexts:
+                    - name: mock
+                      context: { cluster: mock, namespace: %s, user: mock }
+                    current-context: mock
+                    users:
+                    - name: mock
+                      user: { token: not-a-real-token }
+                    """.formatted(server.getHostName(), server.getPort(), NAMESPACE));
+            return new KubernetesMock(server, kubeconfig);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public Path kubeconfig() {
+        return kubeconfig;
+    }
+
+    public NamespacedKubernetesClient client() {
+        return client;
+    }
+
+    /**
+     * The REST Service a Flink session cluster {@code clusterId} would have, exposed as a LoadBalancer whose ingress
+     * is {@code restAddress}: Flink's descriptor then resolves the cluster to that address.
+     */
+    public void exposeSessionCluster(String clusterId, URI restAddress) {
+        client.services().inNamespace(NAMESPACE).resource(new ServiceBuilder()
+                        .withNewMetadata().withName(clusterId + "-rest").withNamespace(NAMESPACE).endMetadata()
+                        .withNewSpec().withType("LoadBalancer")
+                        .addNewPort().withName("rest").withPort(restAddress.getPort()).endPort()
+                        .endSpec()
+                        .withNewStatus().withNewLoadBalancer().addNewIngress().withIp(restAddress.getHost())
+                        .endIngress().endLoadBalancer().endStatus()
+                        .build())
+                .create();
+    }
+
+    public void close() {
+        client.close();
+        server.destroy();
+    }
+}
