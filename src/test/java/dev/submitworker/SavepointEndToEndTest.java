@@ -19,12 +19,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.UUID;
 import java.util.stream.Stream;
 import org.apache.flink.runtime.rest.messages.checkpoints.CheckpointingStatistics.RestoredCheckpointStatistics;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -41,7 +38,7 @@ class SavepointEndToEndTest {
     private static final Path CUSTOM_SAVEPOINT = Path.of("/tmp/submit-worker-it-savepoint-124");
 
     private static final KafkaTestClient kafka = KafkaTestClient.shared();
-    private static FlinkTestClient flink;
+    private static final FlinkTestClient flink = FlinkTestClient.shared();
 
     @Autowired
     private WorkerProperties properties;
@@ -53,15 +50,7 @@ class SavepointEndToEndTest {
 
     private final List<String> startedJobs = new ArrayList<>();
 
-    @BeforeAll
-    static void connect() {
-        flink = FlinkTestClient.session();
-    }
 
-    @AfterAll
-    static void disconnect() {
-        flink.close();
-    }
 
     /** Streaming jobs hold slots until they end. */
     @AfterEach
@@ -73,13 +62,9 @@ class SavepointEndToEndTest {
         }
     }
 
-    private static String requestId(String label) {
-        return label + "-" + UUID.randomUUID();
-    }
 
     private static JsonNode submit(String requestId, int taskId, String savePointPath) {
-        kafka.sendCommand(requestId, taskId, null, savePointPath);
-        return kafka.awaitEnvelope(requestId);
+        return kafka.submit(requestId, taskId, null, savePointPath);
     }
 
     /** A successful answer's job, once all its tasks run (a savepoint can be taken only then). */
@@ -112,7 +97,7 @@ class SavepointEndToEndTest {
         Task task = catalog.find(123).orElseThrow();
         String directory = SavepointLocator.taskDirectory(properties.savepoints().dir(), task);
 
-        JsonNode first = submit(requestId("latest-none"), 123, null);
+        JsonNode first = submit(KafkaTestClient.newRequestId("latest-none"), 123, null);
         String firstJob = runningJob(first);
         assertThat(first.get("msg").asText()).contains("no savepoint found in " + directory)
                 .contains("the job starts without state");
@@ -120,14 +105,14 @@ class SavepointEndToEndTest {
         assertThat(flink.restoredFrom(firstJob)).isEmpty();
         String older = flink.stopWithSavepoint(firstJob, directory);
 
-        JsonNode second = submit(requestId("latest-older"), 123, null);
+        JsonNode second = submit(KafkaTestClient.newRequestId("latest-older"), 123, null);
         String secondJob = runningJob(second);
         assertThat(second.get("msg").asText()).doesNotContain("no savepoint found");
         assertThat(localPath(second.at("/data/jobConfig/savePointPath").asText())).isEqualTo(localPath(older));
         assertRestoredFrom(secondJob, older);
         String newer = flink.stopWithSavepoint(secondJob, directory);
 
-        JsonNode third = submit(requestId("latest-newer"), 123, null);
+        JsonNode third = submit(KafkaTestClient.newRequestId("latest-newer"), 123, null);
         String thirdJob = runningJob(third);
         assertThat(localPath(third.at("/data/jobConfig/savePointPath").asText())).isEqualTo(localPath(newer));
         assertRestoredFrom(thirdJob, newer);
@@ -136,18 +121,18 @@ class SavepointEndToEndTest {
     @Test
     void theCommandsSavepointPathAndACustomStrategysPathAreRestoredFrom() throws Exception {
         // a savepoint of task 125 (strategy NONE), outside any task's savepoint directory
-        String sourceJob = runningJob(submit(requestId("savepoint-source"), 125, null));
+        String sourceJob = runningJob(submit(KafkaTestClient.newRequestId("savepoint-source"), 125, null));
         String savepoint = flink.stopWithSavepoint(sourceJob, savepoints.toUri().toString());
 
         // the command's path wins over the task's strategy
-        JsonNode fromCommand = submit(requestId("savepoint-command"), 125, savepoint);
+        JsonNode fromCommand = submit(KafkaTestClient.newRequestId("savepoint-command"), 125, savepoint);
         String commandJob = runningJob(fromCommand);
         assertThat(fromCommand.at("/data/jobConfig/savePointPath").asText()).isEqualTo(savepoint);
         assertRestoredFrom(commandJob, savepoint);
 
         // CUSTOM restores from the task's savePointPath, where a copy of the savepoint is put
         copyDirectory(Paths.get(new org.apache.flink.core.fs.Path(savepoint).toUri()), CUSTOM_SAVEPOINT);
-        JsonNode custom = submit(requestId("savepoint-custom"), 124, null);
+        JsonNode custom = submit(KafkaTestClient.newRequestId("savepoint-custom"), 124, null);
         String customJob = runningJob(custom);
         assertThat(localPath(custom.at("/data/jobConfig/savePointPath").asText()))
                 .isEqualTo(CUSTOM_SAVEPOINT.toString());
@@ -156,7 +141,7 @@ class SavepointEndToEndTest {
 
     @Test
     void aCommandsSavepointPathThatDoesNotExistIsRefusedAndNoJobIsSubmitted() throws Exception {
-        String requestId = requestId("savepoint-missing");
+        String requestId = KafkaTestClient.newRequestId("savepoint-missing");
         String missing = savepoints.resolve("savepoint-that-never-was").toUri().toString();
         JsonNode envelope = submit(requestId, 125, missing);
 

@@ -12,10 +12,7 @@ import dev.submitworker.testing.WorkerTestInitializer;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.UUID;
 import org.apache.flink.api.common.JobStatus;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** Commands in on a real broker, jobs checked on a real Flink cluster over REST, answers read from the results topic. */
@@ -23,30 +20,18 @@ import org.junit.jupiter.api.Test;
 class SubmitTaskEndToEndTest {
 
     private static final KafkaTestClient kafka = KafkaTestClient.shared();
-    private static FlinkTestClient flink;
+    private static final FlinkTestClient flink = FlinkTestClient.shared();
 
-    @BeforeAll
-    static void connect() {
-        flink = FlinkTestClient.session();
-    }
 
-    @AfterAll
-    static void disconnect() {
-        flink.close();
-    }
 
-    private static String requestId(String label) {
-        return label + "-" + UUID.randomUUID();
-    }
 
     private static JsonNode submit(String requestId, int taskId) {
-        kafka.sendCommand("{\"requestId\":\"" + requestId + "\",\"id\":" + taskId + "}");
-        return kafka.awaitEnvelope(requestId);
+        return kafka.submit(requestId, taskId, null, null);
     }
 
     @Test
     void boundedTaskIsSubmittedWithTheRequestsJobIdAndFinishes() throws Exception {
-        String requestId = requestId("bounded");
+        String requestId = KafkaTestClient.newRequestId("bounded");
         JsonNode envelope = submit(requestId, 101);
 
         assertThat(envelope.get("code").asInt()).as(envelope.toPrettyString()).isZero();
@@ -68,7 +53,7 @@ class SubmitTaskEndToEndTest {
 
     @Test
     void streamingTaskIsRunningOnTheCluster() throws Exception {
-        String requestId = requestId("streaming");
+        String requestId = KafkaTestClient.newRequestId("streaming");
         JsonNode envelope = submit(requestId, 102);
 
         assertThat(envelope.get("code").asInt()).as(envelope.toPrettyString()).isZero();
@@ -84,8 +69,8 @@ class SubmitTaskEndToEndTest {
 
     @Test
     void unknownTaskIsAnsweredWithCode1NamingTheIdAndTheNextCommandStillSucceeds() {
-        String unknown = requestId("unknown");
-        String valid = requestId("after-unknown");
+        String unknown = KafkaTestClient.newRequestId("unknown");
+        String valid = KafkaTestClient.newRequestId("after-unknown");
         kafka.sendCommand("{\"requestId\":\"" + unknown + "\",\"id\":424242}");
         kafka.sendCommand("{\"requestId\":\"" + valid + "\",\"id\":101}");
 
@@ -101,7 +86,7 @@ class SubmitTaskEndToEndTest {
 
     @Test
     void sqlSyntaxErrorCarriesFlinksParserMessageWithLineAndColumn() throws Exception {
-        String requestId = requestId("syntax");
+        String requestId = KafkaTestClient.newRequestId("syntax");
         JsonNode envelope = submit(requestId, 103);
 
         assertThat(envelope.get("code").asInt()).isEqualTo(1);
@@ -115,7 +100,7 @@ class SubmitTaskEndToEndTest {
 
     @Test
     void commandWithoutTaskIdIsRefusedWithCode6() {
-        String requestId = requestId("no-id");
+        String requestId = KafkaTestClient.newRequestId("no-id");
         kafka.sendRaw(WorkerTestInitializer.COMMANDS, requestId,
                 ("{\"requestId\":\"" + requestId + "\"}").getBytes(StandardCharsets.UTF_8));
 
@@ -127,7 +112,7 @@ class SubmitTaskEndToEndTest {
 
     @Test
     void commandWithWronglyTypedFieldIsRefusedWithCode6NamingTheField() {
-        String requestId = requestId("wrong-type");
+        String requestId = KafkaTestClient.newRequestId("wrong-type");
         kafka.sendRaw(WorkerTestInitializer.COMMANDS, requestId,
                 ("{\"requestId\":\"" + requestId + "\",\"id\":\"101\"}").getBytes(StandardCharsets.UTF_8));
 
@@ -138,9 +123,9 @@ class SubmitTaskEndToEndTest {
 
     @Test
     void recordThatIsNotJsonIsDeadLetteredAndTheListenerCarriesOn() {
-        String key = requestId("garbage");
+        String key = KafkaTestClient.newRequestId("garbage");
         kafka.sendRaw(WorkerTestInitializer.COMMANDS, key, "not json at all {".getBytes(StandardCharsets.UTF_8));
-        String valid = requestId("after-garbage");
+        String valid = KafkaTestClient.newRequestId("after-garbage");
         kafka.sendCommand("{\"requestId\":\"" + valid + "\",\"id\":101}");
 
         await().atMost(Duration.ofSeconds(60)).until(() -> kafka.deadLetters().stream()
@@ -156,7 +141,7 @@ class SubmitTaskEndToEndTest {
 
     @Test
     void unsupportedRunModeIsRefusedNamingTheMode() {
-        JsonNode envelope = submit(requestId("yarn"), 105);
+        JsonNode envelope = submit(KafkaTestClient.newRequestId("yarn"), 105);
 
         assertThat(envelope.get("code").asInt()).isEqualTo(1);
         assertThat(envelope.get("msg").asText()).contains("yarn-per-job").contains("not supported");
@@ -164,7 +149,7 @@ class SubmitTaskEndToEndTest {
 
     @Test
     void unreachableClusterIsAnsweredWithCode5NamingTheCluster() {
-        JsonNode envelope = submit(requestId("unreachable"), 106);
+        JsonNode envelope = submit(KafkaTestClient.newRequestId("unreachable"), 106);
 
         assertThat(envelope.get("code").asInt()).as(envelope.toPrettyString()).isEqualTo(5);
         assertThat(envelope.get("msg").asText()).contains("unreachable").contains("127.0.0.1:1");
@@ -172,7 +157,7 @@ class SubmitTaskEndToEndTest {
 
     @Test
     void localRunModeSubmitsToTheWorkersOwnMiniCluster() throws Exception {
-        String requestId = requestId("local");
+        String requestId = KafkaTestClient.newRequestId("local");
         JsonNode envelope = submit(requestId, 104);
 
         assertThat(envelope.get("code").asInt()).as(envelope.toPrettyString()).isZero();
@@ -186,7 +171,7 @@ class SubmitTaskEndToEndTest {
 
     @Test
     void secretsInConfigAndSqlAreRedactedInTheEnvelope() throws Exception {
-        String requestId = requestId("secrets");
+        String requestId = KafkaTestClient.newRequestId("secrets");
         kafka.sendCommand("{\"requestId\":\"" + requestId + "\",\"id\":107}");
         JsonNode envelope = kafka.awaitEnvelope(requestId);
 

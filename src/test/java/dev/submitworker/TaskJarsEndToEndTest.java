@@ -14,9 +14,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
-import org.apache.flink.api.common.JobStatus;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -44,40 +41,24 @@ class TaskJarsEndToEndTest {
     private static final Path JOBS_JAR_DIRECTORY = Path.of("target", "test-jars");
 
     private static final KafkaTestClient kafka = KafkaTestClient.shared();
-    private static FlinkTestClient flink;
+    private static final FlinkTestClient flink = FlinkTestClient.shared();
     private static Path udfJar;
     private static Path jobsJar;
 
     @BeforeAll
     static void buildJars() throws IOException {
-        flink = FlinkTestClient.session();
         Files.createDirectories(JOBS_JAR_DIRECTORY);
         jobsJar = TestJars.jobsJar(JOBS_JAR_DIRECTORY).toAbsolutePath();
         udfJar = TestJars.jar(JOBS_JAR_DIRECTORY, "udf-twice.jar", Map.of(UDF_CLASS, UDF_SOURCE), List.of())
                 .toAbsolutePath();
     }
 
-    @AfterAll
-    static void disconnect() {
-        flink.close();
-    }
 
-    private static String requestId(String label) {
-        return label + "-" + UUID.randomUUID();
-    }
 
     private static JsonNode submit(String requestId, int taskId, Map<String, String> variables) {
-        kafka.sendCommand(requestId, taskId, variables, null);
-        return kafka.awaitEnvelope(requestId);
+        return kafka.submit(requestId, taskId, variables, null);
     }
 
-    private static String finishedJob(JsonNode envelope) {
-        assertThat(envelope.get("code").asInt()).as(envelope.toPrettyString()).isZero();
-        assertThat(envelope.get("success").asBoolean()).isTrue();
-        String jobId = envelope.at("/data/jobId").asText();
-        assertThat(flink.awaitEnd(jobId)).isEqualTo(JobStatus.FINISHED);
-        return jobId;
-    }
 
     @Test
     void theFunctionClassIsOnNoClassPathOfThisJvm() {
@@ -89,19 +70,21 @@ class TaskJarsEndToEndTest {
 
     @Test
     void aFunctionCreatedUsingJarRunsOnTheCluster() {
-        finishedJob(submit(requestId("udf-using-jar"), 120, Map.of("udfJar", udfJar.toString())));
+        flink.awaitFinished(submit(KafkaTestClient.newRequestId("udf-using-jar"), 120,
+                Map.of("udfJar", udfJar.toString())));
     }
 
     @Test
     void aFunctionFromAnAddedJarRunsOnTheCluster() {
-        finishedJob(submit(requestId("udf-add-jar"), 121, Map.of("udfJar", udfJar.toUri().toString())));
+        flink.awaitFinished(submit(KafkaTestClient.newRequestId("udf-add-jar"), 121,
+                Map.of("udfJar", udfJar.toUri().toString())));
     }
 
     // 7. Jar tasks
 
     @Test
     void aJarTaskRunsTheProgramWithTheTasksParallelismAndName() throws Exception {
-        String jobId = finishedJob(submit(requestId("jar-task"), 126, null));
+        String jobId = flink.awaitFinished(submit(KafkaTestClient.newRequestId("jar-task"), 126, null));
 
         assertThat(flink.vertexParallelisms(jobId)).isNotEmpty().containsOnly(2);
         assertThat(flink.jobName(jobId)).isEqualTo("it-jar");
@@ -109,8 +92,8 @@ class TaskJarsEndToEndTest {
 
     @Test
     void executeJarInASqlTaskRunsTheProgramWithTheStatementsArgumentsAndParallelism() throws Exception {
-        JsonNode envelope = submit(requestId("execute-jar"), 127, Map.of("appJar", jobsJar.toString()));
-        String jobId = finishedJob(envelope);
+        JsonNode envelope = submit(KafkaTestClient.newRequestId("execute-jar"), 127, Map.of("appJar", jobsJar.toString()));
+        String jobId = flink.awaitFinished(envelope);
 
         assertThat(flink.vertexParallelisms(jobId)).isNotEmpty().containsOnly(3);
         assertThat(flink.jobName(jobId)).isEqualTo("execute-jar-args"); // the program's execute(args[0])
@@ -121,7 +104,7 @@ class TaskJarsEndToEndTest {
 
     @Test
     void executeJarNamingASavepointThatDoesNotExistIsRefusedBeforeSubmitting() throws Exception {
-        String requestId = requestId("execute-jar-missing-savepoint");
+        String requestId = KafkaTestClient.newRequestId("execute-jar-missing-savepoint");
         JsonNode envelope = submit(requestId, 128, Map.of("appJar", jobsJar.toString()));
 
         assertThat(envelope.get("code").asInt()).as(envelope.toPrettyString()).isEqualTo(1);

@@ -8,11 +8,7 @@ import dev.submitworker.testing.FlinkTestClient;
 import dev.submitworker.testing.KafkaTestClient;
 import dev.submitworker.testing.WorkerTest;
 import java.util.Map;
-import java.util.UUID;
-import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.runtime.jobgraph.JobType;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -23,34 +19,15 @@ import org.junit.jupiter.api.Test;
 class TaskSemanticsEndToEndTest {
 
     private static final KafkaTestClient kafka = KafkaTestClient.shared();
-    private static FlinkTestClient flink;
+    private static final FlinkTestClient flink = FlinkTestClient.shared();
 
-    @BeforeAll
-    static void connect() {
-        flink = FlinkTestClient.session();
-    }
 
-    @AfterAll
-    static void disconnect() {
-        flink.close();
-    }
 
-    private static String requestId(String label) {
-        return label + "-" + UUID.randomUUID();
-    }
 
     private static JsonNode submit(String requestId, int taskId, Map<String, String> variables) {
-        kafka.sendCommand(requestId, taskId, variables, null);
-        return kafka.awaitEnvelope(requestId);
+        return kafka.submit(requestId, taskId, variables, null);
     }
 
-    /** A successful answer's job, after it finished on the cluster. */
-    private static String finishedJob(JsonNode envelope) {
-        assertThat(envelope.get("code").asInt()).as(envelope.toPrettyString()).isZero();
-        String jobId = envelope.at("/data/jobId").asText();
-        assertThat(flink.awaitEnd(jobId)).isEqualTo(JobStatus.FINISHED);
-        return jobId;
-    }
 
     /** A refused command: code 6, its error naming {@code expected}, and no job on the cluster. */
     private static void assertRefused(String requestId, JsonNode envelope, String... expected) throws Exception {
@@ -64,23 +41,23 @@ class TaskSemanticsEndToEndTest {
 
     @Test
     void variablesTakeTheDeclaredDefaultThenTheScriptsDefinitionThenTheCommandsValue() throws Exception {
-        String withCommandValue = requestId("vars-command");
-        String withoutCommandValue = requestId("vars-script");
+        String withCommandValue = KafkaTestClient.newRequestId("vars-command");
+        String withoutCommandValue = KafkaTestClient.newRequestId("vars-script");
         JsonNode first = submit(withCommandValue, 110, Map.of("day", "2024-06-01", "c", "command"));
         JsonNode second = submit(withoutCommandValue, 110, Map.of("day", "2024-06-02"));
 
         // a: declared only; b: declared, redefined by the script; c: also sent by the first command
-        assertThat(flink.jobName(finishedJob(first))).isEqualTo("vars-2024-06-01-declared-script-command");
-        assertThat(flink.jobName(finishedJob(second))).isEqualTo("vars-2024-06-02-declared-script-script");
+        assertThat(flink.jobName(flink.awaitFinished(first))).isEqualTo("vars-2024-06-01-declared-script-command");
+        assertThat(flink.jobName(flink.awaitFinished(second))).isEqualTo("vars-2024-06-02-declared-script-script");
         assertThat(first.at("/data/jobConfig/variables/c").asText()).isEqualTo("command");
         assertThat(second.at("/data/jobConfig/variables/c").asText()).isEqualTo("script");
     }
 
     @Test
     void aVariableWithoutValueIsRefusedNamingItAndNoJobIsSubmitted() throws Exception {
-        String missingRequired = requestId("vars-missing");
-        String undefined = requestId("vars-undefined");
-        String undeclared = requestId("vars-undeclared");
+        String missingRequired = KafkaTestClient.newRequestId("vars-missing");
+        String undefined = KafkaTestClient.newRequestId("vars-undefined");
+        String undeclared = KafkaTestClient.newRequestId("vars-undeclared");
 
         assertRefused(missingRequired, submit(missingRequired, 110, Map.of()), "'day'");
         assertRefused(undefined, submit(undefined, 111, null), "'nowhere'", "line 3");
@@ -90,9 +67,9 @@ class TaskSemanticsEndToEndTest {
 
     @Test
     void aHostileValueInBareSqlIsRefusedAndNothingRuns() throws Exception {
-        String statementEnd = requestId("hostile-bare");
-        String lineBreak = requestId("hostile-newline");
-        String lineBreakInLiteral = requestId("hostile-newline-literal");
+        String statementEnd = KafkaTestClient.newRequestId("hostile-bare");
+        String lineBreak = KafkaTestClient.newRequestId("hostile-newline");
+        String lineBreakInLiteral = KafkaTestClient.newRequestId("hostile-newline-literal");
 
         assertRefused(statementEnd, submit(statementEnd, 112, Map.of("sink", "x'; DROP TABLE t; --")),
                 "'sink'", "bare SQL");
@@ -105,10 +82,10 @@ class TaskSemanticsEndToEndTest {
 
     @Test
     void aHostileValueInsideAStringLiteralIsEscapedAndTheJobRunsWithIt() throws Exception {
-        String requestId = requestId("hostile-literal");
+        String requestId = KafkaTestClient.newRequestId("hostile-literal");
         JsonNode envelope = submit(requestId, 112, Map.of("label", "x'; DROP TABLE t; --"));
 
-        String jobId = finishedJob(envelope);
+        String jobId = flink.awaitFinished(envelope);
         // the value arrived whole, as data: the job is named with it, and the script kept its one INSERT
         assertThat(flink.jobName(jobId)).isEqualTo("hostile-x'; DROP TABLE t; --");
         assertThat(envelope.at("/data/statement").asText()).contains("SELECT id, 'x''; DROP TABLE t; --' FROM src");
@@ -116,18 +93,18 @@ class TaskSemanticsEndToEndTest {
 
     @Test
     void aTaskWithFragmentOffRefusesCommandVariablesAndKeepsItsPlaceholders() throws Exception {
-        String withVariables = requestId("fragment-off-vars");
-        String plain = requestId("fragment-off");
+        String withVariables = KafkaTestClient.newRequestId("fragment-off-vars");
+        String plain = KafkaTestClient.newRequestId("fragment-off");
 
         assertRefused(withVariables, submit(withVariables, 113, Map.of("kept", "x")), "fragment: false");
-        assertThat(flink.jobName(finishedJob(submit(plain, 113, null)))).isEqualTo("fragment-off-${kept}");
+        assertThat(flink.jobName(flink.awaitFinished(submit(plain, 113, null)))).isEqualTo("fragment-off-${kept}");
     }
 
     // 2. SET, configJson, parallelism, checkpoint
 
     @Test
     void theTasksParallelismAndCheckpointIntervalReachTheJob() throws Exception {
-        String jobId = finishedJob(submit(requestId("options-fields"), 114, null));
+        String jobId = flink.awaitFinished(submit(KafkaTestClient.newRequestId("options-fields"), 114, null));
 
         assertThat(flink.vertexParallelisms(jobId)).isNotEmpty().containsOnly(2);
         assertThat(flink.checkpointInterval(jobId)).isEqualTo(20_000);
@@ -137,7 +114,7 @@ class TaskSemanticsEndToEndTest {
 
     @Test
     void configJsonWinsOverTheTasksFields() throws Exception {
-        String jobId = finishedJob(submit(requestId("options-configjson"), 115, null));
+        String jobId = flink.awaitFinished(submit(KafkaTestClient.newRequestId("options-configjson"), 115, null));
 
         assertThat(flink.vertexParallelisms(jobId)).isNotEmpty().containsOnly(2);
         assertThat(flink.checkpointInterval(jobId)).isEqualTo(45_000);
@@ -145,7 +122,7 @@ class TaskSemanticsEndToEndTest {
 
     @Test
     void setInTheScriptWinsOverConfigJson() throws Exception {
-        String jobId = finishedJob(submit(requestId("options-set"), 116, null));
+        String jobId = flink.awaitFinished(submit(KafkaTestClient.newRequestId("options-set"), 116, null));
 
         assertThat(flink.vertexParallelisms(jobId)).isNotEmpty().containsOnly(3);
         assertThat(flink.checkpointInterval(jobId)).isEqualTo(30_000);
@@ -164,7 +141,7 @@ class TaskSemanticsEndToEndTest {
     }
 
     private static void assertOneJobWritesBothSinks(int taskId, String taskName) throws Exception {
-        String jobId = finishedJob(submit(requestId("statement-set-" + taskId), taskId, null));
+        String jobId = flink.awaitFinished(submit(KafkaTestClient.newRequestId("statement-set-" + taskId), taskId, null));
 
         assertThat(String.join(" | ", flink.vertexNames(jobId))).contains("sink_a").contains("sink_b");
         // the task runs only here, so every job under its name on this cluster came from this command
@@ -173,7 +150,7 @@ class TaskSemanticsEndToEndTest {
 
     @Test
     void aScriptWithOnlyDdlIsAnsweredWithAFailureSayingItHasNoInsert() throws Exception {
-        String requestId = requestId("ddl-only");
+        String requestId = KafkaTestClient.newRequestId("ddl-only");
         JsonNode envelope = submit(requestId, 119, null);
 
         assertThat(envelope.get("code").asInt()).as(envelope.toPrettyString()).isEqualTo(1);
@@ -186,7 +163,7 @@ class TaskSemanticsEndToEndTest {
 
     @Test
     void aBatchModelTaskRunsAsABatchJob() throws Exception {
-        String jobId = finishedJob(submit(requestId("batch"), 122, null));
+        String jobId = flink.awaitFinished(submit(KafkaTestClient.newRequestId("batch"), 122, null));
 
         assertThat(flink.jobType(jobId)).isEqualTo(JobType.BATCH);
     }

@@ -19,8 +19,6 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.config.ConfigResource;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** Duplicates and conflicts on one worker, checked on the real cluster and the real results topic. */
@@ -28,17 +26,9 @@ import org.junit.jupiter.api.Test;
 class IdempotencyTest {
 
     private static final KafkaTestClient kafka = KafkaTestClient.shared();
-    private static FlinkTestClient flink;
+    private static final FlinkTestClient flink = FlinkTestClient.shared();
 
-    @BeforeAll
-    static void connect() {
-        flink = FlinkTestClient.session();
-    }
 
-    @AfterAll
-    static void disconnect() {
-        flink.close();
-    }
 
     private static String command(String requestId, int taskId, String extra) {
         return "{\"requestId\":\"" + requestId + "\",\"id\":" + taskId + extra + "}";

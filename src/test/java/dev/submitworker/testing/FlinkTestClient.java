@@ -45,6 +45,27 @@ public final class FlinkTestClient implements AutoCloseable {
     }
 
     /** A client of the shared session cluster. */
+    private static FlinkTestClient shared;
+
+    /** One client of the shared session cluster for all in-process tests; it lives as long as the test JVM. */
+    public static synchronized FlinkTestClient shared() {
+        if (shared == null) {
+            shared = session();
+        }
+        return shared;
+    }
+
+    /**
+     * The job of a successful answer, once it has FINISHED on the cluster.
+     */
+    public String awaitFinished(com.fasterxml.jackson.databind.JsonNode envelope) {
+        org.assertj.core.api.Assertions.assertThat(envelope.get("code").asInt()).as(envelope.toPrettyString())
+                .isZero();
+        String jobId = envelope.at("/data/jobId").asText();
+        org.assertj.core.api.Assertions.assertThat(awaitEnd(jobId)).isEqualTo(JobStatus.FINISHED);
+        return jobId;
+    }
+
     public static FlinkTestClient session() {
         return new FlinkTestClient(SharedInfrastructure.flinkRestAddress());
     }

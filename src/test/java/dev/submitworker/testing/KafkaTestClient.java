@@ -131,6 +131,17 @@ public final class KafkaTestClient implements AutoCloseable {
         }
     }
 
+    /** A fresh requestId: tests keep apart through their own ids. */
+    public static String newRequestId(String label) {
+        return label + "-" + java.util.UUID.randomUUID();
+    }
+
+    /** Sends a command (variables and savePointPath may be null) and waits for its first answer. */
+    public JsonNode submit(String requestId, int taskId, Map<String, String> variables, String savePointPath) {
+        sendCommand(requestId, taskId, variables, savePointPath);
+        return awaitEnvelope(requestId);
+    }
+
     /** Waits for the first envelope of a request, checks it against the schema, and returns it. */
     public JsonNode awaitEnvelope(String requestId) {
         await().atMost(Duration.ofSeconds(60)).until(() -> !envelopes(requestId).isEmpty());
