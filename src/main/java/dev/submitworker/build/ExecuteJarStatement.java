@@ -74,7 +74,7 @@ public record ExecuteJarStatement(Task.JarSpec jar, Integer parallelism, String 
      * The statement that {@link #parse} reads back as {@code jar}: a readable one-line description of a jar job.
      * Arguments containing a double quote do not survive the round trip (the args syntax has no escape).
      */
-    static String toStatement(Task.JarSpec jar) {
+    public static String toStatement(Task.JarSpec jar) {
         StringBuilder sql = new StringBuilder("EXECUTE JAR WITH ('uri'=").append(literal(jar.uri()));
         if (jar.mainClass() != null) {
             sql.append(", 'main-class'=").append(literal(jar.mainClass()));

@@ -51,6 +51,28 @@ public final class TaskCompiler {
      */
     public BuiltJob compile(Task task, String requestId, String commandSavePointPath,
                             Map<String, String> commandVariables) {
+        PreparedTask prepared = prepare(task, commandSavePointPath, commandVariables);
+        SavepointChoice savepoint = prepared.savepoint();
+        if (task.dialect() == Dialect.FlinkJar) {
+            return jars.build(task.jar(), task.parallelism(), jobOptions(task, Map.of()), requestId,
+                            savepoint.path(), prepared.allowNonRestoredState())
+                    .with(Map.of(), savepoint.path(), savepoint.note());
+        }
+        BuiltJob job = executeJar(task, requestId, prepared.script(), savepoint, prepared.allowNonRestoredState())
+                .orElseGet(() -> sql.build(task, requestId, prepared.script(), savepoint.path(),
+                        prepared.allowNonRestoredState()).with(Map.of(), savepoint.path(), savepoint.note()));
+        return job.with(prepared.variables(), job.savepointPath(), job.note());
+    }
+
+    /**
+     * What a task and a command make before anything is compiled: the script with its variables applied (null for jar
+     * tasks) and the savepoint to restore from. Application clusters compile on their JobManager, so they need only
+     * this.
+     *
+     * @throws BadParameterException the command's variables or savepoint path do not fit the task
+     * @throws JobBuildException     the task's own settings cannot be used
+     */
+    public PreparedTask prepare(Task task, String commandSavePointPath, Map<String, String> commandVariables) {
         SavepointChoice savepoint = chooseSavepoint(task, commandSavePointPath);
         boolean allowNonRestoredState = Boolean.parseBoolean(
                 task.configJson().get(StateRecoveryOptions.SAVEPOINT_IGNORE_UNCLAIMED_STATE.key()));
@@ -59,16 +81,27 @@ public final class TaskCompiler {
                 throw new BadParameterException("Task " + task.id() + " is a FlinkJar task, which takes no variables, "
                         + "but the command sent " + commandVariables.keySet());
             }
-            return jars.build(task.jar(), task.parallelism(), jarConfiguration(task, Map.of()), requestId,
-                            savepoint.path(), allowNonRestoredState)
-                    .with(Map.of(), savepoint.path(), savepoint.note());
+            return new PreparedTask(null, Map.of(), savepoint, allowNonRestoredState);
         }
         ScriptVariables.ResolvedScript script = ScriptVariables.resolve(task.name(), task.statement(), task.fragment(),
                 task.variables(), commandVariables);
-        BuiltJob job = executeJar(task, requestId, script.script(), savepoint, allowNonRestoredState)
-                .orElseGet(() -> sql.build(task, requestId, script.script(), savepoint.path(), allowNonRestoredState)
-                        .with(Map.of(), savepoint.path(), savepoint.note()));
-        return job.with(script.variables(), job.savepointPath(), job.note());
+        return new PreparedTask(script.script(), script.variables(), savepoint, allowNonRestoredState);
+    }
+
+    /**
+     * @param script    the script with variables applied; null for jar tasks
+     * @param variables the variables the script was resolved with
+     */
+    public record PreparedTask(String script, Map<String, String> variables, SavepointChoice savepoint,
+                               boolean allowNonRestoredState) {
+
+        public String savepointPath() {
+            return savepoint.path();
+        }
+
+        public String note() {
+            return savepoint.note();
+        }
     }
 
     /** Deletes what was staged for the job (jars copied for jar tasks); call it once the submission is over. */
@@ -77,7 +110,7 @@ public final class TaskCompiler {
     }
 
     /** @param fromCommand the path is the command's, which wins over anything the task says (Dinky's rule) */
-    private record SavepointChoice(String path, String note, boolean fromCommand) {
+    record SavepointChoice(String path, String note, boolean fromCommand) {
 
         SavepointChoice(String path, String note) {
             this(path, note, false);
@@ -153,12 +186,15 @@ public final class TaskCompiler {
         }
         boolean allowNonRestored = statement.allowNonRestoredState() != null
                 ? statement.allowNonRestoredState() : allowNonRestoredState;
-        return Optional.of(jars.build(statement.jar(), parallelism, jarConfiguration(task, set), requestId,
+        return Optional.of(jars.build(statement.jar(), parallelism, jobOptions(task, set), requestId,
                 chosen.path(), allowNonRestored).with(Map.of(), chosen.path(), chosen.note()));
     }
 
-    /** A jar program gets the task's fields as Flink options; precedence as for SQL: fields, configJson, SET. */
-    private static Map<String, String> jarConfiguration(Task task, Map<String, String> set) {
+    /**
+     * The Flink options a program (a jar, or a script run on an application cluster's JobManager) gets from the task:
+     * its fields, then configJson, then the given SET options; the same precedence as for SQL.
+     */
+    public static Map<String, String> jobOptions(Task task, Map<String, String> set) {
         Map<String, String> configuration = new LinkedHashMap<>();
         configuration.put(PipelineOptions.NAME.key(), task.name());
         configuration.put(ExecutionOptions.RUNTIME_MODE.key(), task.batchModel() ? "BATCH" : "STREAMING");

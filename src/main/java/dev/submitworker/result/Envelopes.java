@@ -27,6 +27,7 @@ public final class Envelopes {
         String jobId = report.job() == null ? null : report.job().jobId().toHexString();
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("cluster", report.clusterName());
+        result.put("clusterId", report.clusterId());
         result.put("jobName", report.job() == null ? null : report.job().jobName());
         result.put("jobStatus", report.jobStatus());
         JobResult data = new JobResult(

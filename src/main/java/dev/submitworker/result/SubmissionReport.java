@@ -10,14 +10,16 @@ import java.util.Map;
  *
  * @param statement the script as compiled or as far as it got; redacted by {@link Envelopes}
  * @param jobStatus Flink's state of the job read back after the submission
+ * @param clusterId the Kubernetes cluster-id of the application cluster deployed for the request, else null
  */
 public record SubmissionReport(String requestId, Integer taskId, Task task, Map<String, String> variables,
-                               String savePointPath, String clusterName, String jobManagerAddress, String statement,
-                               BuiltJob job, String jobStatus, Instant startTime, int code, String msg, String error) {
+                               String savePointPath, String clusterName, String clusterId, String jobManagerAddress,
+                               String statement, BuiltJob job, String jobStatus, Instant startTime, int code,
+                               String msg, String error) {
 
     public static SubmissionReport failure(String requestId, Integer taskId, Instant startTime, int code, String msg,
                                            String error) {
-        return new SubmissionReport(requestId, taskId, null, null, null, null, null, null, null, null, startTime, code,
-                msg, error);
+        return new SubmissionReport(requestId, taskId, null, null, null, null, null, null, null, null, null, startTime,
+                code, msg, error);
     }
 }

@@ -45,6 +45,18 @@ public final class ClusterRegistry implements AutoCloseable {
         if (entry.type() == RunMode.KUBERNETES_SESSION) {
             KubernetesSessions.validate(name, entry.flinkConfig());
         }
+        if (entry.type() == RunMode.KUBERNETES_APPLICATION) {
+            KubernetesApplications.validate(name, entry.flinkConfig());
+        }
+    }
+
+    /** A configured entry; {@link #entryFor} names the one a task runs on. */
+    public ClusterProperties entry(String name) {
+        ClusterProperties entry = entries.get(name);
+        if (entry == null) {
+            throw new ClusterResolutionException("Cluster '" + name + "' is not configured");
+        }
+        return entry;
     }
 
     /** The cluster entry name a task runs on. */
@@ -72,11 +84,9 @@ public final class ClusterRegistry implements AutoCloseable {
         return name;
     }
 
+    /** The gateway of a session cluster entry (local, standalone, kubernetes-session). */
     public ClusterGateway gateway(String name) {
-        ClusterProperties entry = entries.get(name);
-        if (entry == null) {
-            throw new ClusterResolutionException("Cluster '" + name + "' is not configured");
-        }
+        ClusterProperties entry = entry(name);
         return gateways.computeIfAbsent(name, n -> open(n, entry));
     }
 

@@ -1,17 +1,23 @@
 package dev.submitworker.submit;
 
-import dev.submitworker.build.BuiltJob;
-import dev.submitworker.build.JobBuildException;
 import dev.submitworker.build.BadParameterException;
+import dev.submitworker.build.BuiltJob;
+import dev.submitworker.build.ExecuteJarStatement;
+import dev.submitworker.build.Failures;
+import dev.submitworker.build.JobBuildException;
+import dev.submitworker.build.JobIds;
 import dev.submitworker.build.TaskCompiler;
 import dev.submitworker.command.SubmitTaskCommand;
 import dev.submitworker.result.ResultEnvelope;
 import dev.submitworker.result.SubmissionReport;
+import dev.submitworker.task.RunMode;
 import dev.submitworker.task.Task;
 import dev.submitworker.task.TaskCatalog;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.Map;
 import java.util.Optional;
+import org.apache.flink.api.common.JobID;
 import org.apache.flink.api.common.JobStatus;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -52,44 +58,45 @@ public final class SubmissionService {
         }
         Task task = found.get();
         Attempt attempt = new Attempt(command, task, start);
-        ClusterGateway gateway;
         try {
             attempt.clusterName = clusters.entryFor(task);
+        } catch (ClusterResolutionException e) {
+            return attempt.report(ResultEnvelope.ERROR, e.getMessage(), e.getMessage());
+        }
+        if (task.type() == RunMode.KUBERNETES_APPLICATION) {
+            return deployApplication(command, guard, task, attempt);
+        }
+        ClusterGateway gateway;
+        try {
             gateway = clusters.gateway(attempt.clusterName);
             attempt.jobManagerAddress = gateway.address();
-        } catch (ClusterResolutionException e) {
-            return attempt.failed(ResultEnvelope.ERROR, e.getMessage(), e.getMessage());
         } catch (ClusterUnavailableException e) {
-            return attempt.failed(ResultEnvelope.EXCEPTION, "Cluster '" + attempt.clusterName + "' of task "
+            return attempt.report(ResultEnvelope.EXCEPTION, "Cluster '" + attempt.clusterName + "' of task "
                     + task.id() + " is not available", e.getMessage());
         } catch (RuntimeException e) {
-            return attempt.failed(ResultEnvelope.EXCEPTION, "Cluster '" + attempt.clusterName + "' of task "
-                    + task.id() + " is not available", dev.submitworker.build.Failures.explain(e));
+            return attempt.report(ResultEnvelope.EXCEPTION, "Cluster '" + attempt.clusterName + "' of task "
+                    + task.id() + " is not available", Failures.explain(e));
         }
         BuiltJob job;
         try {
             job = compiler.compile(task, command.requestId(), command.savePointPath(), command.variables());
-        } catch (BadParameterException e) {
-            return attempt.failed(ResultEnvelope.BAD_PARAMETERS, "The command does not fit task " + task.id() + " ("
-                    + task.name() + ")", e.getMessage());
         } catch (JobBuildException e) {
-            return attempt.failed(ResultEnvelope.ERROR, "Task " + task.id() + " (" + task.name()
-                    + ") could not be compiled into a Flink job", e.getMessage());
+            return refused(attempt, e);
         } catch (RuntimeException e) {
             log.warn("Unexpected failure compiling task {} for request {}", task.id(), command.requestId(), e);
-            return attempt.failed(ResultEnvelope.ERROR, "Task " + task.id() + " (" + task.name()
-                    + ") could not be compiled into a Flink job", dev.submitworker.build.Failures.explain(e));
+            return attempt.report(ResultEnvelope.ERROR, "Task " + task.id() + " (" + task.name()
+                    + ") could not be compiled into a Flink job", Failures.explain(e));
         }
         attempt.job = job;
         try {
-            return submit(command, guard, task, gateway, attempt);
+            return send(command, guard, task, gateway, attempt);
         } finally {
             compiler.release(job);
         }
     }
 
-    private SubmissionReport submit(SubmitTaskCommand command, SubmissionGuard guard, Task task,
-                                    ClusterGateway gateway, Attempt attempt) {
+    private SubmissionReport send(SubmitTaskCommand command, SubmissionGuard guard, Task task,
+                                  ClusterGateway gateway, Attempt attempt) {
         BuiltJob job = attempt.job;
         boolean created;
         try {
@@ -103,10 +110,10 @@ public final class SubmissionService {
             }
             attempt.jobStatus = existing.or(() -> gateway.status(job.jobId())).map(JobStatus::name).orElse(null);
         } catch (ClusterUnavailableException e) {
-            return attempt.failed(ResultEnvelope.EXCEPTION, "Cluster '" + attempt.clusterName + "' ("
+            return attempt.report(ResultEnvelope.EXCEPTION, "Cluster '" + attempt.clusterName + "' ("
                     + gateway.address() + ") could not be reached", e.getMessage());
         } catch (SubmissionRejectedException e) {
-            return attempt.failed(ResultEnvelope.ERROR, "Cluster '" + attempt.clusterName + "' refused job "
+            return attempt.report(ResultEnvelope.ERROR, "Cluster '" + attempt.clusterName + "' refused job "
                     + job.jobId() + " of task " + task.id(), e.getMessage());
         }
         String outcome = created ? "submitted as job " : "was already on the cluster as job ";
@@ -116,12 +123,67 @@ public final class SubmissionService {
                 + job.jobId() + (job.note() == null ? "" : "; " + job.note()), null);
     }
 
+    /** The task and the command cannot make a job: the command's fault (code 6) or the task's (code 1). */
+    private static SubmissionReport refused(Attempt attempt, JobBuildException e) {
+        Task task = attempt.task;
+        if (e instanceof BadParameterException) {
+            return attempt.report(ResultEnvelope.BAD_PARAMETERS, "The command does not fit task " + task.id() + " ("
+                    + task.name() + ")", e.getMessage());
+        }
+        return attempt.report(ResultEnvelope.ERROR, "Task " + task.id() + " (" + task.name()
+                + ") could not be compiled into a Flink job", e.getMessage());
+    }
+
+    /**
+     * Application mode: the job is compiled on the cluster's own JobManager, so the worker only prepares the task
+     * (variables, savepoint) and deploys a cluster for the request, or finds the one it deployed before.
+     */
+    private SubmissionReport deployApplication(SubmitTaskCommand command, SubmissionGuard guard, Task task,
+                                               Attempt attempt) {
+        TaskCompiler.PreparedTask prepared;
+        try {
+            prepared = compiler.prepare(task, command.savePointPath(), command.variables());
+        } catch (JobBuildException e) {
+            return refused(attempt, e);
+        }
+        JobID jobId = JobIds.forRequest(command.requestId());
+        attempt.job = new BuiltJob(null, jobId, task.name(),
+                prepared.script() != null ? prepared.script() : ExecuteJarStatement.toStatement(task.jar()),
+                TaskCompiler.jobOptions(task, Map.of()), prepared.variables(), prepared.savepointPath(),
+                prepared.note());
+        KubernetesApplications.Deployment deployment;
+        try {
+            deployment = KubernetesApplications.deploy(attempt.clusterName,
+                    clusters.entry(attempt.clusterName).flinkConfig(), task, command.requestId(), jobId, prepared,
+                    () -> guard.beforeSubmit(jobId));
+        } catch (ClusterUnavailableException e) {
+            return attempt.report(ResultEnvelope.EXCEPTION, "The Kubernetes API of cluster entry '"
+                    + attempt.clusterName + "' could not be reached", e.getMessage());
+        } catch (SubmissionRejectedException e) {
+            return attempt.report(ResultEnvelope.ERROR, "Kubernetes refused the application cluster of task "
+                    + task.id() + " (" + task.name() + ")", e.getMessage());
+        }
+        if (deployment.created()) {
+            observer.submitted(command.requestId(), jobId);
+        }
+        attempt.clusterId = deployment.clusterId();
+        attempt.jobManagerAddress = deployment.restAddress();
+        String outcome = deployment.created() ? "deployed as application cluster " : "was already deployed as "
+                + "application cluster ";
+        log.info("Request {}: task {} ({}) {}{} with job {}", command.requestId(), task.id(), task.name(), outcome,
+                deployment.clusterId(), jobId);
+        return attempt.report(ResultEnvelope.SUCCESS, "Task " + task.id() + " (" + task.name() + ") " + outcome
+                + deployment.clusterId() + " with job " + jobId + (prepared.note() == null ? "" : "; " + prepared.note()),
+                null);
+    }
+
     /** What one submission has reached so far, so every exit reports as much as is known. */
     private static final class Attempt {
         private final SubmitTaskCommand command;
         private final Task task;
         private final Instant start;
         private String clusterName;
+        private String clusterId;
         private String jobManagerAddress;
         private BuiltJob job;
         private String jobStatus;
@@ -132,15 +194,11 @@ public final class SubmissionService {
             this.start = start;
         }
 
-        SubmissionReport failed(int code, String msg, String error) {
-            return report(code, msg, error);
-        }
-
         SubmissionReport report(int code, String msg, String error) {
             String statement = job != null ? job.statement() : task.statement();
             return new SubmissionReport(command.requestId(), task.id(), task,
                     job != null ? job.variables() : command.variables(), job != null ? job.savepointPath() : null,
-                    clusterName, jobManagerAddress, statement, job, jobStatus, start, code, msg, error);
+                    clusterName, clusterId, jobManagerAddress, statement, job, jobStatus, start, code, msg, error);
         }
     }
 }

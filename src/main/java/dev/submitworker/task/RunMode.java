@@ -13,7 +13,7 @@ public enum RunMode {
     LOCAL("local", true),
     STANDALONE("standalone", true),
     KUBERNETES_SESSION("kubernetes-session", true),
-    KUBERNETES_APPLICATION("kubernetes-application", false),
+    KUBERNETES_APPLICATION("kubernetes-application", true),
     YARN_SESSION("yarn-session", false),
     YARN_PER_JOB("yarn-per-job", false),
     YARN_APPLICATION("yarn-application", false);

@@ -35,6 +35,31 @@ public final class KubernetesMock {
         KubernetesMockServer server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
                 new KubernetesCrudDispatcher(), false);
         server.init();
+        return withKubeconfig(server);
+    }
+
+    /**
+     * An API server (expectations mode) where the worker's account may look but not create: every Deployment POST
+     * answers 403 as RBAC does, and nothing exists.
+     */
+    public static KubernetesMock startForbiddingDeployments() {
+        KubernetesMockServer server = new KubernetesMockServer(false);
+        server.init();
+        server.expect().post().withPath("/apis/apps/v1/namespaces/" + NAMESPACE + "/deployments")
+                .andReturn(403, new io.fabric8.kubernetes.api.model.StatusBuilder().withCode(403)
+                        .withReason("Forbidden").withMessage("deployments.apps is forbidden: User "
+                                + "\"system:serviceaccount:flink:submit-worker\" cannot create resource "
+                                + "\"deployments\" in API group \"apps\" in the namespace \"flink\"")
+                        .build())
+                .always();
+        return withKubeconfig(server);
+    }
+
+    public int requestCount() {
+        return server.getRequestCount();
+    }
+
+    private static KubernetesMock withKubeconfig(KubernetesMockServer server) {
         try {
             Path kubeconfig = Files.createTempFile("submit-worker-kubeconfig", ".yaml");
             kubeconfig.toFile().deleteOnExit();

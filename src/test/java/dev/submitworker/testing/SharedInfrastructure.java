@@ -52,4 +52,15 @@ public final class SharedInfrastructure {
     }
 
     public static final String KUBERNETES_SESSION_ID = "it-session";
+
+    private static KubernetesMock forbiddingKubernetes;
+
+    /** A Kubernetes API that refuses to create Deployments (RBAC: the worker's account may not). */
+    public static synchronized KubernetesMock forbiddingKubernetes() {
+        if (forbiddingKubernetes == null) {
+            forbiddingKubernetes = KubernetesMock.startForbiddingDeployments();
+            Runtime.getRuntime().addShutdownHook(new Thread(forbiddingKubernetes::close, "test-k8s-403-shutdown"));
+        }
+        return forbiddingKubernetes;
+    }
 }

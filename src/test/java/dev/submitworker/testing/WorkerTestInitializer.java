@@ -16,6 +16,7 @@ public final class WorkerTestInitializer implements ApplicationContextInitialize
     public static final String COMMANDS = "it.commands";
     public static final String RESULTS = "it.results";
     public static final String DEAD_LETTERS = "it.commands.DLT";
+    public static final String APPLICATION_IMAGE = "registry.example/flink:2.2.0-sql";
 
     @Override
     public void initialize(ConfigurableApplicationContext context) {
@@ -48,6 +49,18 @@ public final class WorkerTestInitializer implements ApplicationContextInitialize
                 "worker.clusters.k8s-absent.flink-config[kubernetes.namespace]=" + KubernetesMock.NAMESPACE,
                 "worker.clusters.k8s-absent.flink-config[kubernetes.config.file]="
                         + SharedInfrastructure.kubernetes().kubeconfig(),
+                "worker.clusters.k8s-app.type=kubernetes-application",
+                "worker.clusters.k8s-app.flink-config[kubernetes.namespace]=" + KubernetesMock.NAMESPACE,
+                "worker.clusters.k8s-app.flink-config[kubernetes.config.file]="
+                        + SharedInfrastructure.kubernetes().kubeconfig(),
+                "worker.clusters.k8s-app.flink-config[kubernetes.container.image.ref]=" + APPLICATION_IMAGE,
+                "worker.clusters.k8s-app.flink-config[kubernetes.service-account]=flink",
+                "worker.clusters.k8s-app.flink-config[taskmanager.numberOfTaskSlots]=2",
+                "worker.clusters.k8s-forbidden.type=kubernetes-application",
+                "worker.clusters.k8s-forbidden.flink-config[kubernetes.namespace]=" + KubernetesMock.NAMESPACE,
+                "worker.clusters.k8s-forbidden.flink-config[kubernetes.config.file]="
+                        + SharedInfrastructure.forbiddingKubernetes().kubeconfig(),
+                "worker.clusters.k8s-forbidden.flink-config[kubernetes.container.image.ref]=" + APPLICATION_IMAGE,
                 "worker.clusters.unreachable.type=standalone",
                 "worker.clusters.unreachable.address=http://127.0.0.1:1",
                 "worker.savepoints.dir=" + savepoints)
