@@ -20,6 +20,7 @@ import dev.submitworker.ledger.IdempotentSubmitter;
 import dev.submitworker.ledger.KafkaSubmissionLedger;
 import dev.submitworker.ledger.LedgerRebalanceListener;
 import dev.submitworker.ledger.LedgerTopics;
+import dev.submitworker.ledger.RetryLanes;
 import dev.submitworker.ledger.SubmissionLedger;
 import dev.submitworker.submit.SubmissionObserver;
 import java.util.HashMap;
@@ -162,15 +163,30 @@ class WorkerConfiguration {
         return manager;
     }
 
+    @Bean(destroyMethod = "close")
+    RetryLanes retryLanes(WorkerProperties properties, Clock clock) {
+        WorkerProperties.Retry retry = properties.retry();
+        return new RetryLanes(retry.deadline(), retry.initialBackoff(), retry.maxBackoff(), clock);
+    }
+
     @Bean
-    LedgerRebalanceListener ledgerRebalanceListener(SubmissionLedger ledger, WorkerProperties properties) {
-        return new LedgerRebalanceListener(ledger, properties.topics().commands());
+    LedgerRebalanceListener ledgerRebalanceListener(SubmissionLedger ledger, RetryLanes lanes,
+                                                    WorkerProperties properties) {
+        return new LedgerRebalanceListener(ledger, lanes, properties.topics().commands());
     }
 
     @Bean
     IdempotentSubmitter idempotentSubmitter(SubmissionLedger ledger, SubmissionService submissions,
-                                            Envelopes envelopes, Clock clock) {
-        return new IdempotentSubmitter(ledger, submissions, envelopes, clock);
+                                            Envelopes envelopes, RetryLanes lanes, ResultPublisher publisher,
+                                            KafkaTemplate<String, byte[]> template, WorkerProperties properties,
+                                            Clock clock) {
+        IdempotentSubmitter submitter = new IdempotentSubmitter(ledger, submissions, envelopes, lanes, publisher,
+                work -> template.executeInTransaction(operations -> {
+                    work.run();
+                    return null;
+                }), properties.retry().deadline(), clock);
+        lanes.retryWith(submitter::retry);
+        return submitter;
     }
 
     @Bean

@@ -27,6 +27,7 @@ public record WorkerProperties(
         @NotBlank String instanceId,
         @Valid @NotNull @DefaultValue Topics topics,
         @Valid @NotNull @DefaultValue Ledger ledger,
+        @Valid @NotNull @DefaultValue Retry retry,
         @Valid @NotNull @DefaultValue Catalog catalog,
         @Valid @NotNull @DefaultValue Savepoints savepoints,
         @Valid @NotNull @DefaultValue Jars jars,
@@ -65,6 +66,17 @@ public record WorkerProperties(
 
     /** @param stagingDir where jars of jar tasks that must outlive the build (remote ones) wait for the submit */
     public record Jars(@NotNull Path stagingDir) {}
+
+    /**
+     * Commands whose cluster cannot be reached wait in their cluster's lane and are retried.
+     *
+     * @param deadline       how long after the first failure a command is answered with code 5
+     * @param initialBackoff the first wait; each further one doubles, up to {@code maxBackoff}
+     */
+    public record Retry(
+            @NotNull @DefaultValue("3m") java.time.Duration deadline,
+            @NotNull @DefaultValue("1s") java.time.Duration initialBackoff,
+            @NotNull @DefaultValue("30s") java.time.Duration maxBackoff) {}
 
     /** @param dir the directory with one YAML file per task */
     public record Catalog(@NotNull @DefaultValue("tasks") Path dir) {}

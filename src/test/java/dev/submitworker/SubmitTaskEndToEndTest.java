@@ -152,7 +152,8 @@ class SubmitTaskEndToEndTest {
         JsonNode envelope = submit(KafkaTestClient.newRequestId("unreachable"), 106);
 
         assertThat(envelope.get("code").asInt()).as(envelope.toPrettyString()).isEqualTo(5);
-        assertThat(envelope.get("msg").asText()).contains("unreachable").contains("127.0.0.1:1");
+        assertThat(envelope.get("msg").asText()).contains("unreachable").contains("127.0.0.1:1")
+                .contains("gave up after PT20S of retries");
     }
 
     @Test

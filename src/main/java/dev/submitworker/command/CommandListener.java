@@ -43,7 +43,7 @@ public class CommandListener {
     public void onCommand(ConsumerRecord<String, byte[]> record) {
         CommandReader.Outcome outcome = reader.read(record.value());
         if (outcome instanceof CommandReader.Accepted accepted) {
-            publish(submitter.handle(record.partition(), accepted.command()));
+            submitter.handle(record.partition(), accepted.command()).ifPresent(this::publish);
             return;
         }
         CommandReader.Rejected rejected = (CommandReader.Rejected) outcome;

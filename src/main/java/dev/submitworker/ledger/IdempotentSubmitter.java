@@ -1,13 +1,17 @@
 package dev.submitworker.ledger;
 
+import dev.submitworker.build.JobIds;
 import dev.submitworker.command.SubmitTaskCommand;
 import dev.submitworker.result.Envelopes;
 import dev.submitworker.result.ResultEnvelope;
+import dev.submitworker.result.ResultPublisher;
 import dev.submitworker.result.SubmissionReport;
 import dev.submitworker.submit.SubmissionGuard;
 import dev.submitworker.submit.SubmissionService;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Optional;
+import java.util.function.Consumer;
 import org.apache.flink.api.common.JobID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -19,11 +23,14 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
  * <ul>
  *   <li>answered before, same command: the first answer again, flagged as a duplicate; Flink is not touched;</li>
  *   <li>same requestId, different command: refused (code 6); the first submission stands;</li>
+ *   <li>waiting for its cluster (PARKED): nothing to do, the answer comes when the cluster does;</li>
  *   <li>SUBMITTING without DONE (a worker died mid-way): the cluster is asked for the request's JobID first;</li>
  *   <li>unknown: SUBMITTING is made durable, then the job is submitted.</li>
  * </ul>
- * The answer is recorded as DONE in the caller's transaction, except answers with code 5 (the cluster could not be
- * reached): those are not final, and the same command sent again is tried again.
+ * The answer is recorded as DONE in the caller's transaction. A command whose cluster cannot be reached is not
+ * answered yet: it is PARKED (in the same transaction as its offset) and retried in its cluster's lane
+ * ({@link RetryLanes}) until it is answered or its deadline passes; then it is answered with code 5. A code-5 answer is
+ * not final: the same command sent again is tried again.
  */
 public final class IdempotentSubmitter {
 
@@ -32,31 +39,52 @@ public final class IdempotentSubmitter {
     private final SubmissionLedger ledger;
     private final SubmissionService submissions;
     private final Envelopes envelopes;
+    private final RetryLanes lanes;
+    private final ResultPublisher publisher;
+    private final Consumer<Runnable> transaction;
+    private final Duration retryDeadline;
     private final Clock clock;
 
+    /**
+     * @param transaction runs its argument in a Kafka transaction of its own (retries run outside the listener's)
+     */
     public IdempotentSubmitter(SubmissionLedger ledger, SubmissionService submissions, Envelopes envelopes,
-                               Clock clock) {
+                               RetryLanes lanes, ResultPublisher publisher, Consumer<Runnable> transaction,
+                               Duration retryDeadline, Clock clock) {
         this.ledger = ledger;
         this.submissions = submissions;
         this.envelopes = envelopes;
+        this.lanes = lanes;
+        this.publisher = publisher;
+        this.transaction = transaction;
+        this.retryDeadline = retryDeadline;
         this.clock = clock;
     }
 
     /**
      * @param partition the commands partition the command came from (the ledger partition it belongs to)
-     * @return the envelope to publish
+     * @return the envelope to publish, or empty when the command waits for its cluster
      */
-    public ResultEnvelope handle(int partition, SubmitTaskCommand command) {
+    public Optional<ResultEnvelope> handle(int partition, SubmitTaskCommand command) {
         String fingerprint = Fingerprint.of(command);
         Optional<LedgerEntry> known = ledger.lookup(partition, command.requestId());
         if (known.isPresent() && !known.get().fingerprint().equals(fingerprint)) {
-            return conflict(command, known.get());
+            return Optional.of(conflict(command, known.get()));
         }
         if (known.isPresent() && known.get().state() == LedgerEntry.State.DONE) {
             log.info("Request {} was answered before; answering again as a duplicate", command.requestId());
-            return known.get().envelope().asDuplicate();
+            return Optional.of(known.get().envelope().asDuplicate());
         }
-        boolean mayHaveBeenSubmitted = known.isPresent();
+        if (known.isPresent() && known.get().state() == LedgerEntry.State.PARKED) {
+            log.info("Request {} is already waiting for cluster '{}'", command.requestId(), known.get().cluster());
+            return Optional.empty();
+        }
+        Optional<String> cluster = submissions.clusterOf(command);
+        if (cluster.isPresent() && lanes.isWaiting(cluster.get())) {
+            // its cluster is known to be down: wait behind the others instead of paying a failed try
+            park(partition, command, fingerprint, cluster.get());
+            return Optional.empty();
+        }
         long[] ledgerNanos = {0};
         SubmissionReport report = submissions.submit(command, new SubmissionGuard() {
             @Override
@@ -69,19 +97,101 @@ public final class IdempotentSubmitter {
 
             @Override
             public boolean mayHaveBeenSubmitted() {
-                return mayHaveBeenSubmitted;
+                return known.isPresent();
             }
         });
-        ResultEnvelope envelope = envelopes.toEnvelope(report);
-        if (envelope.code() != ResultEnvelope.EXCEPTION) {
-            long start = System.nanoTime();
-            ledger.recordDone(partition, LedgerEntry.done(fingerprint, envelope, clock.instant()));
-            ledgerNanos[0] += System.nanoTime() - start;
+        if (report.code() == ResultEnvelope.EXCEPTION && report.clusterName() != null) {
+            log.info("Request {}: cluster '{}' could not be reached; retrying for up to {}", command.requestId(),
+                    report.clusterName(), retryDeadline);
+            park(partition, command, fingerprint, report.clusterName());
+            return Optional.empty();
         }
+        ResultEnvelope envelope = envelopes.toEnvelope(report);
+        long start = System.nanoTime();
+        ledger.recordTransactionally(partition, LedgerEntry.done(fingerprint, envelope, clock.instant()));
+        ledgerNanos[0] += System.nanoTime() - start;
         if (log.isDebugEnabled()) {
             logCost(command.requestId(), ledgerNanos[0]);
         }
-        return envelope;
+        return Optional.of(envelope);
+    }
+
+    private void park(int partition, SubmitTaskCommand command, String fingerprint, String cluster) {
+        LedgerEntry parked = LedgerEntry.parked(command, fingerprint, JobIds.forRequest(command.requestId())
+                .toHexString(), cluster, clock.instant());
+        ledger.recordTransactionally(partition, parked);
+        afterCommit(() -> lanes.park(partition, parked));
+    }
+
+    /**
+     * One retry of a parked command, in a transaction of its own: the answer (DONE, or at the deadline a code-5 answer
+     * that leaves the request open to a resend) and its ledger entry commit together.
+     */
+    public boolean retry(int partition, LedgerEntry parked, boolean lastAttempt) {
+        Optional<LedgerEntry> current;
+        try {
+            current = ledger.lookup(partition, parked.requestId());
+        } catch (IllegalStateException notOwned) {
+            return true; // the partition moved to another worker, which retries it from the ledger
+        }
+        if (current.isEmpty() || current.get().state() != LedgerEntry.State.PARKED) {
+            return true;
+        }
+        boolean[] answered = {false};
+        transaction.accept(() -> {
+            SubmissionReport report = submissions.submit(parked.command(), PARKED_GUARD);
+            boolean unreachable = report.code() == ResultEnvelope.EXCEPTION;
+            if (unreachable && !lastAttempt) {
+                return;
+            }
+            ResultEnvelope envelope = envelopes.toEnvelope(unreachable
+                    ? report.withMessage(report.msg() + "; gave up after " + retryDeadline + " of retries")
+                    : report);
+            ledger.recordTransactionally(partition, unreachable
+                    ? LedgerEntry.submitting(parked.requestId(), parked.fingerprint(), parked.jobId(),
+                            parked.taskId(), clock.instant())
+                    : LedgerEntry.done(parked.fingerprint(), envelope, clock.instant()));
+            publisher.publish(envelope);
+            answered[0] = true;
+        });
+        if (answered[0]) {
+            log.info("Request {}: answered after waiting for cluster '{}'", parked.requestId(), parked.cluster());
+        }
+        return answered[0];
+    }
+
+    /** A parked command may have reached its cluster before the cluster went away; PARKED is its durable intent. */
+    private static final SubmissionGuard PARKED_GUARD = new SubmissionGuard() {
+        @Override
+        public void beforeSubmit(JobID jobId) {}
+
+        @Override
+        public boolean mayHaveBeenSubmitted() {
+            return true;
+        }
+    };
+
+    private static void afterCommit(Runnable action) {
+        if (!TransactionSynchronizationManager.isSynchronizationActive()) {
+            action.run();
+            return;
+        }
+        TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+            @Override
+            public void afterCommit() {
+                action.run();
+            }
+        });
+    }
+
+    private ResultEnvelope conflict(SubmitTaskCommand command, LedgerEntry first) {
+        String msg = "requestId '" + command.requestId() + "' was already used for a different command (task "
+                + first.taskId() + (first.jobId() == null ? "" : ", job " + first.jobId())
+                + "); that submission stands. Use a new requestId for a new submission.";
+        String error = "conflicting command for requestId " + command.requestId() + ": task " + command.id()
+                + " now, task " + first.taskId() + " first";
+        return envelopes.toEnvelope(SubmissionReport.failure(command.requestId(), command.id(), clock.instant(),
+                ResultEnvelope.BAD_PARAMETERS, msg, error));
     }
 
     /** What exactly-once costs a command: the ledger writes, and the commit of answer, DONE and offset together. */
@@ -104,15 +214,5 @@ public final class IdempotentSubmitter {
                         ledgerNanos / 1_000_000.0, (System.nanoTime() - commitStart) / 1_000_000.0);
             }
         });
-    }
-
-    private ResultEnvelope conflict(SubmitTaskCommand command, LedgerEntry first) {
-        String msg = "requestId '" + command.requestId() + "' was already used for a different command (task "
-                + first.taskId() + (first.jobId() == null ? "" : ", job " + first.jobId())
-                + "); that submission stands. Use a new requestId for a new submission.";
-        String error = "conflicting command for requestId " + command.requestId() + ": task " + command.id()
-                + " now, task " + first.taskId() + " first";
-        return envelopes.toEnvelope(SubmissionReport.failure(command.requestId(), command.id(), clock.instant(),
-                ResultEnvelope.BAD_PARAMETERS, msg, error));
     }
 }

@@ -156,7 +156,7 @@ public final class KafkaSubmissionLedger implements SubmissionLedger {
     }
 
     @Override
-    public void recordDone(int partition, LedgerEntry entry) {
+    public void recordTransactionally(int partition, LedgerEntry entry) {
         // Not awaited: the commit of the surrounding transaction fails if this write did.
         transactionalTemplate.send(topic, partition, entry.requestId(), serialize(entry));
         Runnable remember = () -> {
@@ -173,6 +173,15 @@ public final class KafkaSubmissionLedger implements SubmissionLedger {
         } else {
             remember.run();
         }
+    }
+
+    @Override
+    public List<LedgerEntry> parked(Collection<Integer> owned) {
+        return owned.stream()
+                .flatMap(p -> partitions.getOrDefault(p, Map.of()).values().stream())
+                .filter(entry -> entry.state() == LedgerEntry.State.PARKED)
+                .sorted(java.util.Comparator.comparing(LedgerEntry::at))
+                .toList();
     }
 
     private Map<String, LedgerEntry> index(int partition) {

@@ -1,6 +1,7 @@
 package dev.submitworker.ledger;
 
 import java.util.Collection;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -20,6 +21,12 @@ public interface SubmissionLedger {
     /** Writes a SUBMITTING entry and returns once it is durable (it must survive a crash right after). */
     void recordSubmitting(int partition, LedgerEntry entry);
 
-    /** Writes a DONE entry as part of the current transaction (with the answer and the command's offset). */
-    void recordDone(int partition, LedgerEntry entry);
+    /**
+     * Writes an entry (DONE, PARKED) as part of the current transaction, with the answer and the command's offset;
+     * the index learns of it when the transaction commits.
+     */
+    void recordTransactionally(int partition, LedgerEntry entry);
+
+    /** The PARKED entries of these partitions (commands waiting for their cluster), oldest first. */
+    List<LedgerEntry> parked(Collection<Integer> partitions);
 }

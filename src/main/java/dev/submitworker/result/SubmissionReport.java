@@ -17,6 +17,12 @@ public record SubmissionReport(String requestId, Integer taskId, Task task, Map<
                                String statement, BuiltJob job, String jobStatus, Instant startTime, int code,
                                String msg, String error) {
 
+    /** This report with more said in its message. */
+    public SubmissionReport withMessage(String msg) {
+        return new SubmissionReport(requestId, taskId, task, variables, savePointPath, clusterName, clusterId,
+                jobManagerAddress, statement, job, jobStatus, startTime, code, msg, error);
+    }
+
     public static SubmissionReport failure(String requestId, Integer taskId, Instant startTime, int code, String msg,
                                            String error) {
         return new SubmissionReport(requestId, taskId, null, null, null, null, null, null, null, null, null, startTime,

@@ -45,6 +45,17 @@ public final class SubmissionService {
         this.observer = observer;
     }
 
+    /** The cluster entry a command's task runs on, if the task and the entry exist. */
+    public Optional<String> clusterOf(SubmitTaskCommand command) {
+        return catalog.find(command.id()).flatMap(task -> {
+            try {
+                return Optional.of(clusters.entryFor(task));
+            } catch (ClusterResolutionException e) {
+                return Optional.empty();
+            }
+        });
+    }
+
     /**
      * @param guard makes the intent to submit durable before the side effect, and says whether an earlier attempt
      *              may have reached the cluster (then the cluster is asked first, and the job is not sent again)

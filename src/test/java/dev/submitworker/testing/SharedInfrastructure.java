@@ -53,6 +53,23 @@ public final class SharedInfrastructure {
 
     public static final String KUBERNETES_SESSION_ID = "it-session";
 
+    private static int flakyClusterPort;
+
+    /**
+     * A port where no cluster runs until a test starts one ({@code EmbeddedFlinkCluster.start(port, ...)}): the
+     * address of the {@code flaky} cluster entry, for outage tests.
+     */
+    public static synchronized int flakyClusterPort() {
+        if (flakyClusterPort == 0) {
+            try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+                flakyClusterPort = socket.getLocalPort();
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
+        return flakyClusterPort;
+    }
+
     private static KubernetesMock forbiddingKubernetes;
 
     /** A Kubernetes API that refuses to create Deployments (RBAC: the worker's account may not). */
