@@ -34,16 +34,16 @@ public final class Envelopes {
                 jobConfig(report),
                 null,
                 report.jobManagerAddress(),
-                report.error() == null ? null : redactor.redactSql(report.error()),
+                report.error() == null ? null : redactor.redactText(report.error()),
                 result,
                 jobId,
                 success,
-                redactor.redactSql(report.statement()),
+                redactor.redactText(report.statement()),
                 report.startTime() == null ? now.toString() : report.startTime().toString(),
                 now.toString(),
                 List.of(),
                 success ? JobResult.STATUS_SUCCESS : JobResult.STATUS_FAILED);
-        return new ResultEnvelope(report.requestId(), report.taskId(), report.code(), redactor.redactSql(report.msg()),
+        return new ResultEnvelope(report.requestId(), report.taskId(), report.code(), redactor.redactText(report.msg()),
                 success, false, now.toString(), data);
     }
 

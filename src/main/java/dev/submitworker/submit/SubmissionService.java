@@ -5,6 +5,7 @@ import dev.submitworker.build.JobBuildException;
 import dev.submitworker.build.BadParameterException;
 import dev.submitworker.build.TaskCompiler;
 import dev.submitworker.command.SubmitTaskCommand;
+import dev.submitworker.result.Redactor;
 import dev.submitworker.result.ResultEnvelope;
 import dev.submitworker.result.SubmissionReport;
 import dev.submitworker.task.Task;
@@ -29,14 +30,17 @@ public final class SubmissionService {
     private final TaskCompiler compiler;
     private final Clock clock;
     private final SubmissionObserver observer;
+    private final Redactor redactor;
 
+    /** @param redactor masks secrets of the task's script and options in the log lines written here */
     public SubmissionService(TaskCatalog catalog, ClusterRegistry clusters, TaskCompiler compiler, Clock clock,
-                             SubmissionObserver observer) {
+                             SubmissionObserver observer, Redactor redactor) {
         this.catalog = catalog;
         this.clusters = clusters;
         this.compiler = compiler;
         this.clock = clock;
         this.observer = observer;
+        this.redactor = redactor;
     }
 
     /**
@@ -73,9 +77,12 @@ public final class SubmissionService {
             return attempt.failed(ResultEnvelope.ERROR, "Task " + task.id() + " (" + task.name()
                     + ") could not be compiled into a Flink job", e.getMessage());
         } catch (RuntimeException e) {
-            log.warn("Unexpected failure compiling task {} for request {}", task.id(), command.requestId(), e);
+            // the failure's text may quote the script: logged redacted, with its class but without the stack trace
+            String explanation = dev.submitworker.build.Failures.explain(e);
+            log.warn("Unexpected failure compiling task {} for request {}: {}: {}", task.id(), command.requestId(),
+                    e.getClass().getName(), redactor.redactText(explanation));
             return attempt.failed(ResultEnvelope.ERROR, "Task " + task.id() + " (" + task.name()
-                    + ") could not be compiled into a Flink job", dev.submitworker.build.Failures.explain(e));
+                    + ") could not be compiled into a Flink job", explanation);
         }
         attempt.job = job;
         try {
