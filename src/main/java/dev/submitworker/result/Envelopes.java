@@ -27,7 +27,8 @@ public final class Envelopes {
         String jobId = report.job() == null ? null : report.job().jobId().toHexString();
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("cluster", report.clusterName());
-        result.put("jobName", report.job() == null ? null : report.job().jobName());
+        // a jar program may name its job after its arguments
+        result.put("jobName", report.job() == null ? null : redactor.redactText(report.job().jobName()));
         result.put("jobStatus", report.jobStatus());
         JobResult data = new JobResult(
                 report.taskId(),
@@ -53,7 +54,7 @@ public final class Envelopes {
             return null;
         }
         String jobId = report.job() == null ? null : report.job().jobId().toHexString();
-        String jobName = report.job() == null ? task.name() : report.job().jobName();
+        String jobName = report.job() == null ? task.name() : redactor.redactText(report.job().jobName());
         Map<String, String> configuration = report.job() == null ? null : redactor.redact(report.job().configuration());
         JobConfig.GatewayConfig gateway = new JobConfig.GatewayConfig(task.type().value(), task.id(),
                 new JobConfig.FlinkConfig(jobName, jobId, configuration, report.savePointPath(), "START",

@@ -50,4 +50,31 @@ class RedactorTest {
         assertThat(custom.redact(Map.of("card.pin", "1234", "password", "p")))
                 .containsEntry("card.pin", Redactor.MASK).containsEntry("password", "p");
     }
+
+    @Test
+    void masksSecretFlagsOfJarArgumentsInAnyText() {
+        String statement = "EXECUTE JAR WITH ('uri'='file:///a.jar', 'args'='--password hunter2 --db.secret=s3 "
+                + "--name \"my job\" user.token=t0k --api-key \"two words\"')";
+        String redacted = redactor.redactText(statement);
+        assertThat(redacted).doesNotContain("hunter2").doesNotContain("s3 ").doesNotContain("t0k")
+                .doesNotContain("two words")
+                .contains("--password ******").contains("--db.secret=******").contains("user.token=******")
+                .contains("--name \"my job\"").contains("'uri'='file:///a.jar'");
+        assertThat(redactor.redactText("main failed: unknown option --token abc"))
+                .isEqualTo("main failed: unknown option --token ******");
+    }
+
+    @Test
+    void masksBase64EncodedArgumentsThatHoldASecret() {
+        String secretArgs = java.util.Base64.getEncoder().encodeToString("--password hunter2".getBytes());
+        String plainArgs = java.util.Base64.getEncoder().encodeToString("--x 1".getBytes());
+        assertThat(redactor.redactText("'args' = 'base64@" + secretArgs + "'")).isEqualTo("'args' = '******'");
+        assertThat(redactor.redactText("'args' = 'base64@" + plainArgs + "'")).contains(plainArgs);
+    }
+
+    @Test
+    void masksSecretPairsInJson() {
+        assertThat(redactor.redactText("{\"db.password\": \"hun\\\"ter2\", \"user\":\"bob\"}"))
+                .isEqualTo("{\"db.password\": \"******\", \"user\":\"bob\"}");
+    }
 }
