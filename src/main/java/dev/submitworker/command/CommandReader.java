@@ -339,12 +339,13 @@ public final class CommandReader {
         return echoLong(message);
     }
 
-    /** Jackson quotes the offending input (up to a few hundred characters): keep the reason readable. */
+    /** Jackson quotes the offending input (up to a few hundred characters) and its own internals: keep the reason. */
     private static String echoLong(String message) {
         if (message == null) {
             return "";
         }
-        String oneLine = message.replaceAll("\\s+", " ");
+        int internals = message.indexOf(" (bound as ");
+        String oneLine = (internals > 0 ? message.substring(0, internals) : message).replaceAll("\\s+", " ");
         return oneLine.length() > 300 ? oneLine.substring(0, 300) + "..." : oneLine;
     }
 }
