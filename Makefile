@@ -44,7 +44,7 @@ chaos:
 ## fuzz: the hostile-input fuzz test at a larger scale; prints "fuzz: records=... lagAfter=..." (FUZZ_RECORDS bad records)
 fuzz:
 	$(MVN) verify -Dtest=FuzzTest -Dsurefire.failIfNoSpecifiedTests=false \
-		-Dfuzz.records=$(FUZZ_RECORDS) | grep -E '^fuzz:|Tests run:|BUILD|ERROR'
+		-Dfuzz.records=$(FUZZ_RECORDS) | grep -aE '^fuzz:|Tests run:|BUILD|ERROR'
 
 clean:
 	$(MVN) -q clean

@@ -44,6 +44,7 @@ public final class CommandReader {
     static final String SCHEMA_RESOURCE = "/schemas/submit-task-command.schema.json";
     private static final int MAX_PROBLEMS = 5;
     private static final int MAX_ECHO = 64;
+    private static final int MAX_MESSAGE = 300;
 
     private final CommandLimits limits;
     private final ObjectMapper mapper;
@@ -313,12 +314,16 @@ public final class CommandReader {
         return true;
     }
 
-    /** User text quoted in a reason: bounded, without control characters. */
+    /** User text quoted in a reason: bounded, on one line, without control characters (it reaches logs too). */
     private static String echo(String text) {
-        String shown = text.length() > MAX_ECHO ? text.substring(0, MAX_ECHO) + "..." : text;
+        return clean(text, MAX_ECHO);
+    }
+
+    private static String clean(String text, int max) {
+        String shown = text.length() > max ? text.substring(0, max) + "..." : text;
         StringBuilder clean = new StringBuilder(shown.length());
-        shown.codePoints().forEach(c -> clean.appendCodePoint(Character.isISOControl(c)
-                || Character.getType(c) == Character.SURROGATE ? '?' : c));
+        shown.codePoints().forEach(c -> clean.appendCodePoint(Character.isWhitespace(c) ? ' '
+                : Character.isISOControl(c) || Character.getType(c) == Character.SURROGATE ? '?' : c));
         return clean.toString();
     }
 
@@ -334,18 +339,13 @@ public final class CommandReader {
         return path.toString();
     }
 
+    /** Jackson quotes the offending input (up to a few hundred characters) and names its own internals: cut both. */
     private static String shortMessage(Exception e) {
         String message = e instanceof JsonProcessingException jpe ? jpe.getOriginalMessage() : e.getMessage();
-        return echoLong(message);
-    }
-
-    /** Jackson quotes the offending input (up to a few hundred characters) and its own internals: keep the reason. */
-    private static String echoLong(String message) {
         if (message == null) {
-            return "";
+            return e.getClass().getSimpleName();
         }
         int internals = message.indexOf(" (bound as ");
-        String oneLine = (internals > 0 ? message.substring(0, internals) : message).replaceAll("\\s+", " ");
-        return oneLine.length() > 300 ? oneLine.substring(0, 300) + "..." : oneLine;
+        return clean(internals > 0 ? message.substring(0, internals) : message, MAX_MESSAGE);
     }
 }

@@ -172,4 +172,17 @@ class CommandReaderTest {
         assertThat(rejected("{\"requestId\":\"" + longId + "\",\"id\":6}").reason())
                 .contains("field 'requestId': is 256 characters long, more than the limit of 255");
     }
+
+    @Test
+    void reasonsAreOneBoundedLineWithoutControlCharacters() {
+        byte[] garbage = new byte[2000];
+        for (int i = 0; i < garbage.length; i++) {
+            garbage[i] = (byte) (i % 32);
+        }
+        for (String reason : new String[]{((CommandReader.Rejected) reader.read(garbage)).reason(),
+                rejected("abc\u0007\n\r" + "x".repeat(2000)).reason(),
+                rejected("{\"requestId\":\"r-1\",\"id\":6,\"ab\\u0000\\n" + "c".repeat(500) + "\":1}").reason()}) {
+            assertThat(reason).hasSizeLessThan(500).doesNotContainPattern("\\p{Cntrl}");
+        }
+    }
 }
