@@ -83,6 +83,6 @@ public final class Envelopes {
                 task.batchModel(),
                 null,
                 gateway,
-                redactor.redact(report.variables()));
+                redactor.redactVariables(report.variables(), report.statement()));
     }
 }

@@ -61,6 +61,28 @@ public final class Redactor {
         return redacted;
     }
 
+    /**
+     * A command's variables, masked when their name looks secret, or when their value or their {@code ${name}}
+     * placeholder sits where the script's redaction masks it: {@code 'password' = '${pw}'} makes {@code pw} a secret.
+     *
+     * @param script the script the variables were applied to, before or after substitution; may be null
+     */
+    public Map<String, String> redactVariables(Map<String, String> variables, String script) {
+        if (variables == null) {
+            return null;
+        }
+        String text = script == null ? "" : script;
+        String redacted = redactText(text);
+        Map<String, String> result = new LinkedHashMap<>();
+        variables.forEach((name, value) -> result.put(name, isSecretKey(name) || masked(text, redacted, value)
+                || masked(text, redacted, "${" + name + "}") ? MASK : value));
+        return result;
+    }
+
+    private static boolean masked(String text, String redacted, String part) {
+        return part != null && !part.isEmpty() && text.contains(part) && !redacted.contains(part);
+    }
+
     /** The text with the values of secret-looking keys masked; see the class comment for the forms recognised. */
     public String redactText(String text) {
         if (text == null) {

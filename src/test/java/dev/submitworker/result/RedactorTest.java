@@ -77,4 +77,15 @@ class RedactorTest {
         assertThat(redactor.redactText("{\"db.password\": \"hun\\\"ter2\", \"user\":\"bob\"}"))
                 .isEqualTo("{\"db.password\": \"******\", \"user\":\"bob\"}");
     }
+
+    @Test
+    void variablesThatFillSecretOptionsAreSecrets() {
+        Map<String, String> variables = Map.of("pw", "hunter2", "day", "2026-11-28", "api_token", "t", "user", "bob");
+        assertThat(redactor.redactVariables(variables, "SET 'db.password' = '${pw}'; SELECT '${day}', '${user}'"))
+                .containsEntry("pw", Redactor.MASK).containsEntry("api_token", Redactor.MASK)
+                .containsEntry("day", "2026-11-28").containsEntry("user", "bob");
+        assertThat(redactor.redactVariables(variables, "SET 'db.password' = 'hunter2'; SELECT 'bob'"))
+                .containsEntry("pw", Redactor.MASK).containsEntry("user", "bob");
+        assertThat(redactor.redactVariables(variables, null)).containsEntry("pw", "hunter2");
+    }
 }

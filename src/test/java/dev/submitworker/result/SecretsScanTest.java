@@ -39,7 +39,8 @@ import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
 
 /**
- * Tasks with planted secrets (configJson, SET statements, WITH options, EXECUTE JAR and jar-task arguments), some
+ * Tasks with planted secrets (configJson, SET statements, WITH options, EXECUTE JAR and jar-task arguments, a command
+ * variable that fills a secret option), some
  * succeeding and some failing, then a scan of every record on the results and dead-letter topics (values and headers,
  * aborted transactions included) and of every log line written meanwhile: no planted value appears. The cluster shows
  * that Flink got the real values.
@@ -52,7 +53,7 @@ class SecretsScanTest {
             "planted-141-configjson-a81c", "planted-141-accesskey-27de", "planted-141-set-5b0e",
             "planted-141-credentials-c3f9", "planted-142-configjson-0d4a", "planted-142-with-9e77",
             "planted-143-args-71aa", "planted-143-args-f00d", "planted-144-configjson-61b2", "planted-144-args-3c3c",
-            "planted-144-args-9a9a", "planted-145-args-4e4e");
+            "planted-144-args-9a9a", "planted-145-args-4e4e", "planted-146-variable-b7e1");
 
     private static final List<String> logLines = new CopyOnWriteArrayList<>();
     private static final Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
@@ -134,6 +135,10 @@ class SecretsScanTest {
         JsonNode failingJar = submit(145, null);
         assertThat(failingJar.get("code").asInt()).as(failingJar.toPrettyString()).isEqualTo(1);
         assertThat(failingJar.at("/data/error").asText()).contains(TestJars.FAILING_JOB_MESSAGE);
+
+        JsonNode variable = submit(146, Map.of("pw", "planted-146-variable-b7e1"));
+        assertThat(variable.get("code").asInt()).as(variable.toPrettyString()).isZero();
+        assertThat(variable.at("/data/jobConfig/variables/pw").asText()).isEqualTo(Redactor.MASK);
 
         List<String> published = publishedRecords();
         assertThat(published).as("records on the results topic").anyMatch(text -> text.contains(sql.get("requestId").asText()));
