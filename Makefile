@@ -10,8 +10,9 @@ TASK ?= 1
 REPEAT ?= 1
 CHAOS_COMMANDS ?= 1000
 CHAOS_KILLS ?= 5
+FUZZ_RECORDS ?= 100000
 
-.PHONY: build run worker demo test chaos clean
+.PHONY: build run worker demo test chaos fuzz clean
 
 $(CLASSPATH_FILE): pom.xml $(shell find src/main -type f 2>/dev/null)
 	$(MVN) -q -DskipTests compile dependency:build-classpath -Dmdep.outputFile=$(CLASSPATH_FILE) -Dmdep.includeScope=runtime
@@ -39,6 +40,11 @@ test:
 chaos:
 	$(MVN) verify -Dtest=ChaosTest -Dsurefire.failIfNoSpecifiedTests=false \
 		-Dchaos.commands=$(CHAOS_COMMANDS) -Dchaos.kills=$(CHAOS_KILLS) | grep -E '^chaos:|Tests run:|BUILD|ERROR'
+
+## fuzz: the hostile-input fuzz test at a larger scale; prints "fuzz: records=... lagAfter=..." (FUZZ_RECORDS bad records)
+fuzz:
+	$(MVN) verify -Dtest=FuzzTest -Dsurefire.failIfNoSpecifiedTests=false \
+		-Dfuzz.records=$(FUZZ_RECORDS) | grep -aE '^fuzz:|Tests run:|BUILD|ERROR'
 
 clean:
 	$(MVN) -q clean

@@ -6,7 +6,7 @@ import dev.submitworker.build.SqlJobBuilder;
 import dev.submitworker.build.TaskCompiler;
 import dev.submitworker.command.CommandListener;
 import dev.submitworker.command.CommandReader;
-import dev.submitworker.command.MalformedCommandException;
+import dev.submitworker.command.DeadLetterHeaders;
 import dev.submitworker.result.Envelopes;
 import dev.submitworker.result.KafkaResultPublisher;
 import dev.submitworker.result.Redactor;
@@ -98,8 +98,8 @@ class WorkerConfiguration {
     }
 
     @Bean
-    Redactor redactor() {
-        return Redactor.withDefaults();
+    Redactor redactor(WorkerProperties properties) {
+        return new Redactor(properties.redaction().secretKeys());
     }
 
     @Bean
@@ -114,9 +114,9 @@ class WorkerConfiguration {
 
     @Bean
     SubmissionService submissionService(TaskCatalog catalog, ClusterRegistry clusters, TaskCompiler compiler,
-                                        Clock clock, ObjectProvider<SubmissionObserver> observer) {
+                                        Clock clock, ObjectProvider<SubmissionObserver> observer, Redactor redactor) {
         return new SubmissionService(catalog, clusters, compiler, clock,
-                observer.getIfAvailable(() -> SubmissionObserver.NONE));
+                observer.getIfAvailable(() -> SubmissionObserver.NONE), redactor);
     }
 
     @Bean(destroyMethod = "close")
@@ -196,26 +196,36 @@ class WorkerConfiguration {
 
     @Bean
     CommandListener commandListener(IdempotentSubmitter submitter, Envelopes envelopes, ResultPublisher publisher,
-                                    Clock clock) {
-        return new CommandListener(new CommandReader(), submitter, envelopes, publisher, clock);
+                                    DeadLetterPublishingRecoverer deadLetterRecoverer, Redactor redactor,
+                                    WorkerProperties properties, Clock clock) {
+        return new CommandListener(new CommandReader(properties.limits().toCommandLimits()), submitter, envelopes,
+                publisher, deadLetterRecoverer, redactor, clock);
     }
 
     /**
-     * Every command is handled in a Kafka transaction; when one rolls back, this decides what happens to the record.
-     * Records that cannot be answered go to the dead-letter topic at once; other failures (the results topic not
-     * reachable) are retried twice before the record is dead-lettered, so the partition never stalls. The recovered
-     * record's offset is committed in the same transaction as its dead letter.
+     * Writes dead letters: the original record, unchanged (so it can be replayed), with Spring Kafka's headers. The
+     * exception headers are the worker's own ({@link DeadLetterHeaders}): redacted and bounded.
      */
     @Bean
-    DefaultAfterRollbackProcessor<Object, Object> commandAfterRollbackProcessor(
-            KafkaTemplate<String, byte[]> template, WorkerProperties properties) {
+    DeadLetterPublishingRecoverer deadLetterRecoverer(KafkaTemplate<String, byte[]> template,
+                                                      WorkerProperties properties, Redactor redactor) {
         String deadLetterTopic = properties.topics().deadLetter();
         DeadLetterPublishingRecoverer recoverer = new DeadLetterPublishingRecoverer(template,
                 (record, failure) -> new TopicPartition(deadLetterTopic, -1));
-        DefaultAfterRollbackProcessor<Object, Object> processor =
-                new DefaultAfterRollbackProcessor<>(recoverer, new FixedBackOff(1000, 2), template, true);
-        processor.addNotRetryableExceptions(MalformedCommandException.class);
-        return processor;
+        recoverer.setExceptionHeadersCreator(new DeadLetterHeaders(redactor));
+        return recoverer;
+    }
+
+    /**
+     * Every command is handled in a Kafka transaction; when one rolls back (an unexpected failure, e.g. the results
+     * topic not reachable), this decides what happens to the record: it is retried twice, then dead-lettered, so the
+     * partition never stalls. The recovered record's offset is committed in the same transaction as its dead letter.
+     * Records that are not usable commands never get here: the listener dead-letters them itself.
+     */
+    @Bean
+    DefaultAfterRollbackProcessor<Object, Object> commandAfterRollbackProcessor(
+            KafkaTemplate<String, byte[]> template, DeadLetterPublishingRecoverer deadLetterRecoverer) {
+        return new DefaultAfterRollbackProcessor<>(deadLetterRecoverer, new FixedBackOff(1000, 2), template, true);
     }
 
     @Bean

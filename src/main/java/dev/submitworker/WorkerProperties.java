@@ -1,12 +1,17 @@
 package dev.submitworker;
 
+import dev.submitworker.command.CommandLimits;
+import dev.submitworker.result.Redactor;
 import dev.submitworker.submit.ClusterProperties;
 import jakarta.validation.Valid;
+import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
@@ -18,6 +23,8 @@ import org.springframework.validation.annotation.Validated;
  * @param catalog  where tasks come from
  * @param clusters named cluster entries; a {@code local} entry exists even when not configured
  * @param warmUp   when to compile a probe script so that the first command does not pay the planner's start-up
+ * @param limits   what a command may be: bigger, deeper or longer ones are refused
+ * @param redaction which values are masked in envelopes, dead-letter headers and log lines
  * @param instanceId names this worker instance: unique among running instances, stable across its restarts (it
  *                   prefixes the Kafka transactional ids, so a restarted instance fences its dead predecessor at once)
  */
@@ -32,7 +39,9 @@ public record WorkerProperties(
         @Valid @NotNull @DefaultValue Savepoints savepoints,
         @Valid @NotNull @DefaultValue Jars jars,
         Map<String, @Valid ClusterProperties> clusters,
-        @NotNull @DefaultValue("BEFORE_LISTENER") WarmUp warmUp) {
+        @NotNull @DefaultValue("BEFORE_LISTENER") WarmUp warmUp,
+        @Valid @NotNull @DefaultValue Limits limits,
+        @Valid @NotNull @DefaultValue Redaction redaction) {
 
     public WorkerProperties {
         clusters = clusters == null ? Map.of() : clusters;
@@ -80,6 +89,38 @@ public record WorkerProperties(
 
     /** @param dir the directory with one YAML file per task */
     public record Catalog(@NotNull @DefaultValue("tasks") Path dir) {}
+
+    /**
+     * Bounds of a command; see {@link CommandLimits}. The schema's bounds are the outer ones: a requestId has at most
+     * 255 characters whatever is configured here.
+     *
+     * @param requestIdPattern a regular expression the whole requestId must match
+     */
+    public record Limits(
+            @Min(256) @DefaultValue("65536") int maxRecordBytes,
+            @Min(2) @Max(1000) @DefaultValue("8") int maxNestingDepth,
+            @Min(1) @Max(255) @DefaultValue("255") int maxRequestIdLength,
+            @NotBlank @DefaultValue(CommandLimits.DEFAULT_REQUEST_ID_PATTERN) String requestIdPattern,
+            @Min(0) @DefaultValue("100") int maxVariables,
+            @Min(1) @DefaultValue("128") int maxVariableNameLength,
+            @Min(0) @DefaultValue("4096") int maxVariableValueLength) {
+
+        public CommandLimits toCommandLimits() {
+            return new CommandLimits(maxRecordBytes, maxNestingDepth, maxRequestIdLength,
+                    Pattern.compile(requestIdPattern), maxVariables, maxVariableNameLength, maxVariableValueLength);
+        }
+    }
+
+    /**
+     * @param secretKeys a value is masked when its key contains one of these (ignoring case; '_' counts as '-');
+     *                   unset = {@link Redactor#DEFAULT_SECRET_KEY_PARTS}
+     */
+    public record Redaction(List<@NotBlank String> secretKeys) {
+
+        public Redaction {
+            secretKeys = secretKeys == null || secretKeys.isEmpty() ? Redactor.DEFAULT_SECRET_KEY_PARTS : secretKeys;
+        }
+    }
 
     public enum WarmUp {
         /** Warm up before the listener starts: the first command is fast, start-up is slower. */

@@ -1,12 +1,13 @@
 package dev.submitworker.command;
 
 /**
- * A record that is not a usable command and cannot be answered (no readable requestId). Thrown by the listener so
- * that Spring Kafka's error handler dead-letters the raw record, with this message as the reason, without retrying.
+ * The reason a record goes to the dead-letter topic: it is not a usable command. The listener hands it to the
+ * dead-letter recoverer, whose headers carry this message; it has no stack trace, which would tell nothing about
+ * the record.
  */
 public class MalformedCommandException extends RuntimeException {
 
     public MalformedCommandException(String message) {
-        super(message);
+        super(message, null, false, false);
     }
 }

@@ -28,23 +28,24 @@ public final class Envelopes {
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("cluster", report.clusterName());
         result.put("clusterId", report.clusterId());
-        result.put("jobName", report.job() == null ? null : report.job().jobName());
+        // a jar program may name its job after its arguments
+        result.put("jobName", report.job() == null ? null : redactor.redactText(report.job().jobName()));
         result.put("jobStatus", report.jobStatus());
         JobResult data = new JobResult(
                 report.taskId(),
                 jobConfig(report),
                 null,
                 report.jobManagerAddress(),
-                report.error() == null ? null : redactor.redactSql(report.error()),
+                report.error() == null ? null : redactor.redactText(report.error()),
                 result,
                 jobId,
                 success,
-                redactor.redactSql(report.statement()),
+                redactor.redactText(report.statement()),
                 report.startTime() == null ? now.toString() : report.startTime().toString(),
                 now.toString(),
                 List.of(),
                 success ? JobResult.STATUS_SUCCESS : JobResult.STATUS_FAILED);
-        return new ResultEnvelope(report.requestId(), report.taskId(), report.code(), redactor.redactSql(report.msg()),
+        return new ResultEnvelope(report.requestId(), report.taskId(), report.code(), redactor.redactText(report.msg()),
                 success, false, now.toString(), data);
     }
 
@@ -54,7 +55,7 @@ public final class Envelopes {
             return null;
         }
         String jobId = report.job() == null ? null : report.job().jobId().toHexString();
-        String jobName = report.job() == null ? task.name() : report.job().jobName();
+        String jobName = report.job() == null ? task.name() : redactor.redactText(report.job().jobName());
         Map<String, String> configuration = report.job() == null ? null : redactor.redact(report.job().configuration());
         JobConfig.GatewayConfig gateway = new JobConfig.GatewayConfig(task.type().value(), task.id(),
                 new JobConfig.FlinkConfig(jobName, jobId, configuration, report.savePointPath(), "START",
@@ -83,6 +84,6 @@ public final class Envelopes {
                 task.batchModel(),
                 null,
                 gateway,
-                redactor.redact(report.variables()));
+                redactor.redactVariables(report.variables(), report.statement()));
     }
 }

@@ -8,6 +8,7 @@ import dev.submitworker.build.JobBuildException;
 import dev.submitworker.build.JobIds;
 import dev.submitworker.build.TaskCompiler;
 import dev.submitworker.command.SubmitTaskCommand;
+import dev.submitworker.result.Redactor;
 import dev.submitworker.result.ResultEnvelope;
 import dev.submitworker.result.SubmissionReport;
 import dev.submitworker.task.RunMode;
@@ -35,14 +36,17 @@ public final class SubmissionService {
     private final TaskCompiler compiler;
     private final Clock clock;
     private final SubmissionObserver observer;
+    private final Redactor redactor;
 
+    /** @param redactor masks secrets of the task's script and options in the log lines written here */
     public SubmissionService(TaskCatalog catalog, ClusterRegistry clusters, TaskCompiler compiler, Clock clock,
-                             SubmissionObserver observer) {
+                             SubmissionObserver observer, Redactor redactor) {
         this.catalog = catalog;
         this.clusters = clusters;
         this.compiler = compiler;
         this.clock = clock;
         this.observer = observer;
+        this.redactor = redactor;
     }
 
     /** The cluster entry a command's task runs on, if the task and the entry exist. */
@@ -94,9 +98,12 @@ public final class SubmissionService {
         } catch (JobBuildException e) {
             return refused(attempt, e);
         } catch (RuntimeException e) {
-            log.warn("Unexpected failure compiling task {} for request {}", task.id(), command.requestId(), e);
+            // the failure's text may quote the script: logged redacted, with its class but without the stack trace
+            String explanation = Failures.explain(e);
+            log.warn("Unexpected failure compiling task {} for request {}: {}: {}", task.id(), command.requestId(),
+                    e.getClass().getName(), redactor.redactText(explanation));
             return attempt.report(ResultEnvelope.ERROR, "Task " + task.id() + " (" + task.name()
-                    + ") could not be compiled into a Flink job", Failures.explain(e));
+                    + ") could not be compiled into a Flink job", explanation);
         }
         attempt.job = job;
         try {

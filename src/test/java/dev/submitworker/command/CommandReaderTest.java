@@ -4,11 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
 class CommandReaderTest {
 
-    private final CommandReader reader = new CommandReader();
+    private final CommandReader reader = new CommandReader(CommandLimits.DEFAULTS);
 
     private CommandReader.Outcome read(String json) {
         return reader.read(json.getBytes(StandardCharsets.UTF_8));
@@ -35,16 +38,97 @@ class CommandReaderTest {
     }
 
     @Test
-    void unparseableValuesCannotBeAnswered() {
-        assertThat(rejected("{\"requestId\":\"r-1\",").parsed()).isFalse();
-        assertThat(rejected("[1,2]").reason()).contains("not a JSON object");
-        assertThat(rejected("").requestId()).isNull();
-        assertThat(reader.read(null)).isInstanceOf(CommandReader.Rejected.class);
+    void unparseableValuesAreDeadLettered() {
+        assertThat(rejected("[1,2]").reason()).contains("a JSON array, not an object");
+        assertThat(rejected("null").reason()).contains("not an object");
+        assertThat(rejected("  ").reason()).contains("empty");
+        CommandReader.Rejected empty = rejected("");
+        assertThat(empty.requestId()).isNull();
+        assertThat(empty.deadLetter()).isTrue();
+        assertThat(((CommandReader.Rejected) reader.read(null)).deadLetter()).isTrue();
+    }
+
+    @Test
+    void aBrokenValueWhoseRequestIdCanBeReadIsDeadLetteredAndAnswered() {
+        CommandReader.Rejected truncated = rejected("{\"requestId\":\"r-1\",\"id\":");
+        assertThat(truncated.deadLetter()).isTrue();
+        assertThat(truncated.requestId()).isEqualTo("r-1");
+        assertThat(truncated.reason()).contains("not valid JSON");
+        // the requestId must come before the damage, and must be a valid one
+        assertThat(rejected("{\"id\":6,\"variables\":{\"a\":\"b\"}} x \"requestId\":\"r-1\"").requestId()).isNull();
+        assertThat(rejected("{\"requestId\":\"r 1\",\"id\":").requestId()).isNull();
     }
 
     @Test
     void trailingTokensAreRefused() {
-        assertThat(rejected("{\"requestId\":\"r-1\",\"id\":6} {\"x\":1}").parsed()).isFalse();
+        assertThat(rejected("{\"requestId\":\"r-1\",\"id\":6} {\"x\":1}").deadLetter()).isTrue();
+    }
+
+    @Test
+    void bytesThatAreNotUtf8JsonAreRefusedWithTheReason() {
+        byte[] bom = ("\uFEFF{\"requestId\":\"r-1\",\"id\":6}").getBytes(StandardCharsets.UTF_8);
+        CommandReader.Rejected withBom = (CommandReader.Rejected) reader.read(bom);
+        assertThat(withBom.deadLetter()).isTrue();
+        assertThat(withBom.reason()).contains("byte order mark");
+
+        byte[] latin1 = "{\"requestId\":\"r-1\",\"id\":6,\"variables\":{\"city\":\"K\u00f6ln\"}}"
+                .getBytes(StandardCharsets.ISO_8859_1);
+        CommandReader.Rejected notUtf8 = (CommandReader.Rejected) reader.read(latin1);
+        assertThat(notUtf8.deadLetter()).isTrue();
+        assertThat(notUtf8.reason()).contains("not valid UTF-8").contains("at byte 48");
+        assertThat(notUtf8.requestId()).isEqualTo("r-1");
+
+        byte[] utf16 = "{\"requestId\":\"r-1\",\"id\":6}".getBytes(StandardCharsets.UTF_16LE);
+        assertThat(((CommandReader.Rejected) reader.read(utf16)).deadLetter()).isTrue();
+    }
+
+    @Test
+    void oversizedRecordsAreRefusedWithoutParsingButAnsweredWhenTheRequestIdComesFirst() {
+        CommandReader small = new CommandReader(new CommandLimits(300, 8, 255,
+                Pattern.compile(CommandLimits.DEFAULT_REQUEST_ID_PATTERN), 100, 128, 4096));
+        String big = "{\"requestId\":\"r-1\",\"id\":6,\"variables\":{\"x\":\"" + "y".repeat(400) + "\"}}";
+        CommandReader.Rejected rejected = (CommandReader.Rejected) small.read(big.getBytes(StandardCharsets.UTF_8));
+        assertThat(rejected.deadLetter()).isTrue();
+        assertThat(rejected.requestId()).isEqualTo("r-1");
+        assertThat(rejected.reason()).contains("more than the limit of 300 bytes");
+    }
+
+    @Test
+    void deepNestingStopsTheParser() {
+        String deep = "{\"requestId\":\"r-1\",\"id\":6,\"variables\":" + "[".repeat(5000) + "]".repeat(5000) + "}";
+        CommandReader.Rejected rejected = rejected(deep);
+        assertThat(rejected.deadLetter()).isTrue();
+        assertThat(rejected.reason()).contains("nesting depth");
+        assertThat(rejected.requestId()).isEqualTo("r-1");
+    }
+
+    @Test
+    void variablesAreBounded() {
+        String many = IntStream.range(0, 101).mapToObj(i -> "\"v" + i + "\":\"x\"").collect(Collectors.joining(","));
+        CommandReader.Rejected tooMany = rejected("{\"requestId\":\"r-1\",\"id\":6,\"variables\":{" + many + "}}");
+        assertThat(tooMany.deadLetter()).isFalse();
+        assertThat(tooMany.requestId()).isEqualTo("r-1");
+        assertThat(tooMany.reason()).contains("field 'variables': 101 variables, more than the limit of 100");
+
+        assertThat(rejected("{\"requestId\":\"r-1\",\"id\":6,\"variables\":{\"" + "n".repeat(129) + "\":\"x\"}}")
+                .reason()).contains("the name is 129 characters long");
+        assertThat(rejected("{\"requestId\":\"r-1\",\"id\":6,\"variables\":{\"day\":\"" + "v".repeat(4097) + "\"}}")
+                .reason()).contains("field 'variables.day': the value is 4097 characters long");
+        assertThat(rejected("{\"requestId\":\"r-1\",\"id\":6,\"variables\":{\"day\":\"\\ud800\"}}").reason())
+                .contains("field 'variables.day': the value is not valid Unicode");
+        assertThat(rejected("{\"requestId\":\"r-1\",\"id\":6,\"variables\":{\"day\":{\"a\":\"b\"}}}").reason())
+                .startsWith("field 'variables.day'");
+    }
+
+    @Test
+    void requestIdsAreLimitedInLengthAndAlphabet() {
+        CommandReader.Rejected spaces = rejected("{\"requestId\":\"r 1\",\"id\":6}");
+        assertThat(spaces.requestId()).isNull();
+        assertThat(spaces.deadLetter()).isTrue();
+        assertThat(spaces.reason()).contains("field 'requestId': has characters outside");
+        assertThat(rejected("{\"requestId\":\"r\\u0000\",\"id\":6}").requestId()).isNull();
+        assertThat(read("{\"requestId\":\"airflow:dag/run@2026-11-28T10:00+01=x.y_z\",\"id\":6}"))
+                .isInstanceOf(CommandReader.Accepted.class);
     }
 
     @Test
@@ -76,14 +160,29 @@ class CommandReaderTest {
 
         CommandReader.Rejected noRequestId = rejected("{\"id\":6}");
         assertThat(noRequestId.requestId()).isNull();
-        assertThat(noRequestId.parsed()).isTrue();
+        assertThat(noRequestId.deadLetter()).isTrue();
+        assertThat(noRequestId.reason()).contains("field 'requestId': is missing");
         assertThat(rejected("{\"requestId\":\"  \",\"id\":6}").requestId()).isNull();
         assertThat(rejected("{\"requestId\":7,\"id\":6}").requestId()).isNull();
     }
 
     @Test
     void overlongRequestIdsAreRefused() {
-        String longId = "x".repeat(CommandReader.MAX_REQUEST_ID_LENGTH + 1);
-        assertThat(rejected("{\"requestId\":\"" + longId + "\",\"id\":6}").reason()).contains("longer than");
+        String longId = "x".repeat(256);
+        assertThat(rejected("{\"requestId\":\"" + longId + "\",\"id\":6}").reason())
+                .contains("field 'requestId': is 256 characters long, more than the limit of 255");
+    }
+
+    @Test
+    void reasonsAreOneBoundedLineWithoutControlCharacters() {
+        byte[] garbage = new byte[2000];
+        for (int i = 0; i < garbage.length; i++) {
+            garbage[i] = (byte) (i % 32);
+        }
+        for (String reason : new String[]{((CommandReader.Rejected) reader.read(garbage)).reason(),
+                rejected("abc\u0007\n\r" + "x".repeat(2000)).reason(),
+                rejected("{\"requestId\":\"r-1\",\"id\":6,\"ab\\u0000\\n" + "c".repeat(500) + "\":1}").reason()}) {
+            assertThat(reason).hasSizeLessThan(500).doesNotContainPattern("\\p{Cntrl}");
+        }
     }
 }

@@ -19,6 +19,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -121,8 +122,31 @@ public final class KafkaTestClient implements AutoCloseable {
     }
 
     public void sendRaw(String topic, String key, byte[] value) {
+        send(new ProducerRecord<>(topic, key, value));
+    }
+
+    /** Sends a record to the commands topic, to a partition of the test's choice, and returns where it landed. */
+    public RecordMetadata sendRaw(int partition, String key, byte[] value) {
+        return send(new ProducerRecord<>(commandsTopic, partition, key, value));
+    }
+
+    /** Sends records to the commands topic without waiting for each (they are batched), then waits for all. */
+    public void sendAllRaw(List<Map.Entry<String, byte[]>> keysAndValues) {
+        List<java.util.concurrent.Future<RecordMetadata>> sent = new ArrayList<>();
+        for (Map.Entry<String, byte[]> record : keysAndValues) {
+            sent.add(producer.send(new ProducerRecord<>(commandsTopic, record.getKey(), record.getValue())));
+        }
+        sent.forEach(KafkaTestClient::acked);
+    }
+
+    private RecordMetadata send(ProducerRecord<String, byte[]> record) {
+        return acked(producer.send(record));
+    }
+
+
+    private static RecordMetadata acked(java.util.concurrent.Future<RecordMetadata> sent) {
         try {
-            producer.send(new ProducerRecord<>(topic, key, value)).get();
+            return sent.get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
