@@ -55,7 +55,12 @@ public final class KafkaTestClient implements AutoCloseable {
 
     /** A client of a worker configured with these topics (for tests that run their own worker processes). */
     public static KafkaTestClient forTopics(String commands, String results, String deadLetters) {
-        return new KafkaTestClient(SharedInfrastructure.kafkaBootstrap(), commands, results, deadLetters);
+        return forTopics(SharedInfrastructure.kafkaBootstrap(), commands, results, deadLetters);
+    }
+
+    /** The same, on another broker. */
+    public static KafkaTestClient forTopics(String bootstrap, String commands, String results, String deadLetters) {
+        return new KafkaTestClient(bootstrap, commands, results, deadLetters);
     }
 
     /** The client of the shared worker's topics. */

@@ -29,8 +29,13 @@ public final class WorkerProcess implements AutoCloseable {
 
     /** The Spring properties of a worker on its own topics ({@code <prefix>.commands} ...) and consumer group. */
     public static Map<String, String> properties(String prefix) {
+        return properties(prefix, SharedInfrastructure.kafkaBootstrap());
+    }
+
+    /** The same, against another broker. */
+    public static Map<String, String> properties(String prefix, String kafkaBootstrap) {
         return Map.ofEntries(
-                Map.entry("spring.kafka.bootstrap-servers", SharedInfrastructure.kafkaBootstrap()),
+                Map.entry("spring.kafka.bootstrap-servers", kafkaBootstrap),
                 Map.entry("spring.kafka.consumer.group-id", prefix + "-workers"),
                 Map.entry("worker.topics.commands", prefix + ".commands"),
                 Map.entry("worker.topics.results", prefix + ".results"),
