@@ -15,6 +15,7 @@ BENCH_N ?= 200
 BENCH_DUPLICATES ?= 10000
 BENCH_JVM_OPTS ?= -Xms3g -Xmx3g -XX:+AlwaysPreTouch -XX:TieredStopAtLevel=1 -XX:+UseParallelGC
 BENCH_WORKER_JVM_OPTS ?= -Xms1g -Xmx1g -XX:+AlwaysPreTouch -XX:TieredStopAtLevel=1 -XX:+UseParallelGC
+BENCH_WORKER_ARGS ?=
 BENCH_CLASSPATH_FILE := target/bench-classpath.txt
 
 .PHONY: build run worker demo test chaos bench clean
@@ -51,7 +52,7 @@ chaos:
 bench: $(CLASSPATH_FILE)
 	$(MVN) -q test-compile dependency:build-classpath -Dmdep.outputFile=$(BENCH_CLASSPATH_FILE) -Dmdep.includeScope=test
 	$(JAVA) $(BENCH_JVM_OPTS) -Dbench.n=$(BENCH_N) -Dbench.duplicates=$(BENCH_DUPLICATES) \
-		-Dbench.worker.jvm="$(BENCH_WORKER_JVM_OPTS)" -Dbench.worker.classpath=target/classes:$$(cat $(CLASSPATH_FILE)) \
+		-Dbench.worker.jvm="$(BENCH_WORKER_JVM_OPTS)" -Dbench.worker.args="$(BENCH_WORKER_ARGS)" -Dbench.worker.classpath=target/classes:$$(cat $(CLASSPATH_FILE)) \
 		-cp target/test-classes:target/classes:$$(cat $(BENCH_CLASSPATH_FILE)) dev.submitworker.bench.SubmitBenchmark
 
 clean:
