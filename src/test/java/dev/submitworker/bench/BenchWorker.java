@@ -43,7 +43,9 @@ final class BenchWorker implements AutoCloseable {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    record Answer(long latencyNanos, long receivedNanos, int code, boolean duplicate, String jobId) {}
+    /** @param inWorkerMs the envelope's data.endTime - data.startTime: compile, submit, status read in the worker */
+    record Answer(long latencyNanos, long receivedNanos, int code, boolean duplicate, String jobId,
+                  double inWorkerMs) {}
 
     private record Pending(long sentNanos, CompletableFuture<Answer> answer) {}
 
@@ -179,12 +181,21 @@ final class BenchWorker implements AutoCloseable {
                         JsonNode envelope = JSON.readTree(record.value());
                         first.answer().complete(new Answer(received - first.sentNanos(), received,
                                 envelope.path("code").asInt(-1), envelope.path("duplicate").asBoolean(),
-                                envelope.path("data").path("jobId").asText(null)));
+                                envelope.path("data").path("jobId").asText(null), inWorkerMs(envelope)));
                     }
                 }
             }
         } catch (IOException e) {
             throw new IllegalStateException(e);
+        }
+    }
+
+    private static double inWorkerMs(JsonNode envelope) {
+        try {
+            return java.time.Duration.between(java.time.Instant.parse(envelope.at("/data/startTime").asText()),
+                    java.time.Instant.parse(envelope.at("/data/endTime").asText())).toNanos() / 1e6;
+        } catch (RuntimeException e) {
+            return Double.NaN; // an answer without both times (a failure before the build) has no such figure
         }
     }
 

@@ -290,6 +290,7 @@ public final class SubmitBenchmark {
     /** One command in flight: send, wait for its answer, send the next. */
     private List<String> closedLoop(BenchWorker worker, String route, int count) throws Exception {
         List<Long> latencies = new ArrayList<>();
+        List<Long> inWorker = new ArrayList<>();
         List<String> requestIds = new ArrayList<>();
         long start = System.nanoTime();
         for (int i = 0; i < count; i++) {
@@ -299,10 +300,15 @@ public final class SubmitBenchmark {
                     .get(ANSWER_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
             if (answer.code() == 0) {
                 latencies.add(answer.latencyNanos());
+                inWorker.add((long) (answer.inWorkerMs() * 1e6));
             }
         }
         long wall = System.nanoTime() - start;
         if (count == n) {
+            // how much of the end-to-end latency is the submission itself (compile, submit, status read)
+            Stats submission = Stats.of("in-worker", "1", count, count, wall, inWorker);
+            results.put("workerOneInFlightInWorkerSubmissionMs", Map.of("p50", Stats.round(submission.percentile(50)),
+                    "p90", Stats.round(submission.percentile(90)), "p99", Stats.round(submission.percentile(99))));
             stats.add(Stats.of("worker", "1 (one in flight)", count, jobsSeen(requestIdsToJobIds(requestIds)), wall,
                     latencies));
         }
