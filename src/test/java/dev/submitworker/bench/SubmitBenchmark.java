@@ -92,7 +92,8 @@ public final class SubmitBenchmark {
         results.put("machine", Map.of("cores", Runtime.getRuntime().availableProcessors(),
                 "java", System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"),
                 "os", System.getProperty("os.name") + " " + System.getProperty("os.version")));
-        results.put("benchJvmFlags", ManagementFactory.getRuntimeMXBean().getInputArguments());
+        results.put("benchJvmFlags", ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
+                .filter(arg -> !arg.startsWith("-Dbench.worker.classpath")).toList());
         results.put("workerJvmFlags", workerJvm);
         results.put("workerArgs", workerArgs);
 
