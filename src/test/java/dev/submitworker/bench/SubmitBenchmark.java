@@ -48,9 +48,9 @@ public final class SubmitBenchmark {
     private static final int TASK_ID = 1;
     private static final Duration ANSWER_TIMEOUT = Duration.ofMinutes(5);
 
-    private final int n = Integer.getInteger("bench.n", 200);
-    private final int duplicates = Integer.getInteger("bench.duplicates", 10_000);
-    private final int warmUp = Integer.getInteger("bench.warmup", 10);
+    private final int n;
+    private final int duplicates;
+    private final int warmUp;
     private final List<String> workerJvm = List.of(System.getProperty("bench.worker.jvm",
             "-Xms1g -Xmx1g -XX:+AlwaysPreTouch -XX:TieredStopAtLevel=1 -XX:+UseParallelGC").trim().split("\\s+"));
     private final String workerClasspath = System.getProperty("bench.worker.classpath",
@@ -67,10 +67,17 @@ public final class SubmitBenchmark {
     private final List<Stats> stats = new ArrayList<>();
     private final Map<String, Object> results = new LinkedHashMap<>();
 
+    SubmitBenchmark(int n, int duplicates, int warmUp) {
+        this.n = n;
+        this.duplicates = duplicates;
+        this.warmUp = warmUp;
+    }
+
     public static void main(String[] args) {
         int status = 0;
         try {
-            new SubmitBenchmark().run();
+            new SubmitBenchmark(Integer.getInteger("bench.n", 200), Integer.getInteger("bench.duplicates", 10_000),
+                    Integer.getInteger("bench.warmup", 10)).run();
         } catch (Exception e) {
             e.printStackTrace();
             status = 1;
@@ -79,14 +86,30 @@ public final class SubmitBenchmark {
         System.exit(status);
     }
 
-    private void run() throws Exception {
-        long benchStart = System.nanoTime();
+    private void setUp() throws Exception {
         Files.createDirectories(OUT);
         catalog = writeCatalog();
         log("starting the embedded broker and MiniCluster");
         bootstrap = SharedInfrastructure.kafkaBootstrap();
         flinkRest = SharedInfrastructure.flinkRestAddress();
         flink = restClient(flinkRest);
+    }
+
+    /** The in-JVM routes only (floor, SQL Gateway), for the smoke test of make test: no worker process, no timing. */
+    List<Stats> inJvmRoutes() throws Exception {
+        setUp();
+        try {
+            floor();
+            sqlGateway();
+            return List.copyOf(stats);
+        } finally {
+            flink.close();
+        }
+    }
+
+    private void run() throws Exception {
+        long benchStart = System.nanoTime();
+        setUp();
         results.put("n", n);
         results.put("date", Instant.now().toString());
         results.put("machine", Map.of("cores", Runtime.getRuntime().availableProcessors(),
