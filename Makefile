@@ -11,8 +11,15 @@ REPEAT ?= 1
 CHAOS_COMMANDS ?= 1000
 CHAOS_KILLS ?= 5
 FUZZ_RECORDS ?= 100000
+# make bench: N distinct jobs per route, duplicates sent, and the JVM flags (fixed, pre-touched heap, C1 only; see BENCHMARKS.md)
+BENCH_N ?= 200
+BENCH_DUPLICATES ?= 10000
+BENCH_JVM_OPTS ?= -Xms3g -Xmx3g -XX:+AlwaysPreTouch -XX:TieredStopAtLevel=1 -XX:+UseParallelGC
+BENCH_WORKER_JVM_OPTS ?= -Xms1g -Xmx1g -XX:+AlwaysPreTouch -XX:TieredStopAtLevel=1 -XX:+UseParallelGC
+BENCH_WORKER_ARGS ?=
+BENCH_CLASSPATH_FILE := target/bench-classpath.txt
 
-.PHONY: build run worker demo test chaos fuzz clean
+.PHONY: build run worker demo test chaos fuzz bench clean
 
 $(CLASSPATH_FILE): pom.xml $(shell find src/main -type f 2>/dev/null)
 	$(MVN) -q -DskipTests compile dependency:build-classpath -Dmdep.outputFile=$(CLASSPATH_FILE) -Dmdep.includeScope=runtime
@@ -45,6 +52,14 @@ chaos:
 fuzz:
 	$(MVN) verify -Dtest=FuzzTest -Dsurefire.failIfNoSpecifiedTests=false \
 		-Dfuzz.records=$(FUZZ_RECORDS) | grep -aE '^fuzz:|Tests run:|BUILD|ERROR'
+
+## bench: worker vs floor (builder + RestClusterClient) vs Flink SQL Gateway, duplicates, cold start, memory;
+##        prints a table and writes target/bench/results.json (BENCH_N=200 jobs per route by default, < 15 min)
+bench: $(CLASSPATH_FILE)
+	$(MVN) -q test-compile dependency:build-classpath -Dmdep.outputFile=$(BENCH_CLASSPATH_FILE) -Dmdep.includeScope=test
+	$(JAVA) $(BENCH_JVM_OPTS) -Dbench.n=$(BENCH_N) -Dbench.duplicates=$(BENCH_DUPLICATES) \
+		-Dbench.worker.jvm="$(BENCH_WORKER_JVM_OPTS)" -Dbench.worker.args="$(BENCH_WORKER_ARGS)" -Dbench.worker.classpath=target/classes:$$(cat $(CLASSPATH_FILE)) \
+		-cp target/test-classes:target/classes:$$(cat $(BENCH_CLASSPATH_FILE)) dev.submitworker.bench.SubmitBenchmark
 
 clean:
 	$(MVN) -q clean
