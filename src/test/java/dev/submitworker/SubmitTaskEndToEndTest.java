@@ -153,7 +153,7 @@ class SubmitTaskEndToEndTest {
 
         assertThat(envelope.get("code").asInt()).as(envelope.toPrettyString()).isEqualTo(5);
         assertThat(envelope.get("msg").asText()).contains("unreachable").contains("127.0.0.1:1")
-                .contains("gave up after PT20S of retries");
+                .contains("gave up after PT30S of retries");
     }
 
     @Test

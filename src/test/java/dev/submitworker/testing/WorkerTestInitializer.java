@@ -64,7 +64,7 @@ public final class WorkerTestInitializer implements ApplicationContextInitialize
                 "worker.clusters.k8s-forbidden.flink-config[kubernetes.container.image.ref]=" + APPLICATION_IMAGE,
                 "worker.clusters.flaky.type=standalone",
                 "worker.clusters.flaky.address=http://127.0.0.1:" + SharedInfrastructure.flakyClusterPort(),
-                "worker.retry.deadline=20s",
+                "worker.retry.deadline=30s",
                 "worker.retry.initial-backoff=500ms",
                 "worker.retry.max-backoff=2s",
                 "worker.clusters.unreachable.type=standalone",
