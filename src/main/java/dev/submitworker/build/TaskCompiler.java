@@ -29,8 +29,10 @@ import org.apache.flink.configuration.StateRecoveryOptions;
  */
 public final class TaskCompiler {
 
+    // Runs of non-quotes are matched possessively: an alternation per character recurses per character and
+    // overflows the stack on a long value (as it did in the redactor).
     private static final Pattern SIMPLE_SET =
-            Pattern.compile("(?is)^SET\\s+'((?:[^']|'')+)'\\s*=\\s*'((?:[^']|'')*)'$");
+            Pattern.compile("(?is)^SET\\s+'((?:[^']++|'')++)'\\s*=\\s*'((?:[^']++|'')*+)'$");
 
     private final SqlJobBuilder sql;
     private final JarJobBuilder jars;
