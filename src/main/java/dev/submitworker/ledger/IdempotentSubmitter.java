@@ -120,7 +120,7 @@ public final class IdempotentSubmitter {
         LedgerEntry parked = LedgerEntry.parked(command, fingerprint, JobIds.forRequest(command.requestId())
                 .toHexString(), cluster, clock.instant());
         ledger.recordTransactionally(partition, parked);
-        afterCommit(() -> lanes.park(partition, parked));
+        AfterCommit.run(() -> lanes.park(partition, parked));
     }
 
     /**
@@ -170,19 +170,6 @@ public final class IdempotentSubmitter {
             return true;
         }
     };
-
-    private static void afterCommit(Runnable action) {
-        if (!TransactionSynchronizationManager.isSynchronizationActive()) {
-            action.run();
-            return;
-        }
-        TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
-            @Override
-            public void afterCommit() {
-                action.run();
-            }
-        });
-    }
 
     private ResultEnvelope conflict(SubmitTaskCommand command, LedgerEntry first) {
         String msg = "requestId '" + command.requestId() + "' was already used for a different command (task "

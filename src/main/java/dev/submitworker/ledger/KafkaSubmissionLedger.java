@@ -25,8 +25,6 @@ import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.kafka.core.KafkaTemplate;
-import org.springframework.transaction.support.TransactionSynchronization;
-import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 /**
  * The ledger as a compacted Kafka topic keyed by requestId, co-partitioned with the commands topic, and an in-memory
@@ -159,20 +157,10 @@ public final class KafkaSubmissionLedger implements SubmissionLedger {
     public void recordTransactionally(int partition, LedgerEntry entry) {
         // Not awaited: the commit of the surrounding transaction fails if this write did.
         transactionalTemplate.send(topic, partition, entry.requestId(), serialize(entry));
-        Runnable remember = () -> {
+        AfterCommit.run(() -> {
             index(partition).put(entry.requestId(), entry);
             sweepNowAndThen(partition);
-        };
-        if (TransactionSynchronizationManager.isSynchronizationActive()) {
-            TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
-                @Override
-                public void afterCommit() {
-                    remember.run();
-                }
-            });
-        } else {
-            remember.run();
-        }
+        });
     }
 
     @Override

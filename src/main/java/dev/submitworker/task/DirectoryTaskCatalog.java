@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.submitworker.build.Failures;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -62,7 +63,7 @@ public final class DirectoryTaskCatalog implements TaskCatalog {
             } catch (MismatchedInputException e) {
                 problems.add(file + ": " + e.getOriginalMessage() + " (at " + e.getPathReference() + ")");
             } catch (IOException | IllegalArgumentException e) {
-                problems.add(file + ": " + rootMessage(e));
+                problems.add(file + ": " + Failures.rootCause(e).getMessage());
             }
         }
         problems.forEach(problem -> log.error("Task file skipped: {}", problem));
@@ -82,13 +83,6 @@ public final class DirectoryTaskCatalog implements TaskCatalog {
         }
     }
 
-    private static String rootMessage(Throwable e) {
-        Throwable root = e;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
-        return root.getMessage();
-    }
 
     @Override
     public Optional<Task> find(int id) {
