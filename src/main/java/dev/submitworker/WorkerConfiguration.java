@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.submitworker.build.JarJobBuilder;
 import dev.submitworker.build.SqlJobBuilder;
 import dev.submitworker.build.TaskCompiler;
+import dev.submitworker.command.BatchAfterRollbackProcessor;
 import dev.submitworker.command.CommandListener;
 import dev.submitworker.command.CommandReader;
 import dev.submitworker.command.DeadLetterHeaders;
@@ -48,7 +49,6 @@ import org.springframework.kafka.core.ProducerFactory;
 import org.springframework.kafka.transaction.KafkaTransactionManager;
 import org.springframework.transaction.support.AbstractPlatformTransactionManager;
 import org.springframework.kafka.listener.DeadLetterPublishingRecoverer;
-import org.springframework.kafka.listener.DefaultAfterRollbackProcessor;
 import org.springframework.util.backoff.FixedBackOff;
 
 /** Wires the domain core (plain Java) to Spring Kafka and the configuration. */
@@ -199,7 +199,7 @@ class WorkerConfiguration {
                                     DeadLetterPublishingRecoverer deadLetterRecoverer, Redactor redactor,
                                     WorkerProperties properties, Clock clock) {
         return new CommandListener(new CommandReader(properties.limits().toCommandLimits()), submitter, envelopes,
-                publisher, deadLetterRecoverer, redactor, clock);
+                publisher, deadLetterRecoverer, redactor, clock, properties.batch().maxHold());
     }
 
     /**
@@ -217,15 +217,15 @@ class WorkerConfiguration {
     }
 
     /**
-     * Every command is handled in a Kafka transaction; when one rolls back (an unexpected failure, e.g. the results
-     * topic not reachable), this decides what happens to the record: it is retried twice, then dead-lettered, so the
-     * partition never stalls. The recovered record's offset is committed in the same transaction as its dead letter.
-     * Records that are not usable commands never get here: the listener dead-letters them itself.
+     * Commands are handled in Kafka transactions; when one rolls back (an unexpected failure, e.g. the results topic
+     * not reachable), the record to blame is retried twice, then dead-lettered, so the partition never stalls. The
+     * recovered record's offset is committed in the same transaction as its dead letter. Records that are not usable
+     * commands never get here: the listener dead-letters them itself.
      */
     @Bean
-    DefaultAfterRollbackProcessor<Object, Object> commandAfterRollbackProcessor(
+    BatchAfterRollbackProcessor<Object, Object> commandAfterRollbackProcessor(
             KafkaTemplate<String, byte[]> template, DeadLetterPublishingRecoverer deadLetterRecoverer) {
-        return new DefaultAfterRollbackProcessor<>(deadLetterRecoverer, new FixedBackOff(1000, 2), template, true);
+        return new BatchAfterRollbackProcessor<>(deadLetterRecoverer, new FixedBackOff(1000, 2), template);
     }
 
     @Bean

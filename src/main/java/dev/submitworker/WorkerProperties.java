@@ -25,6 +25,7 @@ import org.springframework.validation.annotation.Validated;
  * @param warmUp   when to compile a probe script so that the first command does not pay the planner's start-up
  * @param limits   what a command may be: bigger, deeper or longer ones are refused
  * @param redaction which values are masked in envelopes, dead-letter headers and log lines
+ * @param batch     how the commands of one poll share a transaction
  * @param instanceId names this worker instance: unique among running instances, stable across its restarts (it
  *                   prefixes the Kafka transactional ids, so a restarted instance fences its dead predecessor at once)
  */
@@ -41,7 +42,8 @@ public record WorkerProperties(
         Map<String, @Valid ClusterProperties> clusters,
         @NotNull @DefaultValue("BEFORE_LISTENER") WarmUp warmUp,
         @Valid @NotNull @DefaultValue Limits limits,
-        @Valid @NotNull @DefaultValue Redaction redaction) {
+        @Valid @NotNull @DefaultValue Redaction redaction,
+        @Valid @NotNull @DefaultValue Batch batch) {
 
     public WorkerProperties {
         clusters = clusters == null ? Map.of() : clusters;
@@ -86,6 +88,16 @@ public record WorkerProperties(
             @NotNull @DefaultValue("3m") java.time.Duration deadline,
             @NotNull @DefaultValue("1s") java.time.Duration initialBackoff,
             @NotNull @DefaultValue("30s") java.time.Duration maxBackoff) {}
+
+    /**
+     * The commands of one poll are answered in one Kafka transaction (a commit per answer would bound the worker at a
+     * few hundred answers a second).
+     *
+     * @param maxHold how long that transaction may stay open: once it has, the commands not yet handled wait for the
+     *                next one, so an answer is held back at most this long (plus the command in hand) by the
+     *                commands after it
+     */
+    public record Batch(@NotNull @DefaultValue("100ms") java.time.Duration maxHold) {}
 
     /** @param dir the directory with one YAML file per task */
     public record Catalog(@NotNull @DefaultValue("tasks") Path dir) {}

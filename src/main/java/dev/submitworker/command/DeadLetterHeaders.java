@@ -5,6 +5,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import org.apache.kafka.common.header.Headers;
+import org.springframework.kafka.listener.BatchListenerFailedException;
 import org.springframework.kafka.listener.DeadLetterPublishingRecoverer;
 import org.springframework.kafka.listener.ListenerExecutionFailedException;
 
@@ -27,9 +28,12 @@ public final class DeadLetterHeaders implements DeadLetterPublishingRecoverer.Ex
     @Override
     public void create(Headers headers, Exception exception, boolean isKey,
                        DeadLetterPublishingRecoverer.HeaderNames names) {
-        // the container wraps what the listener threw
-        Throwable failure = exception instanceof ListenerExecutionFailedException && exception.getCause() != null
-                ? exception.getCause() : exception;
+        // the container wraps what the listener threw, and the listener names the failed record of its batch
+        Throwable failure = exception;
+        while ((failure instanceof ListenerExecutionFailedException || failure instanceof BatchListenerFailedException)
+                && failure.getCause() != null) {
+            failure = failure.getCause();
+        }
         DeadLetterPublishingRecoverer.HeaderNames.ExceptionInfo info = names.getExceptionInfo();
         add(headers, isKey ? info.getKeyExceptionFqcn() : info.getExceptionFqcn(), failure.getClass().getName());
         if (!isKey && failure.getCause() != null) {

@@ -10,6 +10,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -25,6 +26,8 @@ import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.kafka.core.KafkaTemplate;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 /**
  * The ledger as a compacted Kafka topic keyed by requestId, co-partitioned with the commands topic, and an in-memory
@@ -33,8 +36,9 @@ import org.springframework.kafka.core.KafkaTemplate;
  * <p>SUBMITTING entries go through a plain idempotent producer and are awaited: they must be durable before the job
  * is sent to Flink, whatever happens to the surrounding transaction. DONE entries go through the transactional
  * template, so they commit or vanish together with the answer and the command's offset; the index learns of them only
- * after the commit. Entries older than the retention are not kept in memory: the index holds at most what the topic
- * holds.
+ * after the commit. Until then they are visible to lookups of the same transaction only (the thread that wrote them):
+ * one transaction answers a whole batch of commands, and a requestId sent twice within the batch must find its first
+ * answer. Entries older than the retention are not kept in memory: the index holds at most what the topic holds.
  */
 public final class KafkaSubmissionLedger implements SubmissionLedger {
 
@@ -56,6 +60,8 @@ public final class KafkaSubmissionLedger implements SubmissionLedger {
     private final Clock clock;
     private final Map<Integer, Map<String, LedgerEntry>> partitions = new ConcurrentHashMap<>();
     private final Map<Integer, Integer> writesSinceSweep = new ConcurrentHashMap<>();
+    /** Entries written in the current thread's open transaction, by partition and requestId. */
+    private final ThreadLocal<Map<Integer, Map<String, LedgerEntry>>> uncommitted = new ThreadLocal<>();
 
     /**
      * @param restoreConsumerConfig consumer settings (bootstrap, security); the ledger adds what restoring needs
@@ -135,7 +141,9 @@ public final class KafkaSubmissionLedger implements SubmissionLedger {
         if (index == null) {
             throw new IllegalStateException("Ledger partition " + partition + " is not restored on this worker");
         }
-        return Optional.ofNullable(index.get(requestId));
+        Map<Integer, Map<String, LedgerEntry>> pending = uncommitted.get();
+        LedgerEntry written = pending == null ? null : pending.getOrDefault(partition, Map.of()).get(requestId);
+        return Optional.ofNullable(written != null ? written : index.get(requestId));
     }
 
     @Override
@@ -157,10 +165,40 @@ public final class KafkaSubmissionLedger implements SubmissionLedger {
     public void recordTransactionally(int partition, LedgerEntry entry) {
         // Not awaited: the commit of the surrounding transaction fails if this write did.
         transactionalTemplate.send(topic, partition, entry.requestId(), serialize(entry));
-        AfterCommit.run(() -> {
+        if (!TransactionSynchronizationManager.isSynchronizationActive()) {
             index(partition).put(entry.requestId(), entry);
-            sweepNowAndThen(partition);
-        });
+            sweepNowAndThen(partition, 1);
+            return;
+        }
+        Map<Integer, Map<String, LedgerEntry>> pending = uncommitted.get();
+        if (pending == null) {
+            pending = new HashMap<>();
+            uncommitted.set(pending);
+            TransactionSynchronizationManager.registerSynchronization(new Publish(pending));
+        }
+        pending.computeIfAbsent(partition, p -> new HashMap<>()).put(entry.requestId(), entry);
+    }
+
+    /** At the end of a transaction: its entries join the index if it committed, and are dropped if not. */
+    private final class Publish implements TransactionSynchronization {
+
+        private final Map<Integer, Map<String, LedgerEntry>> pending;
+
+        Publish(Map<Integer, Map<String, LedgerEntry>> pending) {
+            this.pending = pending;
+        }
+
+        @Override
+        public void afterCompletion(int status) {
+            uncommitted.remove();
+            if (status != STATUS_COMMITTED) {
+                return;
+            }
+            pending.forEach((partition, entries) -> {
+                index(partition).putAll(entries);
+                sweepNowAndThen(partition, entries.size());
+            });
+        }
     }
 
     @Override
@@ -177,8 +215,8 @@ public final class KafkaSubmissionLedger implements SubmissionLedger {
     }
 
     /** Entries past the retention are gone from the topic too; without this a long-lived worker would keep them. */
-    private void sweepNowAndThen(int partition) {
-        if (writesSinceSweep.merge(partition, 1, Integer::sum) < SWEEP_EVERY) {
+    private void sweepNowAndThen(int partition, int writes) {
+        if (writesSinceSweep.merge(partition, writes, Integer::sum) < SWEEP_EVERY) {
             return;
         }
         writesSinceSweep.put(partition, 0);

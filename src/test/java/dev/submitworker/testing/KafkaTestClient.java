@@ -35,14 +35,17 @@ public final class KafkaTestClient implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static KafkaTestClient shared;
 
+    private final String bootstrap;
     private final String commandsTopic;
     private final KafkaProducer<String, byte[]> producer;
+    private KafkaProducer<String, byte[]> transactionalProducer;
     private final Thread collector;
     private volatile boolean closed;
     private final Map<String, List<JsonNode>> envelopes = new ConcurrentHashMap<>();
     private final List<ConsumerRecord<String, byte[]>> deadLetters = new CopyOnWriteArrayList<>();
 
     private KafkaTestClient(String bootstrap, String commandsTopic, String resultsTopic, String deadLetterTopic) {
+        this.bootstrap = bootstrap;
         this.commandsTopic = commandsTopic;
         this.producer = new KafkaProducer<>(Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
@@ -144,6 +147,27 @@ public final class KafkaTestClient implements AutoCloseable {
         sent.forEach(KafkaTestClient::acked);
     }
 
+    /**
+     * Sends records to one partition of the commands topic in one producer transaction: the worker (read_committed)
+     * sees them all at once, so they arrive in one poll, one batch.
+     */
+    public synchronized void sendInOneBatch(int partition, List<Map.Entry<String, byte[]>> keysAndValues) {
+        if (transactionalProducer == null) {
+            transactionalProducer = new KafkaProducer<>(Map.of(
+                    ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                    ProducerConfig.TRANSACTIONAL_ID_CONFIG, "test-client-" + java.util.UUID.randomUUID(),
+                    ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class,
+                    ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class));
+            transactionalProducer.initTransactions();
+        }
+        transactionalProducer.beginTransaction();
+        for (Map.Entry<String, byte[]> record : keysAndValues) {
+            transactionalProducer.send(new ProducerRecord<>(commandsTopic, partition, record.getKey(),
+                    record.getValue()));
+        }
+        transactionalProducer.commitTransaction();
+    }
+
     private RecordMetadata send(ProducerRecord<String, byte[]> record) {
         return acked(producer.send(record));
     }
@@ -199,5 +223,8 @@ public final class KafkaTestClient implements AutoCloseable {
         closed = true;
         collector.join(10_000);
         producer.close();
+        if (transactionalProducer != null) {
+            transactionalProducer.close();
+        }
     }
 }

@@ -11,6 +11,6 @@ import org.springframework.test.context.ContextConfiguration;
 /** A test against the real worker, wired to the shared embedded broker and Flink cluster. */
 @Target(ElementType.TYPE)
 @Retention(RetentionPolicy.RUNTIME)
-@SpringBootTest(classes = SubmitWorkerApplication.class)
+@SpringBootTest(classes = {SubmitWorkerApplication.class, FaultInjection.class})
 @ContextConfiguration(initializers = WorkerTestInitializer.class)
 public @interface WorkerTest {}
