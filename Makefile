@@ -14,6 +14,7 @@ FUZZ_RECORDS ?= 100000
 # make bench: N distinct jobs per route, duplicates sent, and the JVM flags (fixed, pre-touched heap, C1 only; see BENCHMARKS.md)
 BENCH_N ?= 200
 BENCH_DUPLICATES ?= 10000
+BENCH_DUPLICATES_RATE ?= 5000
 BENCH_JVM_OPTS ?= -Xms3g -Xmx3g -XX:+AlwaysPreTouch -XX:TieredStopAtLevel=1 -XX:+UseParallelGC
 BENCH_WORKER_JVM_OPTS ?= -Xms1g -Xmx1g -XX:+AlwaysPreTouch -XX:TieredStopAtLevel=1 -XX:+UseParallelGC
 BENCH_WORKER_ARGS ?=
@@ -57,7 +58,7 @@ fuzz:
 ##        prints a table and writes target/bench/results.json (BENCH_N=200 jobs per route by default, < 15 min)
 bench: $(CLASSPATH_FILE)
 	$(MVN) -q test-compile dependency:build-classpath -Dmdep.outputFile=$(BENCH_CLASSPATH_FILE) -Dmdep.includeScope=test
-	$(JAVA) $(BENCH_JVM_OPTS) -Dbench.n=$(BENCH_N) -Dbench.duplicates=$(BENCH_DUPLICATES) \
+	$(JAVA) $(BENCH_JVM_OPTS) -Dbench.n=$(BENCH_N) -Dbench.duplicates=$(BENCH_DUPLICATES) -Dbench.duplicatesRate=$(BENCH_DUPLICATES_RATE) \
 		-Dbench.worker.jvm="$(BENCH_WORKER_JVM_OPTS)" -Dbench.worker.args="$(BENCH_WORKER_ARGS)" -Dbench.worker.classpath=target/classes:$$(cat $(CLASSPATH_FILE)) \
 		-cp target/test-classes:target/classes:$$(cat $(BENCH_CLASSPATH_FILE)) dev.submitworker.bench.SubmitBenchmark
 

@@ -27,6 +27,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import org.apache.flink.client.deployment.StandaloneClusterId;
@@ -50,6 +51,7 @@ public final class SubmitBenchmark {
 
     private final int n;
     private final int duplicates;
+    private final int duplicatesRate = Integer.getInteger("bench.duplicatesRate", 5_000);
     private final int warmUp;
     private final List<String> workerJvm = List.of(System.getProperty("bench.worker.jvm",
             "-Xms1g -Xmx1g -XX:+AlwaysPreTouch -XX:TieredStopAtLevel=1 -XX:+UseParallelGC").trim().split("\\s+"));
@@ -361,26 +363,19 @@ public final class SubmitBenchmark {
         return requestIds;
     }
 
-    /** Already-answered requestIds sent again: a burst for the rate, then one at a time for the bare latency. */
+    /**
+     * Already-answered requestIds sent again: all at once for the rate the worker can answer (latency there is
+     * queueing: the last of 10,000 waits for the 9,999 before it), then as many offered at a fixed rate
+     * ({@code bench.duplicatesRate}, default 5,000/s: the target) for the latency at that rate, then 200 one at a
+     * time for the bare latency.
+     */
     private void duplicates(BenchWorker worker, List<String> answered) throws Exception {
-        log("duplicates: burst of %d duplicates of %d answered requestIds", duplicates, answered.size());
-        List<CompletableFuture<BenchWorker.Answer>> answers = new ArrayList<>();
         int jobsBefore = flink.listJobs().get(60, TimeUnit.SECONDS).size();
-        long start = System.nanoTime();
-        for (int i = 0; i < duplicates; i++) {
-            int k = i % answered.size();
-            answers.add(worker.send(answered.get(k), TASK_ID, tables("w1" + run, k)));
-        }
-        CompletableFuture.allOf(answers.toArray(CompletableFuture[]::new))
-                .get(ANSWER_TIMEOUT.toSeconds() * 4, TimeUnit.SECONDS);
-        long wall = answers.stream().mapToLong(a -> a.join().receivedNanos()).max().orElse(start) - start;
-        long flagged = answers.stream().map(CompletableFuture::join).filter(BenchWorker.Answer::duplicate).count();
-        List<Long> latencies = answers.stream().map(CompletableFuture::join).map(BenchWorker.Answer::latencyNanos)
-                .toList();
-        int newJobs = flink.listJobs().get(60, TimeUnit.SECONDS).size() - jobsBefore;
-        // a duplicate must reach no cluster and be flagged: otherwise the route failed, whatever its speed
-        boolean correct = newJobs == 0 && flagged == duplicates;
-        Stats burst = Stats.of("duplicates", "burst", duplicates, correct ? duplicates : 0, wall, latencies);
+        log("duplicates: burst of %d duplicates of %d answered requestIds", duplicates, answered.size());
+        DuplicateRun burst = sendDuplicates(worker, answered, duplicates, 0, "burst");
+        log("duplicates: %d offered at %d/s", duplicates, duplicatesRate);
+        DuplicateRun paced = sendDuplicates(worker, answered, duplicates, duplicatesRate,
+                "offered " + duplicatesRate + "/s");
         int sequentialCount = Math.min(200, duplicates);
         log("duplicates: %d one at a time", sequentialCount);
         List<Long> sequential = new ArrayList<>();
@@ -391,19 +386,57 @@ public final class SubmitBenchmark {
         }
         Stats oneAtATime = Stats.of("duplicates", "1 (one in flight)", sequentialCount, sequentialCount, 0,
                 sequential);
-        stats.add(burst);
+        int newJobs = flink.listJobs().get(60, TimeUnit.SECONDS).size() - jobsBefore;
+        // a duplicate must reach no cluster and be flagged: otherwise the route failed, whatever its speed
+        boolean correct = newJobs == 0 && burst.flagged() == duplicates && paced.flagged() == duplicates;
+        for (DuplicateRun r : List.of(burst, paced)) {
+            stats.add(Stats.of("duplicates", r.label(), duplicates, correct ? duplicates : 0, r.wallNanos(),
+                    r.latencies()));
+        }
+        Stats burstStats = find("duplicates", burst.label());
+        Stats pacedStats = find("duplicates", paced.label());
         Map<String, Object> json = new LinkedHashMap<>();
-        json.put("sent", duplicates);
-        json.put("answered", answers.size());
-        json.put("flaggedDuplicate", flagged);
+        json.put("sent", 2 * duplicates + sequentialCount);
+        json.put("flaggedDuplicate", burst.flagged() + paced.flagged() + sequentialCount);
         json.put("newJobsOnCluster", newJobs);
-        json.put("answersPerSec", Stats.round(burst.throughput()));
-        json.put("p50Ms", Stats.round(burst.percentile(50)));
-        json.put("p90Ms", Stats.round(burst.percentile(90)));
-        json.put("p99Ms", Stats.round(burst.percentile(99)));
+        // the capacity: answers per second when all are waiting
+        json.put("answersPerSec", Stats.round(burstStats.throughput()));
+        // the latency at the target rate
+        json.put("offeredPerSec", duplicatesRate);
+        json.put("p50Ms", Stats.round(pacedStats.percentile(50)));
+        json.put("p90Ms", Stats.round(pacedStats.percentile(90)));
+        json.put("p99Ms", Stats.round(pacedStats.percentile(99)));
+        json.put("pacedAnswersPerSec", Stats.round(pacedStats.throughput()));
+        json.put("burstP50Ms", Stats.round(burstStats.percentile(50)));
+        json.put("burstP99Ms", Stats.round(burstStats.percentile(99)));
         json.put("oneInFlightP50Ms", Stats.round(oneAtATime.percentile(50)));
         json.put("oneInFlightP99Ms", Stats.round(oneAtATime.percentile(99)));
         results.put("duplicates", json);
+    }
+
+    private record DuplicateRun(String label, long wallNanos, List<Long> latencies, long flagged) {}
+
+    /** Sends {@code count} duplicates, all at once ({@code perSecond} 0) or each at its due time, and awaits them. */
+    private DuplicateRun sendDuplicates(BenchWorker worker, List<String> answered, int count, int perSecond,
+                                        String label) throws Exception {
+        List<CompletableFuture<BenchWorker.Answer>> answers = new ArrayList<>(count);
+        long start = System.nanoTime();
+        for (int i = 0; i < count; i++) {
+            if (perSecond > 0) {
+                long due = start + i * 1_000_000_000L / perSecond;
+                for (long wait = due - System.nanoTime(); wait > 0; wait = due - System.nanoTime()) {
+                    LockSupport.parkNanos(wait);
+                }
+            }
+            int k = i % answered.size();
+            answers.add(worker.send(answered.get(k), TASK_ID, tables("w1" + run, k)));
+        }
+        CompletableFuture.allOf(answers.toArray(CompletableFuture[]::new))
+                .get(ANSWER_TIMEOUT.toSeconds() * 4, TimeUnit.SECONDS);
+        List<BenchWorker.Answer> done = answers.stream().map(CompletableFuture::join).toList();
+        long wall = done.stream().mapToLong(BenchWorker.Answer::receivedNanos).max().orElse(start) - start;
+        long flagged = done.stream().filter(BenchWorker.Answer::duplicate).count();
+        return new DuplicateRun(label, wall, done.stream().map(BenchWorker.Answer::latencyNanos).toList(), flagged);
     }
 
     // ---- cold start -----------------------------------------------------------------------------------------------
