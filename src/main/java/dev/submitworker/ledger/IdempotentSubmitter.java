@@ -72,7 +72,7 @@ public final class IdempotentSubmitter {
             return Optional.of(conflict(command, known.get()));
         }
         if (known.isPresent() && known.get().state() == LedgerEntry.State.DONE) {
-            log.info("Request {} was answered before; answering again as a duplicate", command.requestId());
+            log.debug("Request {} was answered before; answering again as a duplicate", command.requestId());
             return Optional.of(known.get().envelope().asDuplicate());
         }
         if (known.isPresent() && known.get().state() == LedgerEntry.State.PARKED) {
