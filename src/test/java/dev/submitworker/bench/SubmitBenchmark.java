@@ -429,7 +429,7 @@ public final class SubmitBenchmark {
                 }
             }
             int k = i % answered.size();
-            answers.add(worker.send(answered.get(k), TASK_ID, tables("w1" + run, k)));
+            answers.add(worker.sendLingering(answered.get(k), TASK_ID, tables("w1" + run, k)));
         }
         CompletableFuture.allOf(answers.toArray(CompletableFuture[]::new))
                 .get(ANSWER_TIMEOUT.toSeconds() * 4, TimeUnit.SECONDS);
