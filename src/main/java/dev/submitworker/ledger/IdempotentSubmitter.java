@@ -86,12 +86,15 @@ public final class IdempotentSubmitter {
             return Optional.empty();
         }
         long[] ledgerNanos = {0};
+        LedgerEntry intent = LedgerEntry.submitting(command.requestId(), fingerprint,
+                JobIds.forRequest(command.requestId()).toHexString(), command.id(), clock.instant());
+        // a command that can reach a cluster writes its intent now, while its job compiles; others only if they must
+        SubmissionLedger.Durable early = cluster.isPresent() ? ledger.recordSubmitting(partition, intent) : null;
         SubmissionReport report = submissions.submit(command, new SubmissionGuard() {
             @Override
             public void beforeSubmit(JobID jobId) {
                 long start = System.nanoTime();
-                ledger.recordSubmitting(partition, LedgerEntry.submitting(command.requestId(), fingerprint,
-                        jobId.toHexString(), command.id(), clock.instant()));
+                (early != null ? early : ledger.recordSubmitting(partition, intent)).await();
                 ledgerNanos[0] += System.nanoTime() - start;
             }
 
@@ -100,6 +103,9 @@ public final class IdempotentSubmitter {
                 return known.isPresent();
             }
         });
+        if (early != null) {
+            early.await(); // before DONE or PARKED: the ledger keeps the last entry of a requestId
+        }
         if (report.code() == ResultEnvelope.EXCEPTION && report.clusterName() != null) {
             log.info("Request {}: cluster '{}' could not be reached; retrying for up to {}", command.requestId(),
                     report.clusterName(), retryDeadline);

@@ -16,12 +16,14 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -147,18 +149,23 @@ public final class KafkaSubmissionLedger implements SubmissionLedger {
     }
 
     @Override
-    public void recordSubmitting(int partition, LedgerEntry entry) {
-        try {
-            durableProducer.send(new ProducerRecord<>(topic, partition, entry.requestId(), serialize(entry)))
-                    .get(WRITE_TIMEOUT_SECONDS, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("Interrupted while writing the ledger", e);
-        } catch (ExecutionException | TimeoutException e) {
-            throw new IllegalStateException("Writing SUBMITTING for " + entry.requestId() + " to the ledger failed: "
-                    + e.getMessage(), e);
-        }
-        index(partition).put(entry.requestId(), entry);
+    public Durable recordSubmitting(int partition, LedgerEntry entry) {
+        Future<RecordMetadata> sent = durableProducer.send(new ProducerRecord<>(topic, partition, entry.requestId(),
+                serialize(entry)));
+        // indexed by the thread that awaits it, never later by the producer's: a late SUBMITTING must not overwrite
+        // the DONE that follows it
+        return () -> {
+            try {
+                sent.get(WRITE_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("Interrupted while writing the ledger", e);
+            } catch (ExecutionException | TimeoutException e) {
+                throw new IllegalStateException("Writing SUBMITTING for " + entry.requestId() + " to the ledger failed: "
+                        + e.getMessage(), e);
+            }
+            index(partition).put(entry.requestId(), entry);
+        };
     }
 
     @Override

@@ -18,8 +18,19 @@ public interface SubmissionLedger {
 
     Optional<LedgerEntry> lookup(int partition, String requestId);
 
-    /** Writes a SUBMITTING entry and returns once it is durable (it must survive a crash right after). */
-    void recordSubmitting(int partition, LedgerEntry entry);
+    /**
+     * Starts writing a SUBMITTING entry; it is durable (it survives a crash right after) once the returned write's
+     * {@link Durable#await} has returned. Started early, the write overlaps the job's compilation.
+     */
+    Durable recordSubmitting(int partition, LedgerEntry entry);
+
+    /** A write under way. */
+    @FunctionalInterface
+    interface Durable {
+
+        /** Returns once the entry is durable and indexed; throws if it could not be written. Idempotent. */
+        void await();
+    }
 
     /**
      * Writes an entry (DONE, PARKED) as part of the current transaction, with the answer and the command's offset;
