@@ -120,8 +120,9 @@ class WorkerConfiguration {
     }
 
     @Bean(destroyMethod = "close")
-    Producer<String, byte[]> ledgerDurableProducer(KafkaProperties kafka) {
-        // Not transactional: a SUBMITTING entry must be durable before the job leaves, whatever the transaction does.
+    Producer<String, byte[]> durableProducer(KafkaProperties kafka) {
+        // Not transactional: a SUBMITTING entry must be durable before the job leaves, whatever the transaction does;
+        // a duplicate's answer (the first one again) need not wait for the transaction to become visible.
         Map<String, Object> config = new HashMap<>(kafka.buildProducerProperties());
         config.remove(ProducerConfig.TRANSACTIONAL_ID_CONFIG);
         config.put(ProducerConfig.ACKS_CONFIG, "all");
@@ -133,7 +134,7 @@ class WorkerConfiguration {
 
     @Bean
     SubmissionLedger submissionLedger(KafkaProperties kafka, WorkerProperties properties,
-                                      Producer<String, byte[]> ledgerDurableProducer,
+                                      Producer<String, byte[]> durableProducer,
                                       KafkaTemplate<String, byte[]> template, Clock clock) {
         WorkerProperties.Topics topics = properties.topics();
         try (Admin admin = Admin.create(kafka.buildAdminProperties())) {
@@ -147,7 +148,7 @@ class WorkerConfiguration {
         restore.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 2000);
         restore.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
         restore.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
-        return new KafkaSubmissionLedger(properties.ledger().topic(), ledgerDurableProducer, template, restore,
+        return new KafkaSubmissionLedger(properties.ledger().topic(), durableProducer, template, restore,
                 properties.ledger().retention(), clock);
     }
 
@@ -190,8 +191,9 @@ class WorkerConfiguration {
     }
 
     @Bean
-    ResultPublisher resultPublisher(KafkaTemplate<String, byte[]> template, WorkerProperties properties) {
-        return new KafkaResultPublisher(template, new ObjectMapper(), properties.topics().results());
+    ResultPublisher resultPublisher(KafkaTemplate<String, byte[]> template, Producer<String, byte[]> durableProducer,
+                                    WorkerProperties properties) {
+        return new KafkaResultPublisher(template, durableProducer, new ObjectMapper(), properties.topics().results());
     }
 
     @Bean

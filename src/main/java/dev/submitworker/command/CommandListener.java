@@ -98,7 +98,14 @@ public class CommandListener {
     private void onCommand(ConsumerRecord<String, byte[]> record, Consumer<?, ?> consumer) {
         CommandReader.Outcome outcome = reader.read(record.value());
         if (outcome instanceof CommandReader.Accepted accepted) {
-            submitter.handle(record.partition(), accepted.command()).ifPresent(this::publish);
+            submitter.handle(record.partition(), accepted.command()).ifPresent(answer -> {
+                if (answer.repeated()) {
+                    publisher.publishAgain(answer.envelope());
+                    logAnswer(answer.envelope());
+                } else {
+                    publish(answer.envelope());
+                }
+            });
             return;
         }
         CommandReader.Rejected rejected = (CommandReader.Rejected) outcome;
@@ -120,6 +127,10 @@ public class CommandListener {
 
     private void publish(ResultEnvelope envelope) {
         publisher.publish(envelope);
+        logAnswer(envelope);
+    }
+
+    private static void logAnswer(ResultEnvelope envelope) {
         if (envelope.success()) {
             log.info("Answered {}: code {} job {}{}", envelope.requestId(), envelope.code(), envelope.data().jobId(),
                     envelope.duplicate() ? " (duplicate)" : "");

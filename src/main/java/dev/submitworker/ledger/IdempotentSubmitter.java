@@ -62,18 +62,28 @@ public final class IdempotentSubmitter {
     }
 
     /**
-     * @param partition the commands partition the command came from (the ledger partition it belongs to)
-     * @return the envelope to publish, or empty when the command waits for its cluster
+     * An answer to publish.
+     *
+     * @param repeated the request's first answer, committed before: it may be published at once, outside the
+     *                 transaction ({@link ResultPublisher#publishAgain}); a first answer, or a repeat of one that is
+     *                 not committed yet (written earlier in the same batch), must go with the transaction
      */
-    public Optional<ResultEnvelope> handle(int partition, SubmitTaskCommand command) {
+    public record Answer(ResultEnvelope envelope, boolean repeated) {}
+
+    /**
+     * @param partition the commands partition the command came from (the ledger partition it belongs to)
+     * @return the answer to publish, or empty when the command waits for its cluster
+     */
+    public Optional<Answer> handle(int partition, SubmitTaskCommand command) {
         String fingerprint = Fingerprint.of(command);
         Optional<LedgerEntry> known = ledger.lookup(partition, command.requestId());
         if (known.isPresent() && !known.get().fingerprint().equals(fingerprint)) {
-            return Optional.of(conflict(command, known.get()));
+            return Optional.of(new Answer(conflict(command, known.get()), false));
         }
         if (known.isPresent() && known.get().state() == LedgerEntry.State.DONE) {
             log.debug("Request {} was answered before; answering again as a duplicate", command.requestId());
-            return Optional.of(known.get().envelope().asDuplicate());
+            return Optional.of(new Answer(known.get().envelope().asDuplicate(),
+                    !ledger.writtenInThisTransaction(partition, command.requestId())));
         }
         if (known.isPresent() && known.get().state() == LedgerEntry.State.PARKED) {
             log.info("Request {} is already waiting for cluster '{}'", command.requestId(), known.get().cluster());
@@ -119,7 +129,7 @@ public final class IdempotentSubmitter {
         if (log.isDebugEnabled()) {
             logCost(command.requestId(), ledgerNanos[0]);
         }
-        return Optional.of(envelope);
+        return Optional.of(new Answer(envelope, false));
     }
 
     private void park(int partition, SubmitTaskCommand command, String fingerprint, String cluster) {

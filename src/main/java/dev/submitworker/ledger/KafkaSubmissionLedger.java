@@ -143,9 +143,18 @@ public final class KafkaSubmissionLedger implements SubmissionLedger {
         if (index == null) {
             throw new IllegalStateException("Ledger partition " + partition + " is not restored on this worker");
         }
-        Map<Integer, Map<String, LedgerEntry>> pending = uncommitted.get();
-        LedgerEntry written = pending == null ? null : pending.getOrDefault(partition, Map.of()).get(requestId);
+        LedgerEntry written = uncommitted(partition, requestId);
         return Optional.ofNullable(written != null ? written : index.get(requestId));
+    }
+
+    @Override
+    public boolean writtenInThisTransaction(int partition, String requestId) {
+        return uncommitted(partition, requestId) != null;
+    }
+
+    private LedgerEntry uncommitted(int partition, String requestId) {
+        Map<Integer, Map<String, LedgerEntry>> pending = uncommitted.get();
+        return pending == null ? null : pending.getOrDefault(partition, Map.of()).get(requestId);
     }
 
     @Override

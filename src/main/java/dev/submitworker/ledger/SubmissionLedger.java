@@ -16,7 +16,11 @@ public interface SubmissionLedger {
     /** Drops the entries of partitions the worker no longer owns. */
     void forget(Collection<Integer> partitions);
 
+    /** The request's entry, including one written by this thread's open transaction. */
     Optional<LedgerEntry> lookup(int partition, String requestId);
+
+    /** True when the request's entry was written by this thread's open transaction: it is not committed yet. */
+    boolean writtenInThisTransaction(int partition, String requestId);
 
     /**
      * Starts writing a SUBMITTING entry; it is durable (it survives a crash right after) once the returned write's

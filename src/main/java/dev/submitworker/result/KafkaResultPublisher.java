@@ -2,29 +2,100 @@ package dev.submitworker.result;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.springframework.kafka.core.KafkaTemplate;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 
-/** Writes envelopes to the results topic, keyed by requestId, in the listener's Kafka transaction. */
+/**
+ * Writes envelopes to the results topic, keyed by requestId: first answers in the listener's Kafka transaction,
+ * repeated ones (duplicates) at once through a plain idempotent producer, awaited before the transaction commits.
+ */
 public final class KafkaResultPublisher implements ResultPublisher {
 
-    private final KafkaTemplate<String, byte[]> template;
+    private static final long WRITE_TIMEOUT_SECONDS = 30;
+
+    private final KafkaTemplate<String, byte[]> transactional;
+    private final Producer<String, byte[]> immediate;
     private final ObjectMapper json;
     private final String topic;
+    /** The current thread's repeated answers whose write its open transaction must see acknowledged. */
+    private final ThreadLocal<List<Future<RecordMetadata>>> unacknowledged = new ThreadLocal<>();
 
-    public KafkaResultPublisher(KafkaTemplate<String, byte[]> template, ObjectMapper json, String topic) {
-        this.template = template;
+    public KafkaResultPublisher(KafkaTemplate<String, byte[]> transactional, Producer<String, byte[]> immediate,
+                                ObjectMapper json, String topic) {
+        this.transactional = transactional;
+        this.immediate = immediate;
         this.json = json;
         this.topic = topic;
     }
 
     @Override
     public void publish(ResultEnvelope envelope) {
-        byte[] value;
+        transactional.send(topic, envelope.requestId(), serialize(envelope));
+    }
+
+    @Override
+    public void publishAgain(ResultEnvelope envelope) {
+        Future<RecordMetadata> sent = immediate.send(new ProducerRecord<>(topic, envelope.requestId(),
+                serialize(envelope)));
+        if (!TransactionSynchronizationManager.isSynchronizationActive()) {
+            await(sent);
+            return;
+        }
+        List<Future<RecordMetadata>> pending = unacknowledged.get();
+        if (pending == null) {
+            pending = new ArrayList<>();
+            unacknowledged.set(pending);
+            TransactionSynchronizationManager.registerSynchronization(new AwaitBeforeCommit(pending));
+        }
+        pending.add(sent);
+    }
+
+    /** A failed write fails the commit, so the commands' offsets stay uncommitted and they are answered again. */
+    private final class AwaitBeforeCommit implements TransactionSynchronization {
+
+        private final List<Future<RecordMetadata>> pending;
+
+        AwaitBeforeCommit(List<Future<RecordMetadata>> pending) {
+            this.pending = pending;
+        }
+
+        @Override
+        public void beforeCommit(boolean readOnly) {
+            pending.forEach(KafkaResultPublisher::await);
+        }
+
+        @Override
+        public void afterCompletion(int status) {
+            unacknowledged.remove();
+        }
+    }
+
+    private static void await(Future<RecordMetadata> sent) {
         try {
-            value = json.writeValueAsBytes(envelope);
+            sent.get(WRITE_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while writing an answer", e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("Writing an answer to the results topic failed: " + e.getMessage(), e);
+        }
+    }
+
+    private byte[] serialize(ResultEnvelope envelope) {
+        try {
+            return json.writeValueAsBytes(envelope);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("Cannot serialise the envelope of request " + envelope.requestId(), e);
         }
-        template.send(topic, envelope.requestId(), value);
     }
 }

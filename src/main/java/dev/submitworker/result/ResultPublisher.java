@@ -8,4 +8,12 @@ public interface ResultPublisher {
      * command's offset, when the transaction commits, and the commit fails if the write did.
      */
     void publish(ResultEnvelope envelope);
+
+    /**
+     * Publishes an answer given and committed before (a duplicate's) at once, outside the transaction, so that it
+     * does not wait for the commit. The current transaction cannot commit until the write is acknowledged: an offset
+     * is never committed without its answer. If the transaction does not commit, the command is answered again, with
+     * the same answer.
+     */
+    void publishAgain(ResultEnvelope envelope);
 }

@@ -1,5 +1,6 @@
 package dev.submitworker.testing;
 
+import dev.submitworker.result.ResultEnvelope;
 import dev.submitworker.result.ResultPublisher;
 import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.context.annotation.Bean;
@@ -15,6 +16,12 @@ public class FaultInjection {
 
     public static final String FAILING_PUBLISH = "fault-publish-";
 
+    private static void failIfChosen(ResultEnvelope envelope) {
+        if (envelope.requestId() != null && envelope.requestId().startsWith(FAILING_PUBLISH)) {
+            throw new IllegalStateException("injected failure publishing the answer of " + envelope.requestId());
+        }
+    }
+
     @Bean
     static BeanPostProcessor failingPublishes() {
         return new BeanPostProcessor() {
@@ -23,12 +30,18 @@ public class FaultInjection {
                 if (!(bean instanceof ResultPublisher publisher)) {
                     return bean;
                 }
-                return (ResultPublisher) envelope -> {
-                    if (envelope.requestId() != null && envelope.requestId().startsWith(FAILING_PUBLISH)) {
-                        throw new IllegalStateException("injected failure publishing the answer of "
-                                + envelope.requestId());
+                return new ResultPublisher() {
+                    @Override
+                    public void publish(ResultEnvelope envelope) {
+                        failIfChosen(envelope);
+                        publisher.publish(envelope);
                     }
-                    publisher.publish(envelope);
+
+                    @Override
+                    public void publishAgain(ResultEnvelope envelope) {
+                        failIfChosen(envelope);
+                        publisher.publishAgain(envelope);
+                    }
                 };
             }
         };
