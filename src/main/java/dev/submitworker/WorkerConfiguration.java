@@ -48,6 +48,7 @@ import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.kafka.core.ProducerFactory;
 import org.springframework.kafka.transaction.KafkaTransactionManager;
 import org.springframework.transaction.support.AbstractPlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
 import org.springframework.kafka.listener.DeadLetterPublishingRecoverer;
 import org.springframework.util.backoff.FixedBackOff;
 
@@ -176,16 +177,19 @@ class WorkerConfiguration {
         return new LedgerRebalanceListener(ledger, lanes, properties.topics().commands());
     }
 
+    /**
+     * Retries run in transactions of the same manager as the listener's, not in KafkaTemplate's local ones: so a
+     * retry's DONE reaches the ledger's index only if its transaction commits, as a listener's does.
+     */
     @Bean
     IdempotentSubmitter idempotentSubmitter(SubmissionLedger ledger, SubmissionService submissions,
                                             Envelopes envelopes, RetryLanes lanes, ResultPublisher publisher,
-                                            KafkaTemplate<String, byte[]> template, WorkerProperties properties,
-                                            Clock clock) {
+                                            KafkaTransactionManager<?, ?> kafkaTransactionManager,
+                                            WorkerProperties properties, Clock clock) {
+        TransactionTemplate retryTransactions = new TransactionTemplate(kafkaTransactionManager);
         IdempotentSubmitter submitter = new IdempotentSubmitter(ledger, submissions, envelopes, lanes, publisher,
-                work -> template.executeInTransaction(operations -> {
-                    work.run();
-                    return null;
-                }), properties.retry().deadline(), clock);
+                work -> retryTransactions.executeWithoutResult(status -> work.run()), properties.retry().deadline(),
+                clock);
         lanes.retryWith(submitter::retry);
         return submitter;
     }

@@ -1,6 +1,8 @@
 package dev.submitworker.testing;
 
 import dev.submitworker.result.ResultEnvelope;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import dev.submitworker.result.ResultPublisher;
 import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.context.annotation.Bean;
@@ -8,17 +10,23 @@ import org.springframework.context.annotation.Configuration;
 
 /**
  * Test double for the worker under test: publishing the answer of a request whose id starts with
- * {@link #FAILING_PUBLISH} fails, every time, after the ledger entry has been written into the transaction. It stands
- * for any unexpected failure half-way through a command (a bug, a write the producer refuses).
+ * {@link #FAILING_PUBLISH} fails, every time, after the ledger entry has been written into the transaction; one whose
+ * id starts with {@link #FAILING_PUBLISH_ONCE} fails the first time only. They stand for any unexpected failure
+ * half-way through a command (a bug, a write the producer refuses), lasting or passing.
  */
 @Configuration(proxyBeanMethods = false)
 public class FaultInjection {
 
     public static final String FAILING_PUBLISH = "fault-publish-";
+    public static final String FAILING_PUBLISH_ONCE = "fault-once-";
+
+    private static final Set<String> failedOnce = ConcurrentHashMap.newKeySet();
 
     private static void failIfChosen(ResultEnvelope envelope) {
-        if (envelope.requestId() != null && envelope.requestId().startsWith(FAILING_PUBLISH)) {
-            throw new IllegalStateException("injected failure publishing the answer of " + envelope.requestId());
+        String requestId = envelope.requestId();
+        if (requestId != null && (requestId.startsWith(FAILING_PUBLISH)
+                || requestId.startsWith(FAILING_PUBLISH_ONCE) && failedOnce.add(requestId))) {
+            throw new IllegalStateException("injected failure publishing the answer of " + requestId);
         }
     }
 
