@@ -136,7 +136,12 @@ public final class IdempotentSubmitter {
         LedgerEntry parked = LedgerEntry.parked(command, fingerprint, JobIds.forRequest(command.requestId())
                 .toHexString(), cluster, clock.instant());
         ledger.recordTransactionally(partition, parked);
-        AfterCommit.run(() -> lanes.park(partition, parked));
+        TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+            @Override
+            public void afterCommit() {
+                lanes.park(partition, parked);
+            }
+        });
     }
 
     /**
@@ -199,10 +204,6 @@ public final class IdempotentSubmitter {
 
     /** What exactly-once costs a command: the ledger writes, and the commit of answer, DONE and offset together. */
     private static void logCost(String requestId, long ledgerNanos) {
-        if (!TransactionSynchronizationManager.isSynchronizationActive()) {
-            log.debug("Request {}: ledger writes {} ms", requestId, ledgerNanos / 1_000_000.0);
-            return;
-        }
         TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
             private long commitStart;
 

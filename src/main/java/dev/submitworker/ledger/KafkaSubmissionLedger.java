@@ -181,11 +181,6 @@ public final class KafkaSubmissionLedger implements SubmissionLedger {
     public void recordTransactionally(int partition, LedgerEntry entry) {
         // Not awaited: the commit of the surrounding transaction fails if this write did.
         transactionalTemplate.send(topic, partition, entry.requestId(), serialize(entry));
-        if (!TransactionSynchronizationManager.isSynchronizationActive()) {
-            index(partition).put(entry.requestId(), entry);
-            sweepNowAndThen(partition, 1);
-            return;
-        }
         Map<Integer, Map<String, LedgerEntry>> pending = uncommitted.get();
         if (pending == null) {
             pending = new HashMap<>();

@@ -47,10 +47,6 @@ public final class KafkaResultPublisher implements ResultPublisher {
     public void publishAgain(ResultEnvelope envelope) {
         Future<RecordMetadata> sent = immediate.send(new ProducerRecord<>(topic, envelope.requestId(),
                 serialize(envelope)));
-        if (!TransactionSynchronizationManager.isSynchronizationActive()) {
-            await(sent);
-            return;
-        }
         List<Future<RecordMetadata>> pending = unacknowledged.get();
         if (pending == null) {
             pending = new ArrayList<>();
