@@ -32,7 +32,8 @@ import org.springframework.kafka.support.Acknowledgment;
  * answer a commit (broker round trips and commit markers): a duplicate answered from the ledger would wait on Kafka,
  * not on the worker. A batch is held open only for {@code maxHold}: once that has passed, the records not yet handled
  * are handed back ({@code nack}: the container commits those before them and fetches them again), so an answer whose
- * job was submitted is not kept back by the submissions after it.
+ * job was submitted is not kept back by the submissions after it. A duplicate's answer, given and committed before,
+ * does not wait for the commit at all ({@link ResultPublisher#publishAgain}).
  *
  * <p>A record whose handling fails unexpectedly fails its batch's transaction (it may have written part of its
  * answer). When it comes back, the records before it are committed without it, so it then leads its batch and fails
@@ -101,10 +102,10 @@ public class CommandListener {
             submitter.handle(record.partition(), accepted.command()).ifPresent(answer -> {
                 if (answer.repeated()) {
                     publisher.publishAgain(answer.envelope());
-                    logAnswer(answer.envelope());
                 } else {
-                    publish(answer.envelope());
+                    publisher.publish(answer.envelope());
                 }
+                logAnswer(answer.envelope());
             });
             return;
         }
