@@ -184,8 +184,8 @@ public final class KafkaSubmissionLedger implements SubmissionLedger {
         Map<Integer, Map<String, LedgerEntry>> pending = uncommitted.get();
         if (pending == null) {
             pending = new HashMap<>();
+            TransactionSynchronizationManager.registerSynchronization(new Publish(pending)); // refused outside one
             uncommitted.set(pending);
-            TransactionSynchronizationManager.registerSynchronization(new Publish(pending));
         }
         pending.computeIfAbsent(partition, p -> new HashMap<>()).put(entry.requestId(), entry);
     }

@@ -50,8 +50,8 @@ public final class KafkaResultPublisher implements ResultPublisher {
         List<Future<RecordMetadata>> pending = unacknowledged.get();
         if (pending == null) {
             pending = new ArrayList<>();
-            unacknowledged.set(pending);
             TransactionSynchronizationManager.registerSynchronization(new AwaitBeforeCommit(pending));
+            unacknowledged.set(pending);
         }
         pending.add(sent);
     }
