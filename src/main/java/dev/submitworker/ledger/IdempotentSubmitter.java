@@ -64,9 +64,8 @@ public final class IdempotentSubmitter {
     /**
      * An answer to publish.
      *
-     * @param repeated the request's first answer, committed before: it may be published at once, outside the
-     *                 transaction ({@link ResultPublisher#publishAgain}); a first answer, or a repeat of one that is
-     *                 not committed yet (written earlier in the same batch), must go with the transaction
+     * @param repeated the request's first answer again (a duplicate's): published with
+     *                 {@link ResultPublisher#publishAgain}, which need not wait for the transaction
      */
     public record Answer(ResultEnvelope envelope, boolean repeated) {}
 
@@ -82,8 +81,7 @@ public final class IdempotentSubmitter {
         }
         if (known.isPresent() && known.get().state() == LedgerEntry.State.DONE) {
             log.debug("Request {} was answered before; answering again as a duplicate", command.requestId());
-            return Optional.of(new Answer(known.get().envelope().asDuplicate(),
-                    !ledger.writtenInThisTransaction(partition, command.requestId())));
+            return Optional.of(new Answer(known.get().envelope().asDuplicate(), true));
         }
         if (known.isPresent() && known.get().state() == LedgerEntry.State.PARKED) {
             log.info("Request {} is already waiting for cluster '{}'", command.requestId(), known.get().cluster());

@@ -147,11 +147,6 @@ public final class KafkaSubmissionLedger implements SubmissionLedger {
         return Optional.ofNullable(written != null ? written : index.get(requestId));
     }
 
-    @Override
-    public boolean writtenInThisTransaction(int partition, String requestId) {
-        return uncommitted(partition, requestId) != null;
-    }
-
     private LedgerEntry uncommitted(int partition, String requestId) {
         Map<Integer, Map<String, LedgerEntry>> pending = uncommitted.get();
         return pending == null ? null : pending.getOrDefault(partition, Map.of()).get(requestId);

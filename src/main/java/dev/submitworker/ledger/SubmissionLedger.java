@@ -19,9 +19,6 @@ public interface SubmissionLedger {
     /** The request's entry, including one written by this thread's open transaction. */
     Optional<LedgerEntry> lookup(int partition, String requestId);
 
-    /** True when the request's entry was written by this thread's open transaction: it is not committed yet. */
-    boolean writtenInThisTransaction(int partition, String requestId);
-
     /**
      * Starts writing a SUBMITTING entry; it is durable (it survives a crash right after) once the returned write's
      * {@link Durable#await} has returned. Started early, the write overlaps the job's compilation.

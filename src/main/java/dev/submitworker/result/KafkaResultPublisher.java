@@ -3,7 +3,9 @@ package dev.submitworker.result;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
@@ -16,8 +18,8 @@ import org.springframework.transaction.support.TransactionSynchronization;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 /**
- * Writes envelopes to the results topic, keyed by requestId: first answers in the listener's Kafka transaction,
- * repeated ones (duplicates) at once through a plain idempotent producer, awaited before the transaction commits.
+ * Writes envelopes to the results topic, keyed by requestId: answers in the current Kafka transaction, repeated ones
+ * (duplicates) at once through a plain idempotent producer, awaited before the transaction commits.
  */
 public final class KafkaResultPublisher implements ResultPublisher {
 
@@ -27,8 +29,7 @@ public final class KafkaResultPublisher implements ResultPublisher {
     private final Producer<String, byte[]> immediate;
     private final ObjectMapper json;
     private final String topic;
-    /** The current thread's repeated answers whose write its open transaction must see acknowledged. */
-    private final ThreadLocal<List<Future<RecordMetadata>>> unacknowledged = new ThreadLocal<>();
+    private final ThreadLocal<TransactionAnswers> current = new ThreadLocal<>();
 
     public KafkaResultPublisher(KafkaTemplate<String, byte[]> transactional, Producer<String, byte[]> immediate,
                                 ObjectMapper json, String topic) {
@@ -40,39 +41,50 @@ public final class KafkaResultPublisher implements ResultPublisher {
 
     @Override
     public void publish(ResultEnvelope envelope) {
+        transactionAnswers().inTransaction.add(envelope.requestId());
         transactional.send(topic, envelope.requestId(), serialize(envelope));
     }
 
     @Override
     public void publishAgain(ResultEnvelope envelope) {
-        Future<RecordMetadata> sent = immediate.send(new ProducerRecord<>(topic, envelope.requestId(),
-                serialize(envelope)));
-        List<Future<RecordMetadata>> pending = unacknowledged.get();
-        if (pending == null) {
-            pending = new ArrayList<>();
-            TransactionSynchronizationManager.registerSynchronization(new AwaitBeforeCommit(pending));
-            unacknowledged.set(pending);
+        TransactionAnswers answers = transactionAnswers();
+        if (answers.inTransaction.contains(envelope.requestId())) {
+            // written after an answer this transaction carries for the same request, it must not overtake it
+            publish(envelope);
+            return;
         }
-        pending.add(sent);
+        answers.unacknowledged.add(immediate.send(new ProducerRecord<>(topic, envelope.requestId(),
+                serialize(envelope))));
     }
 
-    /** A failed write fails the commit, so the commands' offsets stay uncommitted and they are answered again. */
-    private final class AwaitBeforeCommit implements TransactionSynchronization {
-
-        private final List<Future<RecordMetadata>> pending;
-
-        AwaitBeforeCommit(List<Future<RecordMetadata>> pending) {
-            this.pending = pending;
+    private TransactionAnswers transactionAnswers() {
+        TransactionAnswers answers = current.get();
+        if (answers == null) {
+            answers = new TransactionAnswers();
+            TransactionSynchronizationManager.registerSynchronization(answers); // refused outside a transaction
+            current.set(answers);
         }
+        return answers;
+    }
+
+    /**
+     * The current thread's transaction: the requests it answers, and the repeated answers written outside it, which
+     * it must see acknowledged before it commits. A failed write fails the commit, so the commands' offsets stay
+     * uncommitted and they are answered again.
+     */
+    private final class TransactionAnswers implements TransactionSynchronization {
+
+        private final Set<String> inTransaction = new HashSet<>();
+        private final List<Future<RecordMetadata>> unacknowledged = new ArrayList<>();
 
         @Override
         public void beforeCommit(boolean readOnly) {
-            pending.forEach(KafkaResultPublisher::await);
+            unacknowledged.forEach(KafkaResultPublisher::await);
         }
 
         @Override
         public void afterCompletion(int status) {
-            unacknowledged.remove();
+            current.remove();
         }
     }
 

@@ -13,7 +13,9 @@ public interface ResultPublisher {
      * Publishes an answer given and committed before (a duplicate's) at once, outside the transaction, so that it
      * does not wait for the commit. The current transaction cannot commit until the write is acknowledged: an offset
      * is never committed without its answer. If the transaction does not commit, the command is answered again, with
-     * the same answer.
+     * the same answer. When the current transaction already carries an answer for the same request (its first answer,
+     * or a refusal of a conflicting command), this one goes with the transaction instead: answers to one request
+     * keep the order of its commands, and nothing is seen of a transaction that rolls back.
      */
     void publishAgain(ResultEnvelope envelope);
 }

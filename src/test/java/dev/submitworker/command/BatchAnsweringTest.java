@@ -50,6 +50,25 @@ class BatchAnsweringTest {
     }
 
     @Test
+    void answersToOneRequestKeepTheOrderOfItsCommands() {
+        String requestId = KafkaTestClient.newRequestId("batch-order");
+        String command = "{\"requestId\":\"" + requestId + "\",\"id\":999999}";
+        kafka.sendInOneBatch(partitionOf(requestId), List.of(record(requestId, command)));
+        kafka.awaitEnvelope(requestId);
+
+        // a refusal (same requestId, another task) goes with the transaction; the duplicate after it must not pass it
+        kafka.sendInOneBatch(partitionOf(requestId), List.of(
+                record(requestId, "{\"requestId\":\"" + requestId + "\",\"id\":999998}"),
+                record(requestId, command)));
+
+        await().atMost(Duration.ofSeconds(60)).until(() -> kafka.envelopes(requestId).size() == 3);
+        List<JsonNode> answers = kafka.envelopes(requestId);
+        assertThat(answers.get(1).get("code").asInt()).isEqualTo(6);
+        assertThat(answers.get(2).get("duplicate").asBoolean()).isTrue();
+        assertThat(answers.get(2).get("time")).isEqualTo(answers.get(0).get("time"));
+    }
+
+    @Test
     void aCommandThatFailsHalfWayIsDeadLetteredAndTheCommandsAroundItAreAnsweredOnce() {
         String before = KafkaTestClient.newRequestId("batch-before");
         String failing = KafkaTestClient.newRequestId(FaultInjection.FAILING_PUBLISH + "batch");

@@ -3,13 +3,18 @@ package dev.submitworker.result;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.ArgumentMatchers.eq;
 import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.times;
+import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.verifyNoInteractions;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.List;
 import org.apache.kafka.clients.producer.MockProducer;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -34,7 +39,7 @@ class KafkaResultPublisherTest {
     private final KafkaResultPublisher publisher = new KafkaResultPublisher(transactional, immediate,
             new ObjectMapper(), "results");
     private final ResultEnvelope duplicate = new Envelopes(Clock.fixed(Instant.EPOCH, ZoneOffset.UTC),
-            new Redactor(java.util.List.of())).toEnvelope(SubmissionReport.failure("req-1", 7, Instant.EPOCH, 1, "msg", "error"))
+            new Redactor(List.of())).toEnvelope(SubmissionReport.failure("req-1", 7, Instant.EPOCH, 1, "msg", "error"))
             .asDuplicate();
 
     @BeforeEach
@@ -57,6 +62,17 @@ class KafkaResultPublisherTest {
             assertThat(new String(record.value())).contains("\"duplicate\":true");
         });
         verifyNoInteractions(transactional);
+    }
+
+    @Test
+    void aRepeatedAnswerDoesNotOvertakeAnAnswerOfTheSameRequestInTheTransaction() {
+        ResultEnvelope refusal = new Envelopes(Clock.fixed(Instant.EPOCH, ZoneOffset.UTC), new Redactor(List.of()))
+                .toEnvelope(SubmissionReport.failure("req-1", 8, Instant.EPOCH, 6, "conflict", "conflict"));
+        publisher.publish(refusal);
+        publisher.publishAgain(duplicate);
+
+        assertThat(immediate.history()).isEmpty();
+        verify(transactional, times(2)).send(eq("results"), eq("req-1"), any(byte[].class));
     }
 
     @Test
