@@ -1,7 +1,0 @@
-package dev.submitworker.task;
-
-/** What a task's body is, with Dinky's spelling. */
-public enum Dialect {
-    FlinkSql,
-    FlinkJar
-}

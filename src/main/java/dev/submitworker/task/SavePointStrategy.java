@@ -1,9 +1,0 @@
-package dev.submitworker.task;
-
-/** Dinky's savepoint strategies: which savepoint, if any, a submission restores from. */
-public enum SavePointStrategy {
-    NONE,
-    LATEST,
-    EARLIEST,
-    CUSTOM
-}

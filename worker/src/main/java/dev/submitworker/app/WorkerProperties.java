@@ -1,0 +1,144 @@
+package dev.submitworker.app;
+
+import dev.submitworker.dinky.CommandLimits;
+import dev.submitworker.secrets.Redactor;
+import dev.submitworker.cluster.ClusterProperties;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * The worker's configuration, {@code worker.*} in application.yml. Every property is documented in the README.
+ *
+ * @param topics   the topics the worker reads and writes
+ * @param catalog  where tasks come from
+ * @param clusters named cluster entries; a {@code local} entry exists even when not configured
+ * @param warmUp   when to compile a probe script so that the first command does not pay the planner's start-up
+ * @param limits   what a command may be: bigger, deeper or longer ones are refused
+ * @param redaction which values are masked in envelopes, dead-letter headers and log lines
+ * @param batch     how the commands of one poll share a transaction
+ * @param instanceId names this worker instance: unique among running instances, stable across its restarts (it
+ *                   prefixes the Kafka transactional ids, so a restarted instance fences its dead predecessor at once)
+ */
+@Validated
+@ConfigurationProperties("worker")
+public record WorkerProperties(
+        @NotBlank String instanceId,
+        @Valid @NotNull @DefaultValue Topics topics,
+        @Valid @NotNull @DefaultValue Ledger ledger,
+        @Valid @NotNull @DefaultValue Retry retry,
+        @Valid @NotNull @DefaultValue Catalog catalog,
+        @Valid @NotNull @DefaultValue Savepoints savepoints,
+        @Valid @NotNull @DefaultValue Jars jars,
+        Map<String, @Valid ClusterProperties> clusters,
+        @NotNull @DefaultValue("BEFORE_LISTENER") WarmUp warmUp,
+        @Valid @NotNull @DefaultValue Limits limits,
+        @Valid @NotNull @DefaultValue Redaction redaction,
+        @Valid @NotNull @DefaultValue Batch batch) {
+
+    public WorkerProperties {
+        clusters = clusters == null ? Map.of() : clusters;
+    }
+
+    /**
+     * @param partitions        partitions of the commands and results topics when the worker creates them
+     * @param replicationFactor replication of the topics it creates; unset = the broker's default
+     */
+    public record Topics(
+            @NotBlank @DefaultValue("submit-worker.commands") String commands,
+            @NotBlank @DefaultValue("submit-worker.results") String results,
+            @NotBlank @DefaultValue("submit-worker.commands.DLT") String deadLetter,
+            @Min(1) @DefaultValue("4") int partitions,
+            Short replicationFactor) {}
+
+    /**
+     * @param topic     the compacted ledger topic (created with the commands topic's partition count)
+     * @param retention how long a requestId is remembered: the idempotency window
+     */
+    public record Ledger(
+            @NotBlank @DefaultValue("submit-worker.ledger") String topic,
+            @NotNull @DefaultValue("7d") java.time.Duration retention) {}
+
+    /**
+     * @param dir base directory of the tasks' savepoints, for the LATEST and EARLIEST strategies: task
+     *            {@code <id>} named {@code <name>} keeps its savepoints in {@code <dir>/<id>-<name>} (any file
+     *            system Flink reads: {@code file:}, {@code s3:}, {@code hdfs:}); unset = those strategies are refused
+     */
+    public record Savepoints(String dir) {}
+
+    /** @param stagingDir where jars of jar tasks that must outlive the build (remote ones) wait for the submit */
+    public record Jars(@NotNull Path stagingDir) {}
+
+    /**
+     * Commands whose cluster cannot be reached wait in their cluster's lane and are retried.
+     *
+     * @param deadline       how long after the first failure a command is answered with code 5
+     * @param initialBackoff the first wait; each further one doubles, up to {@code maxBackoff}
+     */
+    public record Retry(
+            @NotNull @DefaultValue("3m") java.time.Duration deadline,
+            @NotNull @DefaultValue("1s") java.time.Duration initialBackoff,
+            @NotNull @DefaultValue("30s") java.time.Duration maxBackoff) {}
+
+    /**
+     * The commands of one poll are answered in one Kafka transaction (a commit per answer would bound the worker at a
+     * few hundred answers a second).
+     *
+     * @param maxHold how long that transaction may stay open: once it has, the commands not yet handled wait for the
+     *                next one, so an answer is held back at most this long (plus the command in hand) by the
+     *                commands after it
+     */
+    public record Batch(@NotNull @DefaultValue("100ms") java.time.Duration maxHold) {}
+
+    /** @param dir the directory with one YAML file per task */
+    public record Catalog(@NotNull @DefaultValue("tasks") Path dir) {}
+
+    /**
+     * Bounds of a command; see {@link CommandLimits}. The schema's bounds are the outer ones: a requestId has at most
+     * 255 characters whatever is configured here.
+     *
+     * @param requestIdPattern a regular expression the whole requestId must match
+     */
+    public record Limits(
+            @Min(256) @DefaultValue("65536") int maxRecordBytes,
+            @Min(2) @Max(1000) @DefaultValue("8") int maxNestingDepth,
+            @Min(1) @Max(255) @DefaultValue("255") int maxRequestIdLength,
+            @NotBlank @DefaultValue(CommandLimits.DEFAULT_REQUEST_ID_PATTERN) String requestIdPattern,
+            @Min(0) @DefaultValue("100") int maxVariables,
+            @Min(1) @DefaultValue("128") int maxVariableNameLength,
+            @Min(0) @DefaultValue("4096") int maxVariableValueLength) {
+
+        public CommandLimits toCommandLimits() {
+            return new CommandLimits(maxRecordBytes, maxNestingDepth, maxRequestIdLength,
+                    Pattern.compile(requestIdPattern), maxVariables, maxVariableNameLength, maxVariableValueLength);
+        }
+    }
+
+    /**
+     * @param secretKeys a value is masked when its key contains one of these (ignoring case; '_' counts as '-');
+     *                   unset = {@link Redactor#DEFAULT_SECRET_KEY_PARTS}
+     */
+    public record Redaction(List<@NotBlank String> secretKeys) {
+
+        public Redaction {
+            secretKeys = secretKeys == null || secretKeys.isEmpty() ? Redactor.DEFAULT_SECRET_KEY_PARTS : secretKeys;
+        }
+    }
+
+    public enum WarmUp {
+        /** Warm up before the listener starts: the first command is fast, start-up is slower. */
+        BEFORE_LISTENER,
+        /** Warm up on a background thread while the listener starts. */
+        PARALLEL,
+        OFF
+    }
+}

@@ -1,0 +1,108 @@
+package dev.submitworker.catalog;
+
+import dev.submitworker.core.Task;
+import dev.submitworker.core.port.TaskCatalog;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.submitworker.compile.Failures;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A task catalog read from a directory holding one YAML file per task ({@code *.yml} or {@code *.yaml}). A file that
+ * does not parse, or repeats another file's id, is reported with its path and reason and skipped; the others load.
+ */
+public final class DirectoryTaskCatalog implements TaskCatalog {
+
+    private static final Logger log = LoggerFactory.getLogger(DirectoryTaskCatalog.class);
+
+    // Unknown fields fail: a misspelt 'parallelsim' must not silently run with the default.
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
+            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
+
+    private final Path directory;
+    private final Map<Integer, Task> tasks;
+    private final List<String> problems;
+
+    private DirectoryTaskCatalog(Path directory, Map<Integer, Task> tasks, List<String> problems) {
+        this.directory = directory;
+        this.tasks = Collections.unmodifiableMap(tasks);
+        this.problems = List.copyOf(problems);
+    }
+
+    public static DirectoryTaskCatalog load(Path directory) {
+        if (!Files.isDirectory(directory)) {
+            throw new IllegalStateException("Task catalog directory " + directory.toAbsolutePath()
+                    + " does not exist or is not a directory (set worker.catalog.dir)");
+        }
+        Map<Integer, Task> tasks = new TreeMap<>();
+        Map<Integer, Path> origins = new TreeMap<>();
+        List<String> problems = new ArrayList<>();
+        for (Path file : taskFiles(directory)) {
+            try {
+                Task task = YAML.readValue(file.toFile(), TaskFile.class).toTask();
+                Path earlier = origins.putIfAbsent(task.id(), file);
+                if (earlier != null) {
+                    problems.add(file + ": task id " + task.id() + " is already defined by " + earlier);
+                    continue;
+                }
+                tasks.put(task.id(), task);
+            } catch (MismatchedInputException e) {
+                problems.add(file + ": " + e.getOriginalMessage() + " (at " + e.getPathReference() + ")");
+            } catch (IOException | IllegalArgumentException e) {
+                problems.add(file + ": " + Failures.rootCause(e).getMessage());
+            }
+        }
+        problems.forEach(problem -> log.error("Task file skipped: {}", problem));
+        log.info("Task catalog {}: {} task(s) loaded, {} file(s) skipped", directory.toAbsolutePath(), tasks.size(),
+                problems.size());
+        return new DirectoryTaskCatalog(directory, tasks, problems);
+    }
+
+    private static List<Path> taskFiles(Path directory) {
+        try (Stream<Path> files = Files.list(directory)) {
+            return files.filter(Files::isRegularFile)
+                    .filter(f -> f.getFileName().toString().matches(".*\\.ya?ml"))
+                    .sorted()
+                    .toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot list task catalog directory " + directory, e);
+        }
+    }
+
+
+    @Override
+    public Optional<Task> find(int id) {
+        return Optional.ofNullable(tasks.get(id));
+    }
+
+    @Override
+    public Collection<Task> all() {
+        return tasks.values();
+    }
+
+    /** The files that were skipped, each as "path: reason". */
+    public List<String> problems() {
+        return problems;
+    }
+
+    public Path directory() {
+        return directory;
+    }
+}

@@ -1,0 +1,189 @@
+package dev.submitworker.compile;
+
+import dev.submitworker.core.Task;
+import java.lang.reflect.Field;
+import java.net.URISyntaxException;
+import java.net.URL;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+import org.apache.flink.api.common.JobID;
+import org.apache.flink.api.common.RuntimeExecutionMode;
+import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.CoreOptions;
+import org.apache.flink.configuration.ExecutionOptions;
+import org.apache.flink.configuration.PipelineOptions;
+import org.apache.flink.runtime.jobgraph.JobGraph;
+import org.apache.flink.runtime.jobgraph.SavepointRestoreSettings;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.graph.StreamGraph;
+import org.apache.flink.table.api.EnvironmentSettings;
+import org.apache.flink.table.api.bridge.internal.AbstractStreamTableEnvironmentImpl;
+import org.apache.flink.table.api.bridge.java.StreamTableEnvironment;
+import org.apache.flink.table.api.internal.TableEnvironmentImpl;
+import org.apache.flink.table.api.internal.TableEnvironmentInternal;
+import org.apache.flink.table.delegation.Parser;
+import org.apache.flink.table.operations.ModifyOperation;
+import org.apache.flink.table.operations.Operation;
+import org.apache.flink.table.operations.QueryOperation;
+import org.apache.flink.table.operations.StatementSetOperation;
+import org.apache.flink.table.operations.command.SetOperation;
+import org.apache.flink.table.resource.ResourceManager;
+
+/**
+ * Compiles a Flink SQL task into a JobGraph without executing anything: statements are classified by Flink's own
+ * parser (text prefixes are fooled by comments, line breaks and statement-set blocks), SET statements become job
+ * options, DDL runs against the in-memory catalog, and every INSERT joins one statement set, so a script yields one job.
+ *
+ * <p>Option precedence, lowest first: the task's fields (name, parallelism, checkpoint, batchModel), the task's
+ * {@code configJson}, then SET statements in the script. A fresh table environment per job keeps jobs independent;
+ * the expensive part (planner class loading) is shared by the JVM and paid once by {@link #warmUp()}.
+ */
+public final class SqlJobBuilder {
+
+    private static final Pattern STATEMENT_SET_MARKER = Pattern.compile("(?i)^(BEGIN\\s+STATEMENT\\s+SET|END)$");
+
+    private final ClassLoader classLoader;
+
+    public SqlJobBuilder() {
+        this.classLoader = SqlJobBuilder.class.getClassLoader();
+    }
+
+    /**
+     * @param requestId             fixes the JobID (see {@link JobIds})
+     * @param statement             the script to compile (the task's, after variables are applied)
+     * @param savePointPath         a savepoint to restore from, or null
+     * @param allowNonRestoredState whether state in the savepoint that no operator takes is skipped (else an error)
+     */
+    public BuiltJob build(Task task, String requestId, String statement, String savePointPath,
+                          boolean allowNonRestoredState) {
+        JobID jobId = JobIds.forRequest(requestId);
+        Configuration configuration = jobConfiguration(task);
+        StreamExecutionEnvironment env = new StreamExecutionEnvironment(configuration, classLoader);
+        EnvironmentSettings settings = (task.batchModel()
+                ? EnvironmentSettings.newInstance().inBatchMode()
+                : EnvironmentSettings.newInstance().inStreamingMode())
+                .withClassLoader(classLoader)
+                .build();
+        StreamTableEnvironment tableEnv = StreamTableEnvironment.create(env, settings);
+        List<ModifyOperation> inserts = applyStatements(tableEnv, statement);
+        if (inserts.isEmpty()) {
+            throw new JobBuildException("The script has no INSERT statement, so there is no job to submit "
+                    + "(a submitted task must write its results with INSERT INTO)");
+        }
+        StreamGraph streamGraph;
+        try {
+            ((AbstractStreamTableEnvironmentImpl) tableEnv).attachAsDataStream(inserts);
+            streamGraph = env.getStreamGraph();
+        } catch (RuntimeException e) {
+            throw new JobBuildException("Translating the INSERT statements failed: " + Failures.explain(e), e);
+        }
+        streamGraph.setJobId(jobId);
+        if (savePointPath != null && !savePointPath.isBlank()) {
+            streamGraph.setSavepointRestoreSettings(
+                    SavepointRestoreSettings.forPath(savePointPath, allowNonRestoredState));
+        }
+        JobGraph jobGraph = streamGraph.getJobGraph(classLoader, jobId);
+        shipRegisteredJars(tableEnv, jobGraph);
+        Map<String, String> effective = new LinkedHashMap<>(configuration.toMap());
+        effective.putAll(tableEnv.getConfig().getConfiguration().toMap());
+        return new BuiltJob(jobGraph, jobId, jobGraph.getName(), statement, effective);
+    }
+
+    /**
+     * Jars the script registered ({@code ADD JAR}, {@code CREATE FUNCTION ... USING JAR}) travel with the JobGraph, so
+     * that the cluster can load their classes. Flink does this only on its own execute path, from the table
+     * environment's resource manager, which it does not expose; the field is read reflectively (Flink is pinned to
+     * 2.2.0, and a test fails if the field goes away).
+     */
+    private static void shipRegisteredJars(StreamTableEnvironment tableEnv, JobGraph jobGraph) {
+        ResourceManager resources;
+        try {
+            Field field = TableEnvironmentImpl.class.getDeclaredField("resourceManager");
+            field.setAccessible(true);
+            resources = (ResourceManager) field.get(tableEnv);
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("This Flink version hides the table environment's resource manager", e);
+        }
+        for (URL jar : resources.getLocalJarResources()) {
+            try {
+                jobGraph.addJar(new org.apache.flink.core.fs.Path(jar.toURI()));
+            } catch (URISyntaxException e) {
+                throw new JobBuildException("The jar " + jar + " registered by the script has no usable path", e);
+            }
+        }
+    }
+
+    /** Compiles a small script once so that the first real command does not pay the planner's class loading. */
+    public void warmUp() {
+        Task probe = new Task(0, "submit-worker-warm-up", dev.submitworker.core.Dialect.FlinkSql,
+                dev.submitworker.core.RunMode.LOCAL, null, 1, 0, dev.submitworker.core.SavePointStrategy.NONE, null,
+                false, null, true, false, null, null, null);
+        build(probe, "warm-up", """
+                CREATE TEMPORARY TABLE warm_src (id BIGINT, name STRING, ts TIMESTAMP(3))
+                  WITH ('connector' = 'datagen', 'number-of-rows' = '1');
+                CREATE TEMPORARY TABLE warm_sink (id BIGINT, name STRING, ts TIMESTAMP(3))
+                  WITH ('connector' = 'blackhole');
+                INSERT INTO warm_sink SELECT id, UPPER(name), ts FROM warm_src WHERE id > 0;
+                """, null, false);
+    }
+
+    private static Configuration jobConfiguration(Task task) {
+        Configuration configuration = new Configuration();
+        configuration.set(PipelineOptions.NAME, task.name());
+        configuration.set(ExecutionOptions.RUNTIME_MODE,
+                task.batchModel() ? RuntimeExecutionMode.BATCH : RuntimeExecutionMode.STREAMING);
+        if (task.parallelism() != null) {
+            configuration.set(CoreOptions.DEFAULT_PARALLELISM, task.parallelism());
+        }
+        if (task.checkpoint() > 0) {
+            configuration.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, Duration.ofMillis(task.checkpoint()));
+        }
+        configuration.addAll(Configuration.fromMap(task.configJson()));
+        return configuration;
+    }
+
+    private static List<ModifyOperation> applyStatements(StreamTableEnvironment tableEnv, String script) {
+        TableEnvironmentInternal internal = (TableEnvironmentInternal) tableEnv;
+        Parser parser = internal.getParser();
+        List<StatementSplitter.Statement> statements = StatementSplitter.split(script);
+        List<ModifyOperation> inserts = new ArrayList<>();
+        for (int i = 0; i < statements.size(); i++) {
+            StatementSplitter.Statement statement = statements.get(i);
+            if (STATEMENT_SET_MARKER.matcher(SqlText.withoutLeadingComments(statement.sql())).matches()) {
+                continue; // SQL-client style "BEGIN STATEMENT SET; ... END;": every INSERT joins the set anyway
+            }
+            try {
+                for (Operation operation : parser.parse(statement.sql())) {
+                    if (operation instanceof SetOperation set) {
+                        applySet(tableEnv, set);
+                    } else if (operation instanceof ModifyOperation insert) {
+                        inserts.add(insert);
+                    } else if (operation instanceof StatementSetOperation block) {
+                        inserts.addAll(block.getOperations());
+                    } else if (operation instanceof QueryOperation) {
+                        throw new JobBuildException("a SELECT has no sink in a submitted job; write its rows "
+                                + "with INSERT INTO a table instead");
+                    } else {
+                        internal.executeInternal(operation);
+                    }
+                }
+            } catch (RuntimeException e) {
+                throw new JobBuildException("Statement " + (i + 1) + " (line " + statement.line() + " of the script) "
+                        + "failed: " + Failures.explain(e), e);
+            }
+        }
+        return inserts;
+    }
+
+    private static void applySet(StreamTableEnvironment tableEnv, SetOperation set) {
+        if (set.getKey().isEmpty() || set.getValue().isEmpty()) {
+            throw new JobBuildException("SET needs a key and a value, e.g. SET 'pipeline.name' = 'my-job'");
+        }
+        tableEnv.getConfig().getConfiguration().setString(set.getKey().get(), set.getValue().get());
+    }
+}

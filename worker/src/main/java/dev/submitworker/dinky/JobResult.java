@@ -1,0 +1,25 @@
+package dev.submitworker.dinky;
+
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Dinky's JobResult, field for field. {@code status} is the submission's status ({@code SUCCESS} or {@code FAILED});
+ * the Flink job's own state as read back after the submission is in {@code result.jobStatus}.
+ *
+ * @param id        the task id (Dinky reports the task here too)
+ * @param jobId     the Flink JobID, 32 hex characters; null when nothing reached the cluster
+ * @param startTime when work on the command began, ISO-8601 in UTC
+ * @param endTime   when the answer was made, ISO-8601 in UTC
+ * @param result    {@code cluster} (the cluster entry), {@code jobName}, {@code jobStatus} (Flink's state after submit)
+ */
+@JsonPropertyOrder({"id", "jobConfig", "jobInstanceId", "jobManagerAddress", "error", "result", "jobId", "success",
+        "statement", "startTime", "endTime", "results", "status"})
+public record JobResult(Integer id, JobConfig jobConfig, Integer jobInstanceId, String jobManagerAddress, String error,
+                        Map<String, Object> result, String jobId, boolean success, String statement, String startTime,
+                        String endTime, List<Object> results, String status) {
+
+    public static final String STATUS_SUCCESS = "SUCCESS";
+    public static final String STATUS_FAILED = "FAILED";
+}
