@@ -93,6 +93,11 @@ public final class DirectoryTaskCatalog implements TaskCatalog {
     }
 
     @Override
+    public Optional<String> problem(int id) {
+        return Optional.empty();
+    }
+
+    @Override
     public Collection<Task> all() {
         return tasks.values();
     }

@@ -1,0 +1,16 @@
+package dev.submitworker.core.port;
+
+import dev.submitworker.core.ClusterTarget;
+import dev.submitworker.core.SubmitCommand;
+import dev.submitworker.core.Task;
+
+/** Turns a task and a command into a job for the task's cluster, without running anything on a cluster. */
+public interface JobCompiler {
+
+    /**
+     * @throws BadParametersException the command's variables or savepoint path do not fit the task
+     * @throws RefusedException       the task cannot be compiled (a SQL error, a missing jar, a bad option, a
+     *                                program that fails); any other exception is a failure of the task's own code
+     */
+    CompiledJob compile(Task task, SubmitCommand command, ClusterTarget target);
+}
