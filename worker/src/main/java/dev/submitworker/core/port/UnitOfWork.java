@@ -1,7 +1,5 @@
 package dev.submitworker.core.port;
 
-import dev.submitworker.core.Incoming;
-
 /**
  * The transaction boundary. Everything written through the ledger, answers and intake ports since the last commit
  * becomes durable together with the positions of the records read so far, or not at all. It commits only while this
@@ -10,25 +8,31 @@ import dev.submitworker.core.Incoming;
  */
 public interface UnitOfWork {
 
-    /** Writes from now on are made for this record: a write that fails at commit names it. */
-    void attribute(Incoming record);
+    /**
+     * Writes from now on are made for this cause (the record being handled, or whatever the caller blames for them),
+     * or for none: a write that fails at commit hands its cause back in the exception.
+     */
+    void attribute(Object cause);
 
     /** @throws CommitFailedException nothing was made durable; the exception names the record to blame, if any */
     void commit();
 
     void abort();
 
-    /** The commit failed; {@link #blamed()} is the record whose write was refused, or null (Kafka was unavailable). */
+    /**
+     * The commit failed; {@link #blamed()} is the cause of the write that was refused, or null when no write was
+     * (Kafka was unavailable, this worker lost its partitions).
+     */
     class CommitFailedException extends RuntimeException {
 
-        private final transient Incoming blamed;
+        private final transient Object blamed;
 
-        public CommitFailedException(String message, Throwable cause, Incoming blamed) {
+        public CommitFailedException(String message, Throwable cause, Object blamed) {
             super(message, cause);
             this.blamed = blamed;
         }
 
-        public Incoming blamed() {
+        public Object blamed() {
             return blamed;
         }
     }

@@ -1,0 +1,67 @@
+package dev.submitworker.core;
+
+import java.time.Duration;
+import java.time.Instant;
+
+/**
+ * The decision table of exactly-once submission, as two pure functions. Everything else in the core carries out what
+ * these decide.
+ *
+ * <pre>
+ * a command arrives; the ledger knows the requestId as ...        decision
+ * ------------------------------------------------------------------------------------------------------------
+ * (any state), but the command differs (another fingerprint)       CONFLICT: refused, the first one stands
+ * DONE                                                             REPEAT: the first answer again, as a duplicate
+ * PENDING, or its submission is under way in this worker           JOIN: answered with the first answer when it comes
+ * GAVE_UP (answered at the deadline)                               RESUME: tried again, asking the cluster first
+ * unknown                                                          RUN: submitted
+ *
+ * a submission ended ...                                           decision
+ * ------------------------------------------------------------------------------------------------------------
+ * in any way but "cluster unreachable"                             ANSWER: the answer, and DONE in the ledger
+ * cluster unreachable, before the deadline (first failure + it)    RETRY: PENDING, tried again after a backoff
+ * cluster unreachable, at or past the deadline                     GIVE_UP: answered (code 5), GAVE_UP in the ledger
+ * </pre>
+ */
+final class Decisions {
+
+    private Decisions() {}
+
+    enum OnCommand { CONFLICT, REPEAT, JOIN, RESUME, RUN }
+
+    enum OnOutcome { ANSWER, RETRY, GIVE_UP }
+
+    /**
+     * @param known              the ledger's entry for the requestId, or null
+     * @param fingerprintInFlight the fingerprint of a submission of the requestId under way here, or null
+     */
+    static OnCommand onCommand(SubmitCommand command, LedgerEntry known, String fingerprintInFlight) {
+        String fingerprint = command.fingerprint();
+        if (known != null && !known.fingerprint().equals(fingerprint)
+                || fingerprintInFlight != null && !fingerprintInFlight.equals(fingerprint)) {
+            return OnCommand.CONFLICT;
+        }
+        if (fingerprintInFlight != null) {
+            return OnCommand.JOIN;
+        }
+        if (known == null) {
+            return OnCommand.RUN;
+        }
+        return switch (known.state()) {
+            case DONE -> OnCommand.REPEAT;
+            case PENDING -> OnCommand.JOIN;
+            case GAVE_UP -> OnCommand.RESUME;
+        };
+    }
+
+    /**
+     * @param firstFailure when the cluster was first found unreachable for this request (now, if this is the first
+     *                     time)
+     */
+    static OnOutcome onOutcome(Outcome outcome, Instant firstFailure, Instant now, Duration deadline) {
+        if (!(outcome instanceof Outcome.Unreachable)) {
+            return OnOutcome.ANSWER;
+        }
+        return now.isBefore(firstFailure.plus(deadline)) ? OnOutcome.RETRY : OnOutcome.GIVE_UP;
+    }
+}

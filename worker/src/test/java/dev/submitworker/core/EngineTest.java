@@ -1,0 +1,510 @@
+package dev.submitworker.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.submitworker.core.fake.FakeAnswers.Published;
+import dev.submitworker.core.fake.FakeCluster;
+import dev.submitworker.core.fake.World;
+import dev.submitworker.core.port.RefusedException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The decision table of exactly-once submission, row by row, on in-memory fakes of every port: no broker, no
+ * cluster. The end-to-end tests prove the same on real Kafka and Flink.
+ */
+class EngineTest {
+
+    private World world = new World();
+
+    @AfterEach
+    void stop() {
+        world.close();
+    }
+
+    private List<Published> answers(String requestId) {
+        return world.answers.of(requestId);
+    }
+
+    private Published only(String requestId) {
+        assertThat(answers(requestId)).hasSize(1);
+        return answers(requestId).get(0);
+    }
+
+    private static String jobId(String requestId) {
+        return new RequestId(requestId).jobId();
+    }
+
+    private LedgerEntry entry(String requestId) {
+        return world.ledger(0).committed(new RequestId(requestId)).orElseThrow();
+    }
+
+    @Nested
+    class NewCommands {
+
+        @Test
+        void aNewCommandIsSubmittedWithTheRequestsJobIdAnsweredAndRecorded() {
+            world.round(world.submit("r-1", 1));
+
+            Published answer = only("r-1");
+            assertThat(answer.outcome()).isInstanceOf(Outcome.Submitted.class);
+            assertThat(answer.outcome().message()).isEqualTo("Task 1 (task-1) submitted as job " + jobId("r-1"));
+            assertThat(answer.duplicate()).isFalse();
+            assertThat(world.session.jobs()).containsOnlyKeys(jobId("r-1"));
+            assertThat(entry("r-1").state()).isEqualTo(LedgerEntry.State.DONE);
+            assertThat(entry("r-1").answer()).isEqualTo(answer.content());
+        }
+
+        @Test
+        void anUnknownTaskIsRefusedAndRecorded() {
+            world.round(world.submit("r-1", 424242));
+
+            assertThat(only("r-1").outcome()).isEqualTo(new Outcome.Refused(
+                    "Task 424242 is not in the task catalog", "unknown task id 424242"));
+            assertThat(entry("r-1").state()).isEqualTo(LedgerEntry.State.DONE);
+        }
+
+        @Test
+        void aTaskWhoseFileDoesNotLoadIsRefusedSayingWhy() {
+            world.catalog.broken(7, "task 7 exists (file 7.yaml) but cannot be used: a FlinkSql task needs a "
+                    + "'statement'");
+            world.round(world.submit("r-1", 7));
+
+            assertThat(only("r-1").outcome().message()).contains("7.yaml").contains("needs a 'statement'")
+                    .doesNotContain("not in the task catalog");
+        }
+
+        @Test
+        void aRunModeTheWorkerCannotServeIsRefused() {
+            world.catalog.add(new Task(5, "yarn", Dialect.FlinkSql, RunMode.YARN_PER_JOB, "session", null, 0,
+                    SavePointStrategy.NONE, null, true, null, true, false, null, "INSERT INTO t SELECT 1", null));
+            world.round(world.submit("r-1", 5));
+
+            assertThat(only("r-1").outcome()).isInstanceOf(Outcome.Refused.class);
+            assertThat(only("r-1").outcome().message()).contains("yarn-per-job").contains("not supported");
+            assertThat(world.compiler.compiles()).isZero();
+        }
+
+        @Test
+        void aCommandThatDoesNotFitItsTaskIsABadCommand() {
+            world.round(world.submit(0, new SubmitCommand(new RequestId("r-1"), 1, null, Map.of("bad", "x"))));
+
+            assertThat(only("r-1").outcome()).isInstanceOf(Outcome.BadCommand.class);
+            assertThat(only("r-1").outcome().message()).isEqualTo("The command does not fit task 1 (task-1)");
+            assertThat(only("r-1").outcome().detail()).contains("'bad'");
+            assertThat(world.session.jobs()).isEmpty();
+        }
+
+        @Test
+        void aTaskThatDoesNotCompileIsRefusedAndNothingIsSubmitted() {
+            world.compiler.failing(1, () -> new RefusedException("Task 1 (task-1) could not be compiled into a Flink "
+                    + "job", "Statement 3 (line 3 of the script) failed: Object 'nope' not found", null));
+            world.round(world.submit("r-1", 1));
+
+            assertThat(only("r-1").outcome()).isEqualTo(new Outcome.Refused("Task 1 (task-1) could not be compiled "
+                    + "into a Flink job", "Statement 3 (line 3 of the script) failed: Object 'nope' not found"));
+            assertThat(world.session.jobs()).isEmpty();
+        }
+
+        @Test
+        void anErrorFromTheTasksOwnCodeFailsThatCommandOnly() {
+            world.catalog.add(2, "session");
+            world.compiler.failing(2, () -> new ExceptionInInitializerError("static init of com.acme.Udf failed"));
+            world.round(world.submit("r-1", 2), world.submit("r-2", 1));
+
+            assertThat(only("r-1").outcome()).isInstanceOf(Outcome.Failed.class);
+            assertThat(only("r-1").outcome().message()).isEqualTo("Task 2 (task-2) failed while its job was being "
+                    + "built");
+            assertThat(only("r-1").outcome().detail()).contains("ExceptionInInitializerError")
+                    .contains("static init of com.acme.Udf failed");
+            assertThat(only("r-2").outcome()).isInstanceOf(Outcome.Submitted.class);
+        }
+
+        @Test
+        void aVirtualMachineErrorIsNotSwallowed() {
+            world.compiler.failing(1, () -> new OutOfMemoryError("Java heap space"));
+
+            assertThatThrownBy(() -> world.round(world.submit("r-1", 1))).isInstanceOf(OutOfMemoryError.class);
+            assertThat(answers("r-1")).isEmpty();
+        }
+
+        @Test
+        void aRefusalByTheClusterIsFinal() {
+            world.session.refuse("org.apache.flink.runtime.client.JobSubmissionException: Could not instantiate "
+                    + "JobManager: ClassNotFoundException: com.acme.Missing");
+            world.round(world.submit("r-1", 1));
+
+            assertThat(only("r-1").outcome()).isInstanceOf(Outcome.Refused.class);
+            assertThat(only("r-1").outcome().detail()).contains("ClassNotFoundException");
+            assertThat(entry("r-1").state()).isEqualTo(LedgerEntry.State.DONE);
+        }
+    }
+
+    @Nested
+    class Duplicates {
+
+        @Test
+        void aDuplicateGetsTheFirstAnswerAgainAndTheClusterIsNotAsked() {
+            world.round(world.submit("r-1", 1));
+            int calls = world.session.calls();
+            world.round(world.submit("r-1", 1));
+
+            assertThat(answers("r-1")).hasSize(2);
+            assertThat(answers("r-1").get(1).duplicate()).isTrue();
+            assertThat(answers("r-1").get(1).content()).isEqualTo(answers("r-1").get(0).content());
+            assertThat(world.session.calls()).isEqualTo(calls);
+            assertThat(world.compiler.compiles()).isEqualTo(1);
+        }
+
+        @Test
+        void aRequestIdTwiceInOneRoundIsSubmittedOnceAndAnsweredFirstThenAsADuplicate() {
+            world.round(world.submit("r-1", 1), world.submit("r-1", 1), world.submit("r-1", 1));
+
+            assertThat(answers("r-1")).extracting(Published::duplicate).containsExactly(false, true, true);
+            assertThat(world.compiler.compiles()).isEqualTo(1);
+            assertThat(world.session.jobs()).hasSize(1);
+        }
+
+        @Test
+        void theSameRequestIdForAnotherCommandIsRefusedAndTheFirstStands() {
+            world.catalog.add(2, "session");
+            world.round(world.submit("r-1", 1));
+            world.round(world.submit("r-1", 2));
+
+            Published conflict = answers("r-1").get(1);
+            assertThat(conflict.outcome()).isInstanceOf(Outcome.Conflict.class);
+            assertThat(conflict.outcome().message()).startsWith("requestId 'r-1' was already used for a different "
+                    + "command (task 1, job " + jobId("r-1") + "); that submission stands.");
+            assertThat(entry("r-1").taskId()).isEqualTo(1);
+            assertThat(world.session.jobs()).hasSize(1);
+        }
+
+        @Test
+        void otherVariablesOrAnotherSavepointMakeAnotherCommand() {
+            world.round(world.submit(0, new SubmitCommand(new RequestId("r-1"), 1, null, Map.of("day", "1"))));
+            world.round(world.submit(0, new SubmitCommand(new RequestId("r-1"), 1, null, Map.of("day", "2"))),
+                    world.submit(0, new SubmitCommand(new RequestId("r-1"), 1, "s3://sp/1", Map.of("day", "1"))),
+                    world.submit(0, new SubmitCommand(new RequestId("r-1"), 1, "  ", Map.of("day", "1"))));
+
+            assertThat(answers("r-1")).extracting(answer -> answer.outcome().getClass().getSimpleName())
+                    .containsExactly("Submitted", "Conflict", "Conflict", "Submitted");
+            assertThat(answers("r-1").get(3).duplicate()).isTrue();
+        }
+
+        @Test
+        void aConflictAndADuplicateInOneRoundAreAnsweredInTheirOrder() {
+            world.catalog.add(2, "session");
+            world.round(world.submit("r-1", 1));
+            world.round(world.submit("r-1", 2), world.submit("r-1", 1));
+
+            assertThat(answers("r-1")).extracting(answer -> answer.outcome().getClass().getSimpleName() + "/"
+                    + answer.duplicate()).containsExactly("Submitted/false", "Conflict/false", "Submitted/true");
+        }
+
+        @Test
+        void aConflictIsNotRecorded() {
+            world.catalog.add(2, "session");
+            world.round(world.submit("r-1", 1));
+            LedgerEntry before = entry("r-1");
+            world.round(world.submit("r-1", 2));
+
+            assertThat(entry("r-1")).isEqualTo(before);
+        }
+    }
+
+    @Nested
+    class Records {
+
+        @Test
+        void anInvalidCommandIsAnsweredWithItsReasonAndDeadLetteredWhenAskedTo() {
+            Incoming invalid = world.record(0, new Incoming.Invalid(new RequestId("r-1"), true,
+                    "the value is not valid JSON: Unexpected end-of-input"));
+            world.round(invalid);
+
+            assertThat(only("r-1").outcome()).isEqualTo(new Outcome.BadCommand("Invalid command: the value is not "
+                    + "valid JSON: Unexpected end-of-input", "the value is not valid JSON: Unexpected end-of-input"));
+            assertThat(world.intake.deadLetters()).singleElement().satisfies(letter -> {
+                assertThat(letter.record()).isEqualTo(invalid);
+                assertThat(letter.reason()).contains("not a usable command").contains("not valid JSON");
+            });
+            assertThat(world.ledger(0).committed(new RequestId("r-1"))).isEmpty();
+        }
+
+        @Test
+        void aRecordWithNobodyToAnswerIsOnlyDeadLettered() {
+            world.round(world.record(0, new Incoming.Invalid(null, true, "the record has no value")));
+
+            assertThat(world.answers.all()).isEmpty();
+            assertThat(world.intake.deadLetters()).hasSize(1);
+        }
+
+        @Test
+        void aCommandOfAnotherPartitionsRequestIdIsPassedOnUnanswered() {
+            Incoming misrouted = world.record(0, new Incoming.Elsewhere(new SubmitCommand(new RequestId("r-1"), 1,
+                    null, null), 3));
+            world.round(misrouted);
+
+            assertThat(world.intake.forwarded()).singleElement()
+                    .satisfies(forwarded -> assertThat(forwarded.partition()).isEqualTo(3));
+            assertThat(world.answers.all()).isEmpty();
+            assertThat(world.session.jobs()).isEmpty();
+        }
+    }
+
+    @Nested
+    class UnreachableClusters {
+
+        @Test
+        void aCommandWaitsForItsClusterAndIsSubmittedOnceWhenItIsBack() {
+            world.session.down(true);
+            world.round(world.submit("r-1", 1));
+
+            assertThat(answers("r-1")).isEmpty();
+            assertThat(entry("r-1").state()).isEqualTo(LedgerEntry.State.PENDING);
+            assertThat(entry("r-1").firstFailure()).isEqualTo(world.clock.instant());
+            assertThat(world.engine.nextDue()).contains(world.clock.instant().plus(World.BACKOFF));
+
+            world.session.down(false);
+            world.clock.advance(World.BACKOFF);
+            world.round();
+
+            assertThat(only("r-1").outcome()).isInstanceOf(Outcome.Submitted.class);
+            assertThat(world.session.jobs()).containsOnlyKeys(jobId("r-1"));
+            assertThat(entry("r-1").state()).isEqualTo(LedgerEntry.State.DONE);
+        }
+
+        @Test
+        void aRetryAsksTheClusterFirstSoAJobThatGotThereIsNotSubmittedAgain() {
+            world.session.down(true);
+            world.round(world.submit("r-1", 1));
+            world.session.down(false);
+            world.session.has(jobId("r-1"), "task-1"); // it had reached the cluster before the answer was lost
+            world.clock.advance(World.BACKOFF);
+            world.round();
+
+            assertThat(only("r-1").outcome()).isEqualTo(new Outcome.Submitted("Task 1 (task-1) was already on the "
+                    + "cluster as job " + jobId("r-1"), true));
+        }
+
+        @Test
+        void atTheDeadlineTheCommandIsAnsweredGaveUpAndTheSameCommandIsTriedAgain() {
+            world.session.down(true);
+            world.round(world.submit("r-1", 1), world.submit("r-1", 1));
+            for (int i = 0; i < 20 && answers("r-1").isEmpty(); i++) {
+                world.clock.advance(Duration.ofSeconds(20));
+                world.round();
+            }
+
+            assertThat(answers("r-1")).extracting(Published::duplicate).containsExactly(false, true);
+            Outcome gaveUp = answers("r-1").get(0).outcome();
+            assertThat(gaveUp).isInstanceOf(Outcome.GaveUp.class);
+            assertThat(gaveUp.message()).isEqualTo("Cluster 'session' (session:8081) could not be reached; gave up "
+                    + "after PT3M of retries");
+            assertThat(entry("r-1").state()).isEqualTo(LedgerEntry.State.GAVE_UP);
+
+            world.session.down(false);
+            world.round(world.submit("r-1", 1));
+            assertThat(answers("r-1").get(2).outcome()).isInstanceOf(Outcome.Submitted.class);
+            assertThat(answers("r-1").get(2).duplicate()).isFalse();
+        }
+
+        @Test
+        void whileAClusterIsDownOneRequestAtATimeTriesItAndEveryOneIsAnsweredAtItsDeadline() {
+            world.session.down(true);
+            world.round(world.submit("r-0", 1));
+            int callsAfterFirst = world.session.calls();
+            Incoming[] more = new Incoming[50];
+            for (int i = 0; i < more.length; i++) {
+                more[i] = world.submit("r-" + (i + 1), 1);
+            }
+            world.round(more);
+            // the cluster is known to be down: the newcomers wait without a failed try of their own
+            assertThat(world.session.calls()).isEqualTo(callsAfterFirst);
+
+            int rounds = 0;
+            while (world.answers.all().size() < 51 && rounds++ < 100) {
+                world.clock.advance(Duration.ofSeconds(10));
+                world.round();
+            }
+            assertThat(world.answers.all()).hasSize(51)
+                    .allSatisfy(answer -> assertThat(answer.outcome()).isInstanceOf(Outcome.GaveUp.class));
+            // one probe at a time: a few tries per backoff step, not one per waiting request
+            assertThat(world.session.calls()).isLessThan(40);
+        }
+
+        @Test
+        void whenTheClusterAnswersAgainTheOthersWaitingForItNeedNotWaitOutTheirBackoff() {
+            world.session.down(true);
+            world.round(world.submit("r-1", 1));
+            world.round(world.submit("r-2", 1), world.submit("r-3", 1));
+            world.session.down(false);
+            world.clock.advance(World.BACKOFF);
+            world.round(); // r-1's retry is due and reaches the cluster
+            world.round(); // the others, released
+
+            assertThat(List.of("r-1", "r-2", "r-3")).allSatisfy(id ->
+                    assertThat(only(id).outcome()).isInstanceOf(Outcome.Submitted.class));
+        }
+    }
+
+    @Nested
+    class SlowSubmissions {
+
+        @Test
+        void aSubmissionLongerThanTheHoldIsHandedOffWithoutHoldingBackTheOthers() {
+            world.close();
+            world = new World(Duration.ofMillis(50));
+            CompletableFuture<Void> slow = world.compiler.hold(new RequestId("r-slow"));
+            world.round(world.submit("r-slow", 1), world.submit("r-fast", 1), world.submit("r-slow", 1));
+
+            assertThat(only("r-fast").outcome()).isInstanceOf(Outcome.Submitted.class);
+            assertThat(answers("r-slow")).isEmpty();
+            LedgerEntry handedOff = entry("r-slow");
+            assertThat(handedOff.state()).isEqualTo(LedgerEntry.State.PENDING);
+            assertThat(handedOff.waitingDuplicates()).isEqualTo(1);
+
+            slow.complete(null);
+            org.awaitility.Awaitility.await().until(() -> {
+                world.round();
+                return !answers("r-slow").isEmpty();
+            });
+            assertThat(answers("r-slow")).extracting(Published::duplicate).containsExactly(false, true);
+            assertThat(entry("r-slow").state()).isEqualTo(LedgerEntry.State.DONE);
+            assertThat(world.session.jobs()).containsKeys(jobId("r-slow"), jobId("r-fast"));
+        }
+
+        @Test
+        void aDuplicateOfAHandedOffRequestIsAnsweredWithItsFirstAnswer() {
+            world.close();
+            world = new World(Duration.ofMillis(50));
+            CompletableFuture<Void> slow = world.compiler.hold(new RequestId("r-slow"));
+            world.round(world.submit("r-slow", 1));
+            world.round(world.submit("r-slow", 1));
+            assertThat(entry("r-slow").waitingDuplicates()).isEqualTo(1);
+
+            slow.complete(null);
+            org.awaitility.Awaitility.await().until(() -> {
+                world.round();
+                return answers("r-slow").size() == 2;
+            });
+            assertThat(answers("r-slow").get(1).duplicate()).isTrue();
+        }
+    }
+
+    @Nested
+    class Failures {
+
+        @Test
+        void aRoundThatFailsHalfWayWritesNothingAndItsRecordIsDeadLetteredAfterThreeTries() {
+            world.answers.failFor(id -> id.startsWith("fault-"));
+            Incoming before = world.submit("r-before", 1);
+            Incoming beforeAgain = world.submit("r-before", 1);
+            Incoming failing = world.submit("fault-1", 1);
+            Incoming after = world.submit("r-after", 1);
+
+            for (int attempt = 1; attempt <= 3; attempt++) {
+                assertThatThrownBy(() -> world.round(World.again(before), World.again(beforeAgain),
+                        World.again(failing), World.again(after)))
+                        .isInstanceOf(Engine.RoundFailedException.class)
+                        .satisfies(e -> assertThat(((Engine.RoundFailedException) e).blamed()).isEqualTo(failing));
+                assertThat(world.answers.all()).isEmpty();
+            }
+            world.round(World.again(before), World.again(beforeAgain), World.again(failing), World.again(after));
+
+            assertThat(answers("r-before")).extracting(Published::duplicate).containsExactly(false, true);
+            assertThat(only("r-after").outcome()).isInstanceOf(Outcome.Submitted.class);
+            assertThat(answers("fault-1")).isEmpty();
+            assertThat(world.intake.deadLetters()).singleElement().satisfies(letter -> {
+                assertThat(letter.record()).isEqualTo(failing);
+                assertThat(letter.reason()).isEqualTo("injected failure publishing the answer of fault-1");
+            });
+            // every job was submitted once, whatever the rounds that rolled back did
+            assertThat(world.session.jobs()).containsOnlyKeys(jobId("r-before"), jobId("fault-1"), jobId("r-after"));
+        }
+
+        @Test
+        void aWriteRefusedAtCommitIsBlamedOnItsRecord() {
+            Incoming first = world.submit("r-1", 1);
+            Incoming second = world.submit("r-2", 1);
+            world.unitOfWork.refuseWritesFor(second::equals);
+
+            assertThatThrownBy(() -> world.round(first, second)).isInstanceOf(Engine.RoundFailedException.class)
+                    .satisfies(e -> assertThat(((Engine.RoundFailedException) e).blamed()).isEqualTo(second));
+            assertThat(world.answers.all()).isEmpty();
+        }
+
+        @Test
+        void aCommitThatFailsForNoRecordBlamesNoneAndTheRoundCanBeDoneAgain() {
+            Incoming first = world.submit("r-1", 1);
+            world.unitOfWork.refuseWritesFor(cause -> true);
+            assertThatThrownBy(() -> world.round(first)).isInstanceOf(Engine.RoundFailedException.class);
+
+            world.unitOfWork.refuseWritesFor(cause -> false);
+            world.round(World.again(first));
+            assertThat(only("r-1").outcome()).isInstanceOf(Outcome.Submitted.class);
+            assertThat(world.compiler.compiles()).isEqualTo(1);
+        }
+    }
+
+    @Nested
+    class Ownership {
+
+        @Test
+        void anOpenedPartitionsPendingRequestsAreFinishedAskingTheClusterFirst() {
+            World previous = world;
+            world.session.down(true);
+            world.round(world.submit("r-1", 1));
+            FakeCluster session = world.session;
+            session.down(false);
+            session.has(jobId("r-1"), "task-1");
+
+            // another engine (the new owner) opens the partition and takes the request up from the ledger
+            world = new World();
+            world.clusters.add("session").has(jobId("r-1"), "task-1");
+            world.ledger(0).record(previous.ledger(0).committed(new RequestId("r-1")).orElseThrow());
+            world.unitOfWork.commit();
+            world.engine.open(0, world.ledger(0));
+            world.round();
+            previous.close();
+
+            assertThat(only("r-1").outcome()).isEqualTo(new Outcome.Submitted("Task 1 (task-1) was already on the "
+                    + "cluster as job " + jobId("r-1"), true));
+            assertThat(world.compiler.compiles()).isEqualTo(1);
+        }
+
+        @Test
+        void aJobIdTakenByAnotherJobIsNotTakenForThisRequestsJob() {
+            world.session.down(true);
+            world.round(world.submit("r-1", 1));
+            world.session.down(false);
+            world.session.has(jobId("r-1"), "someone-elses-job");
+            world.clock.advance(World.BACKOFF);
+            world.round();
+
+            assertThat(only("r-1").outcome()).isInstanceOf(Outcome.Refused.class);
+            assertThat(only("r-1").outcome().message()).contains("is taken on the cluster by job "
+                    + "'someone-elses-job'");
+        }
+
+        @Test
+        void aClosedPartitionGetsNoAnswerFromThisEngine() {
+            world.close();
+            world = new World(Duration.ofMillis(50));
+            CompletableFuture<Void> slow = world.compiler.hold(new RequestId("r-slow"));
+            world.round(world.submit("r-slow", 1));
+            world.engine.close(0);
+            slow.complete(null);
+            world.round();
+            world.round();
+
+            assertThat(world.answers.all()).isEmpty();
+            assertThat(entry("r-slow").state()).isEqualTo(LedgerEntry.State.PENDING);
+        }
+    }
+}

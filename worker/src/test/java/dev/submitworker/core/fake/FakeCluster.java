@@ -1,0 +1,80 @@
+package dev.submitworker.core.fake;
+
+import dev.submitworker.core.port.ClusterGateway;
+import dev.submitworker.core.port.ClusterUnreachableException;
+import dev.submitworker.core.port.CompiledJob;
+import dev.submitworker.core.port.RefusedException;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/** A session cluster in memory: it keeps the jobs it was given, and can be down or refuse. */
+public final class FakeCluster implements ClusterGateway {
+
+    private final String name;
+    private final Map<String, JobState> jobs = new ConcurrentHashMap<>();
+    private final AtomicInteger calls = new AtomicInteger();
+    private volatile boolean down;
+    private volatile String refusal;
+
+    public FakeCluster(String name) {
+        this.name = name;
+    }
+
+    public void down(boolean down) {
+        this.down = down;
+    }
+
+    /** From now on the cluster refuses every job with this reason (null: it takes them again). */
+    public void refuse(String reason) {
+        this.refusal = reason;
+    }
+
+    /** Puts a job on the cluster as if someone had submitted it. */
+    public void has(String jobId, String name) {
+        jobs.put(jobId, new JobState(jobId, name, "RUNNING"));
+    }
+
+    public Map<String, JobState> jobs() {
+        return Map.copyOf(jobs);
+    }
+
+    /** Calls that reached the cluster or tried to: submits and look-ups. */
+    public int calls() {
+        return calls.get();
+    }
+
+    @Override
+    public String address() {
+        return name + ":8081";
+    }
+
+    @Override
+    public Deployment submit(CompiledJob job) {
+        answer();
+        if (refusal != null) {
+            throw new RefusedException("Cluster '" + name + "' refused job " + job.jobId(), refusal, null);
+        }
+        JobState before = jobs.putIfAbsent(job.jobId(), new JobState(job.jobId(), job.description().jobName(),
+                "CREATED"));
+        if (before != null && !before.name().equals(job.description().jobName())) {
+            throw new RefusedException("JobID " + job.jobId() + " is taken by job '" + before.name() + "'");
+        }
+        return new Deployment(before == null, address(), null);
+    }
+
+    @Override
+    public Optional<JobState> find(String jobId) {
+        answer();
+        return Optional.ofNullable(jobs.get(jobId));
+    }
+
+    private void answer() {
+        calls.incrementAndGet();
+        if (down) {
+            throw new ClusterUnreachableException("Cluster '" + name + "' (" + address() + ") could not be reached",
+                    "Connection refused", null);
+        }
+    }
+}

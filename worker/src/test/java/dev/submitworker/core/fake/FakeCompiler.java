@@ -1,0 +1,77 @@
+package dev.submitworker.core.fake;
+
+import dev.submitworker.core.ClusterTarget;
+import dev.submitworker.core.JobDescription;
+import dev.submitworker.core.RequestId;
+import dev.submitworker.core.SubmitCommand;
+import dev.submitworker.core.Task;
+import dev.submitworker.core.port.BadParametersException;
+import dev.submitworker.core.port.CompiledJob;
+import dev.submitworker.core.port.JobCompiler;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+
+/**
+ * Compiles by naming the job after its task. A command with the variable {@code bad} does not fit its task; a task
+ * may be made to throw what real compiles throw; a request may be held until the test lets it go.
+ */
+public final class FakeCompiler implements JobCompiler {
+
+    private final Map<Integer, Supplier<? extends Throwable>> failing = new ConcurrentHashMap<>();
+    private final Map<RequestId, CompletableFuture<Void>> gates = new ConcurrentHashMap<>();
+    private final AtomicInteger compiles = new AtomicInteger();
+
+    /** Compiling this task throws what the supplier makes (an Error of user code, a refusal). */
+    public void failing(int taskId, Supplier<? extends Throwable> failure) {
+        failing.put(taskId, failure);
+    }
+
+    /** Compiling for this request blocks until the returned future is completed. */
+    public CompletableFuture<Void> hold(RequestId requestId) {
+        return gates.computeIfAbsent(requestId, id -> new CompletableFuture<>());
+    }
+
+    public int compiles() {
+        return compiles.get();
+    }
+
+    @Override
+    public CompiledJob compile(Task task, SubmitCommand command, ClusterTarget target) {
+        compiles.incrementAndGet();
+        CompletableFuture<Void> gate = gates.get(command.requestId());
+        if (gate != null) {
+            gate.join();
+        }
+        if (command.variables().containsKey("bad")) {
+            throw new BadParametersException("Variable 'bad' is not declared by task '" + task.name() + "'");
+        }
+        Supplier<? extends Throwable> failure = failing.get(task.id());
+        if (failure != null) {
+            sneakyThrow(failure.get());
+        }
+        JobDescription description = new JobDescription(task.name(), task.statement(), Map.of(), command.variables(),
+                command.savepoint(), null);
+        return new CompiledJob() {
+            @Override
+            public String jobId() {
+                return command.requestId().jobId();
+            }
+
+            @Override
+            public JobDescription description() {
+                return description;
+            }
+
+            @Override
+            public void close() {}
+        };
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <T extends Throwable> void sneakyThrow(Throwable failure) throws T {
+        throw (T) failure;
+    }
+}
