@@ -11,13 +11,13 @@ import jakarta.validation.constraints.NotNull;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Pattern;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
 
 /**
- * The worker's configuration, {@code worker.*} in application.yml. Every property is documented in the README.
+ * The worker's configuration, {@code worker.*} in application.yml. Every property is documented in
+ * docs/configuration.md.
  *
  * @param topics   the topics the worker reads and writes
  * @param catalog  where tasks come from
@@ -26,13 +26,19 @@ import org.springframework.validation.annotation.Validated;
  * @param limits   what a command may be: bigger, deeper or longer ones are refused
  * @param redaction which values are masked in envelopes, dead-letter headers and log lines
  * @param batch     how the commands of one poll share a transaction
- * @param instanceId names this worker instance: unique among running instances, stable across its restarts (it
- *                   prefixes the Kafka transactional ids, so a restarted instance fences its dead predecessor at once)
+ * @param consumers  consumers of the commands topic in this process, each on a thread of its own
+ * @param submissions how many submissions (compile and submit) run at once in this process
+ * @param shutdown   how a stopping worker settles what it has under way
+ * @param instanceId names this worker instance: unique among running instances. It prefixes the Kafka transactional
+ *                   ids: set it to a name that is stable across restarts of one instance (a StatefulSet pod's name) and
+ *                   a restarted instance aborts its dead predecessor's open transaction at once. Unset, each process
+ *                   takes a name of its own (host name and a random suffix): never shared, but a crashed
+ *                   instance's open transaction then holds back its partitions' readers until it times out.
  */
 @Validated
 @ConfigurationProperties("worker")
 public record WorkerProperties(
-        @NotBlank String instanceId,
+        String instanceId,
         @Valid @NotNull @DefaultValue Topics topics,
         @Valid @NotNull @DefaultValue Ledger ledger,
         @Valid @NotNull @DefaultValue Retry retry,
@@ -43,11 +49,34 @@ public record WorkerProperties(
         @NotNull @DefaultValue("BEFORE_LISTENER") WarmUp warmUp,
         @Valid @NotNull @DefaultValue Limits limits,
         @Valid @NotNull @DefaultValue Redaction redaction,
-        @Valid @NotNull @DefaultValue Batch batch) {
+        @Valid @NotNull @DefaultValue Batch batch,
+        @Min(1) @DefaultValue("2") int consumers,
+        @Valid @NotNull @DefaultValue Submissions submissions,
+        @Valid @NotNull @DefaultValue Shutdown shutdown) {
 
     public WorkerProperties {
         clusters = clusters == null ? Map.of() : clusters;
+        instanceId = instanceId == null || instanceId.isBlank() ? generatedInstanceId() : instanceId.strip();
     }
+
+    private static String generatedInstanceId() {
+        String host;
+        try {
+            host = java.net.InetAddress.getLocalHost().getHostName();
+        } catch (java.io.IOException e) {
+            host = "submit-worker";
+        }
+        return host + "-" + java.util.UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    /** @param threads submissions running at once; each compiles on the worker's CPU or waits on a cluster */
+    public record Submissions(@Min(1) @DefaultValue("4") int threads) {}
+
+    /**
+     * @param grace how long a stopping worker, and a consumer giving up a partition, waits for submissions under way
+     *              before it hands them off to the ledger (their next owner finishes them)
+     */
+    public record Shutdown(@NotNull @DefaultValue("20s") java.time.Duration grace) {}
 
     /**
      * @param partitions        partitions of the commands and results topics when the worker creates them
@@ -93,33 +122,24 @@ public record WorkerProperties(
      * The commands of one poll are answered in one Kafka transaction (a commit per answer would bound the worker at a
      * few hundred answers a second).
      *
-     * @param maxHold how long that transaction may stay open: once it has, the commands not yet handled wait for the
-     *                next one, so an answer is held back at most this long (plus the command in hand) by the
-     *                commands after it
+     * @param maxHold how long that round waits for the submissions it started: one that takes longer is handed off to
+     *                the ledger and answered by a later round, so it holds back no other command for longer than this
      */
-    public record Batch(@NotNull @DefaultValue("100ms") java.time.Duration maxHold) {}
+    public record Batch(@NotNull @DefaultValue("2s") java.time.Duration maxHold) {}
 
     /** @param dir the directory with one YAML file per task */
     public record Catalog(@NotNull @DefaultValue("tasks") Path dir) {}
 
     /**
-     * Bounds of a command; see {@link CommandLimits}. The schema's bounds are the outer ones: a requestId has at most
-     * 255 characters whatever is configured here.
-     *
-     * @param requestIdPattern a regular expression the whole requestId must match
+     * What a record may be before it is parsed; see {@link CommandLimits}. What a command may hold (its requestId, its
+     * variables) is the command schema's to say.
      */
     public record Limits(
             @Min(256) @DefaultValue("65536") int maxRecordBytes,
-            @Min(2) @Max(1000) @DefaultValue("8") int maxNestingDepth,
-            @Min(1) @Max(255) @DefaultValue("255") int maxRequestIdLength,
-            @NotBlank @DefaultValue(CommandLimits.DEFAULT_REQUEST_ID_PATTERN) String requestIdPattern,
-            @Min(0) @DefaultValue("100") int maxVariables,
-            @Min(1) @DefaultValue("128") int maxVariableNameLength,
-            @Min(0) @DefaultValue("4096") int maxVariableValueLength) {
+            @Min(2) @Max(1000) @DefaultValue("8") int maxNestingDepth) {
 
         public CommandLimits toCommandLimits() {
-            return new CommandLimits(maxRecordBytes, maxNestingDepth, maxRequestIdLength,
-                    Pattern.compile(requestIdPattern), maxVariables, maxVariableNameLength, maxVariableValueLength);
+            return new CommandLimits(maxRecordBytes, maxNestingDepth);
         }
     }
 

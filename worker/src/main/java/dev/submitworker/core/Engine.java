@@ -235,7 +235,7 @@ public final class Engine {
         }
         switch (Decisions.onCommand(command, known, flight == null ? null : flight.command.fingerprint())) {
             case CONFLICT -> answerOnce(command.requestId(), command.taskId(), conflict(command, known, flight), now);
-            case REPEAT -> ports.answers().repeat(known.answer());
+            case REPEAT -> ports.answers().repeat(command.requestId(), known.answer());
             case JOIN -> join(ledger, command, known, flight, now);
             case RESUME -> run(round, record, command, now, true);
             case RUN -> run(round, record, command, now, false);
@@ -488,7 +488,7 @@ public final class Engine {
     private StoredAnswer publish(Answer answer, int duplicates) {
         StoredAnswer first = ports.answers().publish(answer);
         for (int i = 0; i < duplicates; i++) {
-            ports.answers().repeat(first);
+            ports.answers().repeat(answer.requestId(), first);
         }
         return first;
     }

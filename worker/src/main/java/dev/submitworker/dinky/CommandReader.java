@@ -13,12 +13,14 @@ import com.fasterxml.jackson.databind.cfg.CoercionAction;
 import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.TextNode;
 import com.fasterxml.jackson.databind.type.LogicalType;
 import com.networknt.schema.JsonSchema;
 import com.networknt.schema.JsonSchemaFactory;
 import com.networknt.schema.SchemaValidatorsConfig;
 import com.networknt.schema.SpecVersion;
 import com.networknt.schema.ValidationMessage;
+import dev.submitworker.core.SubmitCommand;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -34,10 +36,11 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Turns a record value into a {@link SubmitTaskCommand}, strictly: the bytes must be UTF-8 JSON without a byte order
- * mark, within the {@link CommandLimits}, valid against the published schema ({@code schemas/}), and Jackson's lenient
- * defaults (trailing tokens ignored, {@code "101"} and {@code 101.5} coerced to ints, duplicate keys accepted, unknown
- * fields dropped) are off, so a malformed command is never taken for a different command than the producer meant.
+ * Turns a record value into a command, strictly: the bytes must be UTF-8 JSON without a byte order mark, within the
+ * {@link CommandLimits}, valid against the published schema ({@code schemas/}), and Jackson's lenient defaults
+ * (trailing tokens ignored, {@code "101"} and {@code 101.5} coerced to ints, duplicate keys accepted, unknown fields
+ * dropped) are off, so a malformed command is never taken for a different command than the producer meant. What a
+ * requestId and the variables may be is the schema's to say alone: the reader asks it, and only words its verdict.
  */
 public final class CommandReader {
 
@@ -49,6 +52,7 @@ public final class CommandReader {
     private final CommandLimits limits;
     private final ObjectMapper mapper;
     private final JsonSchema schema;
+    private final JsonSchema requestIdSchema;
 
     public CommandReader(CommandLimits limits) {
         this.limits = limits;
@@ -69,25 +73,33 @@ public final class CommandReader {
                 .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
                 .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail);
         this.mapper = strict;
-        this.schema = loadSchema();
+        JsonNode schemaNode = loadSchema();
+        SchemaValidatorsConfig config = SchemaValidatorsConfig.builder().formatAssertionsEnabled(true).build();
+        JsonSchemaFactory schemas = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012);
+        this.schema = schemas.getSchema(schemaNode, config);
+        this.requestIdSchema = schemas.getSchema(schemaNode.at("/properties/requestId"), config);
     }
 
-    private static JsonSchema loadSchema() {
-        SchemaValidatorsConfig config = SchemaValidatorsConfig.builder().formatAssertionsEnabled(true).build();
+    private static JsonNode loadSchema() {
         try (InputStream in = CommandReader.class.getResourceAsStream(SCHEMA_RESOURCE)) {
             if (in == null) {
                 throw new IllegalStateException("The command schema is not on the class path: " + SCHEMA_RESOURCE);
             }
-            return JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012).getSchema(in, config);
+            return new ObjectMapper().readTree(in);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
 
+    /** Whether the text is a requestId by the schema's rule (a record key, say). */
+    public boolean isRequestId(String text) {
+        return text != null && requestIdSchema.validate(TextNode.valueOf(text)).isEmpty();
+    }
+
     /** The outcome of reading one record value. */
     public sealed interface Outcome {}
 
-    public record Accepted(SubmitTaskCommand command) implements Outcome {}
+    public record Accepted(SubmitCommand command) implements Outcome {}
 
     /**
      * The value is not a usable command.
@@ -130,19 +142,15 @@ public final class CommandReader {
             return unusable(null, "the value is a JSON " + tree.getNodeType().name().toLowerCase() + ", not an object");
         }
         JsonNode requestIdNode = tree.get("requestId");
-        String requestIdProblem = requestIdProblem(requestIdNode);
-        String requestId = requestIdProblem == null ? requestIdNode.asText() : null;
-        List<String> problems = new ArrayList<>();
-        if (requestIdProblem != null) {
-            problems.add("field 'requestId': " + requestIdProblem);
-        }
-        problems.addAll(schemaProblems(tree));
-        problems.addAll(limitProblems(tree));
+        List<String> problems = schemaProblems(tree);
+        problems.addAll(unicodeProblems(tree));
+        boolean requestIdProblem = problems.stream().anyMatch(problem -> problem.startsWith("field 'requestId'"));
+        String requestId = requestIdProblem ? null : requestIdNode.asText();
         if (!problems.isEmpty()) {
             return new Rejected(requestId, requestId == null, summary(problems));
         }
         try {
-            return new Accepted(mapper.treeToValue(tree, SubmitTaskCommand.class));
+            return new Accepted(mapper.treeToValue(tree, SubmitTaskCommand.class).toCommand());
         } catch (MismatchedInputException e) {
             return new Rejected(requestId, false, "field '" + fieldPath(e) + "': " + e.getOriginalMessage());
         } catch (JsonProcessingException | IllegalArgumentException e) {
@@ -154,32 +162,7 @@ public final class CommandReader {
         return new Rejected(requestId, true, reason);
     }
 
-    /** Null when the node is a usable requestId, else what is wrong with it. */
-    private String requestIdProblem(JsonNode node) {
-        if (node == null || node.isNull()) {
-            return "is missing";
-        }
-        if (!node.isTextual()) {
-            return "must be a string, not " + node.getNodeType().name().toLowerCase();
-        }
-        return requestIdProblem(node.asText());
-    }
-
-    private String requestIdProblem(String requestId) {
-        if (requestId.isEmpty()) {
-            return "is empty";
-        }
-        if (requestId.length() > limits.maxRequestIdLength()) {
-            return "is " + requestId.length() + " characters long, more than the limit of "
-                    + limits.maxRequestIdLength();
-        }
-        if (!limits.requestIdPattern().matcher(requestId).matches()) {
-            return "has characters outside " + limits.requestIdPattern().pattern();
-        }
-        return null;
-    }
-
-    /** The schema's verdict, one problem per field; the requestId is checked on its own (above). */
+    /** The schema's verdict, one problem per field, in words that name the field and the limit. */
     private List<String> schemaProblems(JsonNode tree) {
         List<String> problems = new ArrayList<>();
         for (ValidationMessage message : schema.validate(tree)) {
@@ -194,13 +177,27 @@ public final class CommandReader {
                 problem = "is not a field of the command";
             } else {
                 field = fieldName(message);
-                problem = message.getError();
+                problem = worded(message, tree.at(message.getInstanceLocation().toString()));
             }
-            if (!"requestId".equals(field)) {
-                problems.add("field '" + echo(field) + "': " + problem);
-            }
+            problems.add("field '" + echo(field) + "': " + problem);
         }
         return problems;
+    }
+
+    /** The schema's keywords that bound a command, worded with the limit the schema sets. */
+    private static String worded(ValidationMessage message, JsonNode value) {
+        Object limit = message.getArguments() == null || message.getArguments().length == 0 ? null
+                : message.getArguments()[0];
+        String text = value.isTextual() ? value.asText() : null;
+        return switch (message.getType()) {
+            case "maxLength" -> text == null ? message.getError()
+                    : "is " + text.codePointCount(0, text.length()) + " characters long, more than the limit of " + limit;
+            case "minLength" -> "is empty";
+            case "maxProperties" -> value.size() + " variables, more than the limit of " + limit;
+            case "pattern" -> "has a control character (U+0000-U+001F, U+007F-U+009F) or a line separator";
+            case "not" -> "is blank";
+            default -> message.getError();
+        };
     }
 
     private static String fieldName(ValidationMessage message) {
@@ -216,34 +213,28 @@ public final class CommandReader {
         return field.isEmpty() ? "(the command)" : field.toString();
     }
 
-    private List<String> limitProblems(JsonNode tree) {
+    /**
+     * Unpaired surrogates (a lone {@code \\udc00} escape) are not text, whatever the field: they cannot be written
+     * as UTF-8 in a record key, a log line or a Flink option. The schema cannot say so; this is the one rule outside it.
+     */
+    private static List<String> unicodeProblems(JsonNode tree) {
         List<String> problems = new ArrayList<>();
-        JsonNode savePointPath = tree.get("savePointPath");
-        if (savePointPath != null && savePointPath.isTextual() && !isValidUnicode(savePointPath.asText())) {
-            problems.add("field 'savePointPath': is not valid Unicode (unpaired surrogate)");
+        for (String field : List.of("requestId", "savePointPath")) {
+            JsonNode value = tree.get(field);
+            if (value != null && value.isTextual() && !isValidUnicode(value.asText())) {
+                problems.add("field '" + field + "': is not valid Unicode (unpaired surrogate)");
+            }
         }
         JsonNode variables = tree.get("variables");
         if (variables == null || !variables.isObject()) {
             return problems;
         }
-        if (variables.size() > limits.maxVariables()) {
-            problems.add("field 'variables': " + variables.size() + " variables, more than the limit of "
-                    + limits.maxVariables());
-        }
         for (Iterator<Map.Entry<String, JsonNode>> it = variables.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> variable = it.next();
             String field = "field 'variables." + echo(variable.getKey()) + "': ";
-            if (variable.getKey().length() > limits.maxVariableNameLength()) {
-                problems.add(field + "the name is " + variable.getKey().length()
-                        + " characters long, more than the limit of " + limits.maxVariableNameLength());
-            } else if (!isValidUnicode(variable.getKey())) {
+            if (!isValidUnicode(variable.getKey())) {
                 problems.add(field + "the name is not valid Unicode (unpaired surrogate)");
-            }
-            String value = variable.getValue().isTextual() ? variable.getValue().asText() : "";
-            if (value.length() > limits.maxVariableValueLength()) {
-                problems.add(field + "the value is " + value.length() + " characters long, more than the limit of "
-                        + limits.maxVariableValueLength());
-            } else if (!isValidUnicode(value)) {
+            } else if (variable.getValue().isTextual() && !isValidUnicode(variable.getValue().asText())) {
                 problems.add(field + "the value is not valid Unicode (unpaired surrogate)");
             }
         }
@@ -269,8 +260,8 @@ public final class CommandReader {
                 boolean isRequestId = "requestId".equals(parser.currentName());
                 JsonToken valueToken = parser.nextToken();
                 if (isRequestId) {
-                    return valueToken == JsonToken.VALUE_STRING && requestIdProblem(parser.getText()) == null
-                            ? parser.getText() : null;
+                    return valueToken == JsonToken.VALUE_STRING && isRequestId(parser.getText())
+                            && isValidUnicode(parser.getText()) ? parser.getText() : null;
                 }
                 parser.skipChildren();
             }

@@ -1,72 +1,154 @@
 package dev.submitworker.dinky;
 
-import dev.submitworker.secrets.Redactor;
-
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.submitworker.core.Answer;
+import dev.submitworker.core.JobDescription;
+import dev.submitworker.core.Outcome;
+import dev.submitworker.core.RunMode;
 import dev.submitworker.core.Task;
-import java.time.Clock;
-import java.time.Instant;
+import dev.submitworker.secrets.Redactor;
+import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.flink.runtime.util.EnvironmentInformation;
 
-/** Turns a {@link SubmissionReport} into the published envelope, redacting secrets on the way out. */
-public final class Envelopes {
+/**
+ * The core's answers as Dinky's {@code Result<JobResult>} envelope, and back. Dinky's numeric codes live here and
+ * nowhere else. Secrets are masked on the way out; text fields are bounded, so an envelope always fits a Kafka record.
+ */
+public class Envelopes {
+
+    public static final int SUCCESS = 0;
+    public static final int ERROR = 1;
+    public static final int EXCEPTION = 5;
+    public static final int BAD_PARAMETERS = 6;
+
+    /** Statements and error texts beyond this are cut: the answer must stay well within Kafka's 1 MiB record. */
+    static final int MAX_TEXT = 64 * 1024;
 
     private static final String FLINK_VERSION = EnvironmentInformation.getVersion();
+    private static final byte[] FIRST = ",\"duplicate\":false,".getBytes(StandardCharsets.UTF_8);
+    private static final byte[] AGAIN = ",\"duplicate\":true,".getBytes(StandardCharsets.UTF_8);
 
-    private final Clock clock;
     private final Redactor redactor;
+    private final ObjectMapper json = new ObjectMapper();
 
-    public Envelopes(Clock clock, Redactor redactor) {
-        this.clock = clock;
+    public Envelopes(Redactor redactor) {
         this.redactor = redactor;
     }
 
-    public ResultEnvelope toEnvelope(SubmissionReport report) {
-        Instant now = clock.instant();
-        boolean success = report.code() == ResultEnvelope.SUCCESS;
-        String jobId = report.job() == null ? null : report.job().jobId().toHexString();
-        Map<String, Object> result = new LinkedHashMap<>();
-        result.put("cluster", report.clusterName());
-        result.put("clusterId", report.clusterId());
-        // a jar program may name its job after its arguments
-        result.put("jobName", report.job() == null ? null : redactor.redactText(report.job().jobName()));
-        result.put("jobStatus", report.jobStatus());
-        JobResult data = new JobResult(
-                report.taskId(),
-                jobConfig(report),
-                null,
-                report.jobManagerAddress(),
-                report.error() == null ? null : redactor.redactText(report.error()),
-                result,
-                jobId,
-                success,
-                redactor.redactText(report.statement()),
-                report.startTime() == null ? now.toString() : report.startTime().toString(),
-                now.toString(),
-                List.of(),
-                success ? JobResult.STATUS_SUCCESS : JobResult.STATUS_FAILED);
-        return new ResultEnvelope(report.requestId(), report.taskId(), report.code(), redactor.redactText(report.msg()),
-                success, false, now.toString(), data);
+    /** Dinky's code of an outcome: 0 success, 1 error, 5 exception (a dependency failed), 6 bad parameters. */
+    public static int code(Outcome outcome) {
+        if (outcome instanceof Outcome.Submitted) {
+            return SUCCESS;
+        }
+        if (outcome instanceof Outcome.Refused || outcome instanceof Outcome.Failed) {
+            return ERROR;
+        }
+        if (outcome instanceof Outcome.GaveUp) {
+            return EXCEPTION;
+        }
+        if (outcome instanceof Outcome.BadCommand || outcome instanceof Outcome.Conflict) {
+            return BAD_PARAMETERS;
+        }
+        throw new IllegalArgumentException("Not an answer: " + outcome);
     }
 
-    private JobConfig jobConfig(SubmissionReport report) {
-        Task task = report.task();
+    public ResultEnvelope envelope(Answer answer) {
+        int code = code(answer.outcome());
+        boolean success = code == SUCCESS;
+        JobDescription job = answer.job();
+        Map<String, Object> result = new LinkedHashMap<>();
+        result.put("cluster", answer.target() == null ? null : answer.target().entry());
+        result.put("clusterId", answer.clusterId());
+        // a jar program may name its job after its arguments
+        result.put("jobName", job == null ? null : redactor.redactText(job.jobName()));
+        // the status stream follows the job from here; the answer does not wait to read its state back
+        result.put("jobStatus", null);
+        String statement = job != null ? job.statement() : answer.task() == null ? null : answer.task().statement();
+        JobResult data = new JobResult(
+                answer.taskId(),
+                jobConfig(answer),
+                null,
+                answer.jobManagerAddress(),
+                bounded(redactor.redactText(answer.outcome().detail())),
+                result,
+                job == null ? null : answer.requestId().jobId(),
+                success,
+                bounded(redactor.redactText(statement)),
+                answer.startTime().toString(),
+                answer.time().toString(),
+                List.of(),
+                success ? JobResult.STATUS_SUCCESS : JobResult.STATUS_FAILED);
+        return new ResultEnvelope(answer.requestId().value(), answer.taskId(), code,
+                bounded(redactor.redactText(answer.outcome().message())), success, false, answer.time().toString(),
+                data);
+    }
+
+    public byte[] serialize(ResultEnvelope envelope) {
+        try {
+            return json.writeValueAsBytes(envelope);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("Cannot serialise the envelope of request " + envelope.requestId(), e);
+        }
+    }
+
+    /**
+     * The same envelope, flagged as a duplicate's, byte for byte otherwise. The flag is the first top-level field
+     * after the strings requestId and msg, whose quotes are escaped, so its first occurrence is the field itself.
+     */
+    public static byte[] asDuplicate(byte[] first) {
+        int at = indexOf(first, FIRST);
+        if (at < 0) {
+            throw new IllegalArgumentException("Not a first answer: no top-level \"duplicate\":false");
+        }
+        byte[] again = new byte[first.length - FIRST.length + AGAIN.length];
+        System.arraycopy(first, 0, again, 0, at);
+        System.arraycopy(AGAIN, 0, again, at, AGAIN.length);
+        System.arraycopy(first, at + FIRST.length, again, at + AGAIN.length, first.length - at - FIRST.length);
+        return again;
+    }
+
+    private static int indexOf(byte[] data, byte[] part) {
+        outer:
+        for (int i = 0; i <= data.length - part.length; i++) {
+            for (int j = 0; j < part.length; j++) {
+                if (data[i + j] != part[j]) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        return -1;
+    }
+
+    private static String bounded(String text) {
+        return text == null || text.length() <= MAX_TEXT ? text
+                : text.substring(0, MAX_TEXT) + "... (" + (text.length() - MAX_TEXT) + " more characters)";
+    }
+
+    private JobConfig jobConfig(Answer answer) {
+        Task task = answer.task();
         if (task == null) {
             return null;
         }
-        String jobId = report.job() == null ? null : report.job().jobId().toHexString();
-        String jobName = report.job() == null ? task.name() : redactor.redactText(report.job().jobName());
-        Map<String, String> configuration = report.job() == null ? null : redactor.redact(report.job().configuration());
+        JobDescription job = answer.job();
+        String jobId = job == null ? null : answer.requestId().jobId();
+        String jobName = job == null ? task.name() : redactor.redactText(job.jobName());
+        Map<String, String> configuration = job == null ? null : redactor.redact(job.configuration());
+        String savepoint = job == null ? null : job.savepointPath();
+        Map<String, String> variables = job != null ? job.variables()
+                : answer.command() == null ? Map.of() : answer.command().variables();
         JobConfig.GatewayConfig gateway = new JobConfig.GatewayConfig(task.type().value(), task.id(),
-                new JobConfig.FlinkConfig(jobName, jobId, configuration, report.savePointPath(), "START",
+                new JobConfig.FlinkConfig(jobName, jobId, configuration, redactor.redactText(savepoint), "START",
                         FLINK_VERSION));
         return new JobConfig(
                 task.type().value(),
                 task.checkpoint(),
                 task.savePointStrategy().name(),
-                report.savePointPath(),
+                redactor.redactText(savepoint),
                 task.parallelism(),
                 null,
                 null,
@@ -75,8 +157,8 @@ public final class Envelopes {
                 false,
                 false,
                 false,
-                task.type() != dev.submitworker.core.RunMode.LOCAL,
-                report.jobManagerAddress(),
+                task.type() != RunMode.LOCAL,
+                answer.jobManagerAddress(),
                 task.id(),
                 List.of(),
                 List.of(),
@@ -86,6 +168,6 @@ public final class Envelopes {
                 task.batchModel(),
                 null,
                 gateway,
-                redactor.redactVariables(report.variables(), report.statement()));
+                redactor.redactVariables(variables, job != null ? job.statement() : task.statement()));
     }
 }

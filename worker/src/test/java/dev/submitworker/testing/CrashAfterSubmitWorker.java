@@ -1,7 +1,14 @@
 package dev.submitworker.testing;
 
 import dev.submitworker.app.SubmitWorkerApplication;
-import dev.submitworker.submit.SubmissionObserver;
+import dev.submitworker.core.ClusterTarget;
+import dev.submitworker.core.RequestId;
+import dev.submitworker.core.Task;
+import dev.submitworker.core.port.ClusterGateway;
+import dev.submitworker.core.port.Clusters;
+import dev.submitworker.core.port.CompiledJob;
+import java.util.Optional;
+import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.boot.SpringApplication;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -22,14 +29,55 @@ public final class CrashAfterSubmitWorker {
     static class CrashHook {
 
         @Bean
-        SubmissionObserver crashAfterSubmit() {
-            String victim = System.getProperty("crash.after-submit");
-            return (requestId, jobId) -> {
-                if (requestId.equals(victim)) {
-                    System.out.println("crash.after-submit: halting after job " + jobId + " of " + requestId);
-                    Runtime.getRuntime().halt(137);
+        static BeanPostProcessor crashAfterSubmit() {
+            String victim = new RequestId(System.getProperty("crash.after-submit")).jobId();
+            return new BeanPostProcessor() {
+                @Override
+                public Object postProcessAfterInitialization(Object bean, String name) {
+                    return bean instanceof Clusters clusters ? new Crashing(clusters, victim) : bean;
                 }
             };
+        }
+    }
+
+    private record Crashing(Clusters clusters, String victim) implements Clusters, AutoCloseable {
+
+        @Override
+        public ClusterTarget resolve(Task task) {
+            return clusters.resolve(task);
+        }
+
+        @Override
+        public ClusterGateway gateway(ClusterTarget target) {
+            ClusterGateway gateway = clusters.gateway(target);
+            return new ClusterGateway() {
+                @Override
+                public String address() {
+                    return gateway.address();
+                }
+
+                @Override
+                public Deployment submit(CompiledJob job) {
+                    Deployment deployment = gateway.submit(job);
+                    if (job.jobId().equals(victim)) {
+                        System.out.println("crash.after-submit: halting after job " + job.jobId());
+                        Runtime.getRuntime().halt(137);
+                    }
+                    return deployment;
+                }
+
+                @Override
+                public Optional<JobState> find(String jobId) {
+                    return gateway.find(jobId);
+                }
+            };
+        }
+
+        @Override
+        public void close() throws Exception {
+            if (clusters instanceof AutoCloseable closeable) {
+                closeable.close();
+            }
         }
     }
 }

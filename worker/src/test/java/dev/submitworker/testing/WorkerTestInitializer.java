@@ -30,7 +30,7 @@ public final class WorkerTestInitializer implements ApplicationContextInitialize
         TestPropertyValues.of(
                 "spring.kafka.bootstrap-servers=" + SharedInfrastructure.kafkaBootstrap(),
                 "spring.kafka.consumer.group-id=it-worker",
-                "spring.kafka.listener.concurrency=4",
+                "worker.consumers=4",
                 "worker.topics.commands=" + COMMANDS,
                 "worker.topics.results=" + RESULTS,
                 "worker.topics.dead-letter=" + DEAD_LETTERS,

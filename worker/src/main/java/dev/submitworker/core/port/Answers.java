@@ -1,6 +1,7 @@
 package dev.submitworker.core.port;
 
 import dev.submitworker.core.Answer;
+import dev.submitworker.core.RequestId;
 import dev.submitworker.core.StoredAnswer;
 
 /** Where answers go, keyed by requestId. Writes are part of the current unit of work. */
@@ -9,6 +10,6 @@ public interface Answers {
     /** Publishes an answer and returns it as published, to be kept for the duplicates. */
     StoredAnswer publish(Answer answer);
 
-    /** Publishes a first answer again, flagged as a duplicate's. */
-    void repeat(StoredAnswer first);
+    /** Publishes a request's first answer again, flagged as a duplicate's. */
+    void repeat(RequestId requestId, StoredAnswer first);
 }

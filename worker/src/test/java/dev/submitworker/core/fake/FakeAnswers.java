@@ -2,6 +2,7 @@ package dev.submitworker.core.fake;
 
 import dev.submitworker.core.Answer;
 import dev.submitworker.core.Outcome;
+import dev.submitworker.core.RequestId;
 import dev.submitworker.core.StoredAnswer;
 import dev.submitworker.core.port.Answers;
 import java.nio.charset.StandardCharsets;
@@ -50,7 +51,7 @@ public final class FakeAnswers implements Answers {
     }
 
     @Override
-    public void repeat(StoredAnswer first) {
+    public void repeat(RequestId requestId, StoredAnswer first) {
         Answer answer = stored.get(Integer.parseInt(new String(first.content(), StandardCharsets.UTF_8)));
         if (failing.test(answer.requestId().value())) {
             throw new IllegalStateException("injected failure publishing the answer of " + answer.requestId());

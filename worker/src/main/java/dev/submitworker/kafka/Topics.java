@@ -19,20 +19,35 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Creates the commands and ledger topics when missing and checks them when present. The ledger must have exactly as
- * many partitions as the commands topic (entries of commands partition p live in ledger partition p) and must be
- * compacted; anything else is a start-up error, not something to discover later as a lost duplicate.
+ * The worker's topics, created when missing and checked when present, before the worker consumes anything. The
+ * ledger must have exactly as many partitions as the commands topic (entries of commands partition p live in ledger
+ * partition p) and must be compacted; anything else is a start-up error, not something to discover later as a lost
+ * duplicate.
+ *
+ * @param partitions        partitions of the topics it creates (the commands topic's decides the ledger's)
+ * @param replicationFactor replication of the topics it creates; empty = the broker's default
  */
-public final class LedgerTopics {
+public record Topics(String commands, String results, String deadLetter, String ledger, int partitions,
+                     Optional<Short> replicationFactor) {
 
-    private static final Logger log = LoggerFactory.getLogger(LedgerTopics.class);
+    private static final Logger log = LoggerFactory.getLogger(Topics.class);
     private static final long ADMIN_TIMEOUT_SECONDS = 30;
 
-    private LedgerTopics() {}
+    /**
+     * @param retention the ledger's retention, the idempotency window
+     * @return the number of partitions of the commands topic (and of the ledger)
+     */
+    public int provision(Admin admin, Duration retention) {
+        for (String topic : List.of(results, deadLetter)) {
+            if (describe(admin, topic).isEmpty()) {
+                create(admin, new NewTopic(topic, Optional.of(partitions), replicationFactor));
+            }
+        }
+        return provisionLedger(admin, commands, ledger, partitions, replicationFactor, retention);
+    }
 
-    /** @return the number of partitions of the commands topic (and of the ledger) */
-    public static int provision(Admin admin, String commandsTopic, String ledgerTopic, int partitionsIfNew,
-                                Optional<Short> replicationFactor, Duration retention) {
+    private static int provisionLedger(Admin admin, String commandsTopic, String ledgerTopic, int partitionsIfNew,
+                                       Optional<Short> replicationFactor, Duration retention) {
         int partitions = describe(admin, commandsTopic)
                 .map(description -> description.partitions().size())
                 .orElseGet(() -> {

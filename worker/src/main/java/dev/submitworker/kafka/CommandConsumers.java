@@ -1,0 +1,184 @@
+package dev.submitworker.kafka;
+
+import dev.submitworker.core.Engine;
+import dev.submitworker.core.port.Clusters;
+import dev.submitworker.core.port.JobCompiler;
+import dev.submitworker.core.port.RetryPolicy;
+import dev.submitworker.core.port.TaskCatalog;
+import dev.submitworker.dinky.CommandReader;
+import dev.submitworker.dinky.Envelopes;
+import dev.submitworker.secrets.Redactor;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.function.Consumer;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The worker's consumers of the commands topic, each on a thread of its own with its own transactional producer and
+ * engine. Any failure that escapes a consumer is fatal for the process: a worker with a dead consumer would hold its
+ * partitions and answer nothing, so it is stopped and left to be restarted.
+ */
+public final class CommandConsumers implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(CommandConsumers.class);
+    private static final int DEFAULT_MAX_REQUEST_BYTES = 1024 * 1024;
+
+    /**
+     * @param threads           consumers in this process
+     * @param instanceId        unique among running instances; prefixes the transactional ids
+     * @param engine            the engine's settings
+     * @param revokeHold        how long a partition given up waits for its submissions under way before they are
+     *                          handed off to its next owner
+     * @param ledgerRetention   the idempotency window
+     */
+    public record Settings(Topics topics, int threads, String instanceId, Engine.Settings engine,
+                           Duration revokeHold, Duration ledgerRetention) {}
+
+    /** The core's services every consumer's engine runs over. */
+    public record Services(TaskCatalog catalog, JobCompiler compiler, Clusters clusters, RetryPolicy retries,
+                           Envelopes envelopes, Redactor redactor, CommandReader reader, Clock clock,
+                           ExecutorService submissions) {}
+
+    private final Settings settings;
+    private final Services services;
+    private final Map<String, Object> consumerConfig;
+    private final Map<String, Object> producerConfig;
+    private final Consumer<Throwable> fatal;
+    private final List<CommandConsumer> consumers = new ArrayList<>();
+    private final ExecutorService restores = Executors.newCachedThreadPool(daemon("ledger-restore"));
+
+    /**
+     * @param consumerConfig the connection and group settings; the consumers add what exactly-once needs
+     * @param producerConfig the connection settings; the producers add what exactly-once needs
+     * @param fatal          told of a failure that stopped a consumer
+     */
+    public CommandConsumers(Settings settings, Services services, Map<String, Object> consumerConfig,
+                            Map<String, Object> producerConfig, Consumer<Throwable> fatal) {
+        this.settings = settings;
+        this.services = services;
+        this.consumerConfig = consumerConfig(consumerConfig);
+        this.producerConfig = producerConfig(producerConfig);
+        this.fatal = fatal;
+    }
+
+    private static Map<String, Object> consumerConfig(Map<String, Object> given) {
+        Map<String, Object> config = new HashMap<>(given);
+        config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        // answers and ledger entries are written in transactions; aborted ones must stay invisible
+        config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        config.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+        config.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+        if (!"consumer".equalsIgnoreCase(String.valueOf(config.get(ConsumerConfig.GROUP_PROTOCOL_CONFIG)))) {
+            // a rebalance moves only the partitions that change owner; the others keep their ledgers and flow on
+            config.putIfAbsent(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG,
+                    CooperativeStickyAssignor.class.getName());
+        }
+        return config;
+    }
+
+    private static Map<String, Object> producerConfig(Map<String, Object> given) {
+        Map<String, Object> config = new HashMap<>(given);
+        config.remove(ProducerConfig.TRANSACTIONAL_ID_CONFIG);
+        config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        config.put(ProducerConfig.ACKS_CONFIG, "all");
+        config.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+        config.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+        // a transaction is open only while a round's writes are sent, so this bounds nothing that waits on a cluster;
+        // it is how long a dead instance's open transaction (if any) can hold back readers of its partitions
+        config.putIfAbsent(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, 30_000);
+        return config;
+    }
+
+    /** Creates and checks the topics, then starts the consumers. */
+    public void start(Admin admin) {
+        int partitions = settings.topics().provision(admin, settings.ledgerRetention());
+        Object maxRequest = producerConfig.get(ProducerConfig.MAX_REQUEST_SIZE_CONFIG);
+        int maxRequestBytes = maxRequest == null ? DEFAULT_MAX_REQUEST_BYTES : Integer.parseInt(maxRequest.toString());
+        String groupId = String.valueOf(consumerConfig.get(ConsumerConfig.GROUP_ID_CONFIG));
+        LedgerRestorer restorer = new LedgerRestorer(consumerConfig, settings.topics().ledger(),
+                settings.ledgerRetention(), services.clock(), MemoryLedgerIndex::new);
+        Shared shared = new Shared(settings.topics(), new CommandRecords(services.reader(), partitions),
+                services.clock(), services.retries(), settings.revokeHold(), restores, restorer,
+                settings.ledgerRetention(), (unitOfWork, records, wakeUp) -> new Engine(new Engine.Ports(
+                        services.catalog(), services.compiler(), services.clusters(),
+                        new KafkaAnswers(settings.topics().results(), services.envelopes(), unitOfWork),
+                        new KafkaIntake(settings.topics().deadLetter(), settings.topics().commands(), groupId,
+                                maxRequestBytes, services.redactor(), records, unitOfWork),
+                        unitOfWork, services.retries()), settings.engine(), services.clock(), services.submissions(),
+                        wakeUp));
+        for (int i = 0; i < settings.threads(); i++) {
+            String name = "commands-" + i;
+            Map<String, Object> producer = new HashMap<>(producerConfig);
+            producer.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, settings.instanceId() + "-" + i);
+            producer.put(ProducerConfig.CLIENT_ID_CONFIG, settings.instanceId() + "-" + name);
+            Map<String, Object> consumer = new HashMap<>(consumerConfig);
+            consumer.put(ConsumerConfig.CLIENT_ID_CONFIG, settings.instanceId() + "-" + name);
+            consumers.add(new CommandConsumer(name, new KafkaConsumer<>(consumer),
+                    new ProducerHolder(producer, KafkaProducer::new), shared));
+        }
+        for (CommandConsumer consumer : consumers) {
+            Thread thread = new Thread(() -> {
+                try {
+                    consumer.run();
+                } catch (Throwable e) {
+                    fatal.accept(e);
+                }
+            });
+            thread.start();
+        }
+        log.info("{} consumers of {} started ({} partitions)", consumers.size(), settings.topics().commands(),
+                partitions);
+    }
+
+    /** Whether every consumer has opened every partition it was given. */
+    public boolean ready() {
+        return !consumers.isEmpty() && consumers.stream().allMatch(CommandConsumer::ready);
+    }
+
+    /**
+     * Stops the consumers: each writes what has ended, gives submissions under way up to {@code hold} to end, hands
+     * off the rest to the ledger, and leaves the group.
+     */
+    public void stop(Duration hold) {
+        consumers.forEach(consumer -> consumer.stop(hold));
+        for (CommandConsumer consumer : consumers) {
+            try {
+                if (!consumer.awaitStopped(hold.plusSeconds(30))) {
+                    log.warn("A consumer did not stop within {}", hold.plusSeconds(30));
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+        restores.shutdownNow();
+    }
+
+    @Override
+    public void close() {
+        stop(Duration.ZERO);
+    }
+
+    static java.util.concurrent.ThreadFactory daemon(String name) {
+        return runnable -> {
+            Thread thread = new Thread(runnable, name);
+            thread.setDaemon(true);
+            return thread;
+        };
+    }
+}

@@ -1,0 +1,36 @@
+package dev.submitworker.kafka;
+
+import dev.submitworker.core.LedgerEntry;
+import dev.submitworker.core.RequestId;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * What this worker knows of one ledger partition: the latest committed entry of each requestId, as the compacted
+ * topic would keep it. Written by the partition's consumer thread after each commit, or by the restore before the
+ * partition opens.
+ */
+interface LedgerIndex extends AutoCloseable {
+
+    Optional<LedgerEntry> get(RequestId requestId);
+
+    /** The entry the ledger topic holds at this offset: the latest record of a key wins, as with compaction. */
+    void put(LedgerEntry entry, long offset);
+
+    /** A tombstone at this offset. */
+    void remove(RequestId requestId, long offset);
+
+    List<LedgerEntry> pending();
+
+    /** Drops the entries written before the horizon: they have left the topic, or will with its retention. */
+    void expire(Instant horizon);
+
+    /** The ledger offset after the last record this index reflects. */
+    long nextOffset();
+
+    int size();
+
+    @Override
+    void close();
+}

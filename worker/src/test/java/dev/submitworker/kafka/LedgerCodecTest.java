@@ -1,0 +1,57 @@
+package dev.submitworker.kafka;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.submitworker.core.LedgerEntry;
+import dev.submitworker.core.RequestId;
+import dev.submitworker.core.StoredAnswer;
+import dev.submitworker.core.SubmitCommand;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class LedgerCodecTest {
+
+    private static final Instant AT = Instant.parse("2026-12-01T10:15:30.123456Z");
+    private static final SubmitCommand COMMAND = new SubmitCommand(new RequestId("报表 r-1"), 7, "s3://sp/1",
+            Map.of("day", "2026-12-01", "note", "quote \" backslash \\ tab \t"));
+
+    @Test
+    void aDoneEntryGivesBackItsAnswerByteForByte() throws IOException {
+        byte[] envelope = ("{\"requestId\":\"报表 r-1\",\"msg\":\"say \\\"hi\\\" \\u0007 \u00e9\",\"duplicate\":false,"
+                + "\"data\":{\"n\":[1,2.50,{\"x\":null}]}}").getBytes(StandardCharsets.UTF_8);
+        LedgerEntry done = LedgerEntry.done(COMMAND, new StoredAnswer(envelope), AT);
+
+        LedgerEntry decoded = LedgerCodec.decode(LedgerCodec.encode(done));
+
+        assertThat(decoded).isEqualTo(done);
+        assertThat(decoded.answer().content()).isEqualTo(envelope);
+    }
+
+    @Test
+    void aPendingEntryKeepsItsCommandAndItsWaiting() throws IOException {
+        LedgerEntry pending = LedgerEntry.pending(COMMAND, AT, AT.minusSeconds(30), 2);
+
+        LedgerEntry decoded = LedgerCodec.decode(LedgerCodec.encode(pending));
+
+        assertThat(decoded).isEqualTo(pending);
+        assertThat(decoded.command().fingerprint()).isEqualTo(COMMAND.fingerprint());
+    }
+
+    @Test
+    void aGaveUpEntryRoundTrips() throws IOException {
+        LedgerEntry gaveUp = LedgerEntry.gaveUp(COMMAND, AT);
+        assertThat(LedgerCodec.decode(LedgerCodec.encode(gaveUp))).isEqualTo(gaveUp);
+    }
+
+    @Test
+    void somethingElseIsNotTakenForAnEntry() {
+        assertThatThrownBy(() -> LedgerCodec.decode("[1]".getBytes(StandardCharsets.UTF_8)))
+                .isInstanceOf(IOException.class);
+        assertThatThrownBy(() -> LedgerCodec.decode("{\"state\":\"DONE\"}".getBytes(StandardCharsets.UTF_8)))
+                .isInstanceOf(IOException.class);
+    }
+}
