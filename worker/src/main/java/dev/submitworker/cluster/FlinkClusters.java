@@ -104,8 +104,9 @@ public final class FlinkClusters implements Clusters, AutoCloseable {
     private ClusterGateway open(String name, ClusterProperties entry) {
         return switch (entry.type()) {
             case LOCAL -> {
-                EmbeddedFlinkCluster cluster = localClusters.computeIfAbsent(name, n ->
-                        EmbeddedFlinkCluster.start(entry.restPort(), entry.slots(), entry.flinkConfig()));
+                EmbeddedFlinkCluster cluster = EmbeddedFlinkCluster.start(entry.restPort(), entry.slots(),
+                        entry.flinkConfig());
+                localClusters.put(name, cluster);
                 log.info("Local Flink cluster '{}' started; REST API and web UI at {}", name, cluster.restAddress());
                 yield RestSessionGateway.at(name, cluster.restAddress(), entry.flinkConfig(), timeouts);
             }

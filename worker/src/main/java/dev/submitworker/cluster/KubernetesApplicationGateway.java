@@ -49,11 +49,11 @@ import org.slf4j.LoggerFactory;
  * <p>The cluster-id is the JobID's ({@code job-<JobID>}), so the job's cluster is found from its JobID alone: its REST
  * Service existing means the job is deployed (a redelivered request deploys nothing), and the job's name, which the
  * Service carries as the annotation {@value #JOB_NAME_ANNOTATION}, tells whether it is this request's job. The
- * JobManager stays up after its job ends
- * ({@code execution.shutdown-on-application-finish=false}, as the Flink Kubernetes operator deploys): a cluster that
- * removed itself would be deployed, and its job run, again by the next reconciliation. The worker deletes a cluster
- * ({@link #delete}) once it has seen its job end. A program that fails before it submits its job still leaves a
- * FAILED job behind ({@code execution.submit-failed-job-on-application-error=true}).
+ * JobManager stays up after its job ends ({@code execution.shutdown-on-application-finish=false}, as the Flink
+ * Kubernetes operator deploys): a cluster that removed itself would be deployed, and its job run, again by the next
+ * reconciliation. The worker deletes a cluster ({@link #delete}) once it has seen its job end. A program that fails
+ * before it submits its job still leaves a FAILED job behind
+ * ({@code execution.submit-failed-job-on-application-error=true}).
  *
  * <p>SQL tasks run Flink's own SQL driver on the JobManager ({@value #SQL_DRIVER}, FLIP-480) with the script as its
  * {@code --script} argument, which lives in the cluster's Flink configuration (the {@code flink-config-<cluster-id>}
