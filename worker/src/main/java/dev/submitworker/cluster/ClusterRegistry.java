@@ -1,57 +1,35 @@
 package dev.submitworker.cluster;
 
-import dev.submitworker.core.RunMode;
+import dev.submitworker.compile.SessionJob;
+import dev.submitworker.core.ClusterTarget;
+import dev.submitworker.core.JobDescription;
 import dev.submitworker.core.Task;
-import java.util.LinkedHashMap;
+import dev.submitworker.core.port.ClusterUnreachableException;
+import dev.submitworker.core.port.RefusedException;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import java.util.Optional;
+import java.util.function.Supplier;
+import org.apache.flink.api.common.JobID;
+import org.apache.flink.api.common.JobStatus;
+import org.apache.flink.runtime.jobgraph.JobGraph;
 
 /**
- * The worker's named cluster entries and their gateways. Gateways are created on first use (a local entry starts its
- * MiniCluster then) and shared afterwards.
+ * The old engine's view of {@link FlinkClusters}: entry names instead of {@link ClusterTarget}s, and the old
+ * exceptions. Goes with the old engine.
  */
 public final class ClusterRegistry implements AutoCloseable {
 
-    /** The entry a {@code local} task uses when it names no cluster. */
-    public static final String DEFAULT_LOCAL = "local";
+    public static final String DEFAULT_LOCAL = FlinkClusters.DEFAULT_LOCAL;
 
-    private static final Logger log = LoggerFactory.getLogger(ClusterRegistry.class);
-
-    private final Map<String, ClusterProperties> entries;
-    private final Map<String, ClusterGateway> gateways = new ConcurrentHashMap<>();
-    private final Map<String, EmbeddedFlinkCluster> localClusters = new ConcurrentHashMap<>();
+    private final FlinkClusters clusters;
 
     public ClusterRegistry(Map<String, ClusterProperties> entries) {
-        this.entries = new LinkedHashMap<>(entries);
-        this.entries.putIfAbsent(DEFAULT_LOCAL, ClusterProperties.defaultLocal());
-        this.entries.forEach(ClusterRegistry::validate);
-    }
-
-    private static void validate(String name, ClusterProperties entry) {
-        if (entry.type() == null) {
-            throw new IllegalArgumentException("worker.clusters." + name + ".type is required ("
-                    + RunMode.supportedModes() + ")");
-        }
-        if (entry.type() == RunMode.STANDALONE) {
-            if (entry.address() == null || entry.address().isBlank()) {
-                throw new IllegalArgumentException("worker.clusters." + name + ".address is required for a standalone "
-                        + "cluster (the JobManager's REST address, e.g. http://flink-jobmanager:8081)");
-            }
-            RestClusterGateway.parseAddress(entry.address());
-        }
-        if (entry.type() == RunMode.KUBERNETES_SESSION) {
-            KubernetesSessions.validate(name, entry.flinkConfig());
-        }
-        if (entry.type() == RunMode.KUBERNETES_APPLICATION) {
-            KubernetesApplications.validate(name, entry.flinkConfig());
-        }
+        this.clusters = new FlinkClusters(entries, ClusterTimeouts.DEFAULTS);
     }
 
     /** A configured entry; {@link #entryFor} names the one a task runs on. */
     public ClusterProperties entry(String name) {
-        ClusterProperties entry = entries.get(name);
+        ClusterProperties entry = clusters.entries().get(name);
         if (entry == null) {
             throw new ClusterResolutionException("Cluster '" + name + "' is not configured");
         }
@@ -60,58 +38,60 @@ public final class ClusterRegistry implements AutoCloseable {
 
     /** The cluster entry name a task runs on. */
     public String entryFor(Task task) {
-        if (!task.type().supported()) {
-            throw new ClusterResolutionException("Run mode '" + task.type() + "' of task " + task.id()
-                    + " is not supported by this worker (supported: " + RunMode.supportedModes() + ")");
+        try {
+            return clusters.resolve(task).entry();
+        } catch (RefusedException e) {
+            throw new ClusterResolutionException(e.getMessage());
         }
-        String name = task.cluster() == null || task.cluster().isBlank()
-                ? (task.type() == RunMode.LOCAL ? DEFAULT_LOCAL : null)
-                : task.cluster();
-        if (name == null) {
-            throw new ClusterResolutionException("Task " + task.id() + " has run mode '" + task.type()
-                    + "' but names no cluster entry ('cluster' field)");
-        }
-        ClusterProperties entry = entries.get(name);
-        if (entry == null) {
-            throw new ClusterResolutionException("Task " + task.id() + " names cluster '" + name
-                    + "', which is not configured (configured: " + String.join(", ", entries.keySet()) + ")");
-        }
-        if (entry.type() != task.type()) {
-            throw new ClusterResolutionException("Task " + task.id() + " has run mode '" + task.type()
-                    + "' but its cluster '" + name + "' is of type '" + entry.type() + "'");
-        }
-        return name;
     }
 
     /** The gateway of a session cluster entry (local, standalone, kubernetes-session). */
     public ClusterGateway gateway(String name) {
-        ClusterProperties entry = entry(name);
-        return gateways.computeIfAbsent(name, n -> open(n, entry));
-    }
-
-    private ClusterGateway open(String name, ClusterProperties entry) {
-        if (entry.type() == RunMode.LOCAL) {
-            EmbeddedFlinkCluster cluster = EmbeddedFlinkCluster.start(entry.restPort(), entry.slots(),
-                    entry.flinkConfig());
-            localClusters.put(name, cluster);
-            log.info("Local Flink cluster '{}' started; REST API and web UI at {}", name, cluster.restAddress());
-            return new RestClusterGateway(name, cluster.restAddress(), entry.flinkConfig());
-        }
-        if (entry.type() == RunMode.KUBERNETES_SESSION) {
-            // the same REST gateway as for standalone, at the address the cluster's Kubernetes Service exposes
-            return new RestClusterGateway(name, KubernetesSessions.restAddress(name, entry.flinkConfig()),
-                    entry.flinkConfig());
-        }
-        return new RestClusterGateway(name, RestClusterGateway.parseAddress(entry.address()), entry.flinkConfig());
+        ClusterTarget target = new ClusterTarget(name, entry(name).type());
+        return new OldGateway(translated(() -> clusters.gateway(target)));
     }
 
     public Map<String, ClusterProperties> entries() {
-        return Map.copyOf(entries);
+        return clusters.entries();
     }
 
     @Override
     public void close() {
-        gateways.values().forEach(ClusterGateway::close);
-        localClusters.values().forEach(EmbeddedFlinkCluster::close);
+        clusters.close();
+    }
+
+    private static <T> T translated(Supplier<T> call) {
+        try {
+            return call.get();
+        } catch (ClusterUnreachableException e) {
+            throw new ClusterUnavailableException(e.getMessage(), e);
+        } catch (RefusedException e) {
+            throw new SubmissionRejectedException(e.detail() == null ? e.getMessage()
+                    : e.getMessage() + ": " + e.detail(), e);
+        }
+    }
+
+    private record OldGateway(dev.submitworker.core.port.ClusterGateway gateway) implements ClusterGateway {
+
+        @Override
+        public String address() {
+            return gateway.address();
+        }
+
+        @Override
+        public boolean submit(JobGraph jobGraph) {
+            JobDescription description = new JobDescription(jobGraph.getName(), null, null, null, null, null);
+            return translated(() -> gateway.submit(new SessionJob(jobGraph, description, () -> {})).created());
+        }
+
+        @Override
+        public Optional<JobStatus> status(JobID jobId) {
+            return translated(() -> gateway.find(jobId.toHexString()).map(job -> JobStatus.valueOf(job.status())));
+        }
+
+        @Override
+        public void close() {
+            // the gateway is FlinkClusters', closed with it
+        }
     }
 }

@@ -79,7 +79,7 @@ class KubernetesApplicationTest {
         String clusterId = KubernetesApplications.clusterId("Orders Enrichment App", requestId);
         String jobId = JobIds.forRequest(requestId).toHexString();
         assertThat(clusterId).matches("[a-z][a-z0-9-]*[a-z0-9]").hasSizeLessThanOrEqualTo(45)
-                .startsWith("orders-enrichment-app-");
+                .isEqualTo("job-" + jobId);
         assertThat(envelope.at("/data/result/clusterId").asText()).isEqualTo(clusterId);
         assertThat(envelope.at("/data/jobId").asText()).isEqualTo(jobId);
         assertThat(envelope.at("/data/jobManagerAddress").asText())

@@ -1,5 +1,6 @@
 package dev.submitworker.cluster;
 
+import dev.submitworker.compile.Failures;
 import java.net.URI;
 import java.util.Map;
 import org.apache.flink.client.program.ClusterClient;
@@ -10,18 +11,18 @@ import org.apache.flink.kubernetes.configuration.KubernetesConfigOptions;
 import org.apache.flink.kubernetes.kubeclient.FlinkKubeClientFactory;
 
 /**
- * Finds a Flink session cluster on Kubernetes the way Flink's own CLI does: through the native integration's
+ * Finds a Flink cluster on Kubernetes the way Flink's own CLI does: through the native integration's
  * {@link KubernetesClusterDescriptor}, which reads the cluster's REST Service ({@code <cluster-id>-rest}) in its
- * namespace and yields a client for the address it exposes. The entry's options are Flink's own
+ * namespace and yields a client for the address it exposes. The options are Flink's own
  * ({@code kubernetes.cluster-id}, {@code kubernetes.namespace}, {@code kubernetes.config.file},
  * {@code kubernetes.context}, {@code kubernetes.rest-service.exposed.type}); without a kubeconfig the in-cluster
- * service account is used.
+ * service account is used. The lookup blocks on the Kubernetes API: callers bound it.
  */
-final class KubernetesSessions {
+final class KubernetesRestEndpoints {
 
-    private KubernetesSessions() {}
+    private KubernetesRestEndpoints() {}
 
-    static void validate(String entryName, Map<String, String> flinkConfig) {
+    static void validateSession(String entryName, Map<String, String> flinkConfig) {
         String clusterId = flinkConfig.get(KubernetesConfigOptions.CLUSTER_ID.key());
         if (clusterId == null || clusterId.isBlank()) {
             throw new IllegalArgumentException("worker.clusters." + entryName + ".flink-config."
@@ -30,18 +31,21 @@ final class KubernetesSessions {
         }
     }
 
-    /** The REST address of the session cluster, as its Kubernetes Service exposes it. */
-    static URI restAddress(String entryName, Map<String, String> flinkConfig) {
-        Configuration configuration = Configuration.fromMap(flinkConfig);
+    /**
+     * The REST address of the cluster {@code kubernetes.cluster-id} of this configuration, as its Service exposes it.
+     *
+     * @throws IllegalStateException the Service cannot be read, or there is none
+     */
+    static URI restAddress(String entryName, Configuration configuration) {
         String clusterId = configuration.get(KubernetesConfigOptions.CLUSTER_ID);
         try (KubernetesClusterDescriptor descriptor = new KubernetesClusterDescriptor(configuration,
                 FlinkKubeClientFactory.getInstance(), new DefaultKubernetesArtifactUploader());
              ClusterClient<String> client = descriptor.retrieve(clusterId).getClusterClient()) {
             return URI.create(client.getWebInterfaceURL());
         } catch (Exception e) {
-            throw new ClusterUnavailableException("Kubernetes session cluster '" + clusterId + "' (cluster entry '"
-                    + entryName + "', namespace " + configuration.get(KubernetesConfigOptions.NAMESPACE)
-                    + ") could not be found: " + dev.submitworker.compile.Failures.explain(e), e);
+            throw new IllegalStateException("Kubernetes cluster '" + clusterId + "' (cluster entry '" + entryName
+                    + "', namespace " + configuration.get(KubernetesConfigOptions.NAMESPACE)
+                    + ") could not be found: " + Failures.explain(e), e);
         }
     }
 }

@@ -1,0 +1,273 @@
+package dev.submitworker.cluster;
+
+import dev.submitworker.compile.Failures;
+import dev.submitworker.compile.SessionJob;
+import dev.submitworker.core.port.ClusterGateway;
+import dev.submitworker.core.port.ClusterUnreachableException;
+import dev.submitworker.core.port.CompiledJob;
+import dev.submitworker.core.port.RefusedException;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.apache.flink.api.common.JobID;
+import org.apache.flink.client.deployment.StandaloneClusterId;
+import org.apache.flink.client.program.rest.RestClusterClient;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.RestOptions;
+import org.apache.flink.runtime.client.DuplicateJobSubmissionException;
+import org.apache.flink.runtime.client.JobSubmissionException;
+import org.apache.flink.runtime.messages.FlinkJobNotFoundException;
+import org.apache.flink.runtime.rest.messages.job.JobDetailsInfo;
+import org.apache.flink.runtime.rest.util.RestClientException;
+import org.apache.flink.util.ExceptionUtils;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A Flink session cluster reached over its REST API with Flink's {@link RestClusterClient}: the worker's local
+ * MiniCluster, a standalone cluster, or a kubernetes-session cluster at the address its Kubernetes Service exposes.
+ * One client per cluster, shared by all submissions (it is thread-safe).
+ *
+ * <p>Every call is bounded ({@link ClusterTimeouts}). Only an answer that refuses the job is final: a client error
+ * (4xx), or a 500 in which the dispatcher names a {@link JobSubmissionException}. Anything else (5xx, a leader
+ * election in progress, a refused, reset or silent connection, a timeout) is transient. After such a failure the
+ * address is looked up again on the next call, so a session cluster redeployed behind a new address is found.
+ */
+public final class RestSessionGateway implements ClusterGateway, AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(RestSessionGateway.class);
+    /** A line of a stack trace as Flink's REST handlers send it: the exception's class and message. */
+    private static final Pattern EXCEPTION_LINE =
+            Pattern.compile("(?m)^\\[?(?:<Exception on server side:\\s*)?(?:Caused by: )?((?:[\\w$]+\\.)+[\\w$]+): (.+)$");
+    private static final int MAX_REASON = 2000;
+
+    private final String entry;
+    private final Supplier<URI> addressLookup;
+    private final Configuration clientConfiguration;
+    private final ClusterTimeouts timeouts;
+    private Connection connection; // guarded by this; null once the cluster could not be reached there
+    private volatile String address;
+
+    private record Connection(String address, RestClusterClient<StandaloneClusterId> client) {}
+
+    /**
+     * @param addressLookup finds the cluster's REST address: now, and again after the cluster could not be reached
+     * @param flinkConfig   Flink options of the REST client (e.g. {@code rest.retry.max-attempts}, SSL)
+     * @throws ClusterUnreachableException the lookup failed
+     */
+    public RestSessionGateway(String entry, Supplier<URI> addressLookup, Map<String, String> flinkConfig,
+                              ClusterTimeouts timeouts) {
+        this.entry = entry;
+        this.addressLookup = addressLookup;
+        this.timeouts = timeouts;
+        this.clientConfiguration = timeouts.restClientDefaults();
+        clientConfiguration.addAll(Configuration.fromMap(flinkConfig));
+        connection();
+    }
+
+    /** A session cluster at a fixed address (local, standalone). */
+    public static RestSessionGateway at(String entry, URI restAddress, Map<String, String> flinkConfig,
+                                        ClusterTimeouts timeouts) {
+        return new RestSessionGateway(entry, () -> restAddress, flinkConfig, timeouts);
+    }
+
+    /** Accepts {@code http://host:port}, {@code https://host:port} and {@code host:port}. */
+    public static URI parseAddress(String address) {
+        String withScheme = address.contains("://") ? address : "http://" + address;
+        URI uri = URI.create(withScheme.strip());
+        if (uri.getHost() == null || uri.getPort() < 0) {
+            throw new IllegalArgumentException("'" + address + "' is not a REST address of the form http://host:port");
+        }
+        return uri;
+    }
+
+    @Override
+    public String address() {
+        return address;
+    }
+
+    /**
+     * @throws IllegalArgumentException the job is not a {@link SessionJob}
+     */
+    @Override
+    public Deployment submit(CompiledJob job) {
+        if (!(job instanceof SessionJob session)) {
+            throw new IllegalArgumentException("Cluster entry '" + entry + "' is a session cluster: it takes a "
+                    + "SessionJob (a JobGraph), not " + job.getClass().getSimpleName());
+        }
+        Connection connection = connection();
+        String jobId = session.jobId();
+        try {
+            Bounded.await(connection.client().submitJob(session.jobGraph()), timeouts.submit(),
+                    "submitting job " + jobId);
+            return new Deployment(true, connection.address(), null);
+        } catch (ExecutionException | TimeoutException e) {
+            Throwable failure = unwrap(e);
+            switch (Verdict.of(failure)) {
+                case DUPLICATE -> {
+                    log.info("Cluster '{}' already has job {}; not submitted again", entry, jobId);
+                    return alreadyThere(session, connection, find(jobId));
+                }
+                case REFUSED -> {
+                    // an earlier attempt whose answer was lost may have submitted it after all
+                    Optional<JobState> there = find(jobId);
+                    if (there.isPresent()) {
+                        return alreadyThere(session, connection, there);
+                    }
+                    throw new RefusedException("Cluster '" + entry + "' (" + connection.address() + ") refused job "
+                            + jobId, explain(failure), failure);
+                }
+                default -> throw unreachable(connection, "Submitting job " + jobId, failure);
+            }
+        }
+    }
+
+    /**
+     * The cluster has a job with this JobID: this request's, unless its name says otherwise. A job that finished long
+     * ago may be gone from the cluster's job store while its JobID stays taken; it cannot be compared, and counts as
+     * this request's.
+     */
+    private Deployment alreadyThere(SessionJob job, Connection connection, Optional<JobState> existing) {
+        String expected = job.description().jobName();
+        if (existing.isPresent() && !existing.get().name().equals(expected)) {
+            throw new RefusedException("JobID " + job.jobId() + " is taken on cluster '" + entry + "' ("
+                    + connection.address() + ") by another job, '" + existing.get().name() + "', not '" + expected
+                    + "': its requestId was used before, by a request the ledger no longer remembers or by another "
+                    + "deployment sharing the cluster");
+        }
+        return new Deployment(false, connection.address(), null);
+    }
+
+    @Override
+    public Optional<JobState> find(String jobId) {
+        Connection connection = connection();
+        try {
+            CompletableFuture<JobDetailsInfo> details = connection.client().getJobDetails(JobID.fromHexString(jobId));
+            JobDetailsInfo job = Bounded.await(details, timeouts.request(), "reading job " + jobId);
+            return Optional.of(new JobState(jobId, job.getName(), job.getJobStatus().name()));
+        } catch (ExecutionException | TimeoutException e) {
+            Throwable failure = unwrap(e);
+            if (Verdict.of(failure) == Verdict.UNKNOWN_JOB) {
+                return Optional.empty();
+            }
+            throw unreachable(connection, "Reading job " + jobId, failure);
+        }
+    }
+
+    /** What the cluster's answer to a failed call means. */
+    enum Verdict {
+        /** No answer (a refused, reset or silent connection, a timeout), or one that means "not now" (5xx). */
+        UNREACHABLE,
+        /** The dispatcher has a job with this JobID already. */
+        DUPLICATE,
+        /** The cluster does not know the job. */
+        UNKNOWN_JOB,
+        /** The cluster answered and refused: a client error, or the dispatcher refused to take the job. */
+        REFUSED;
+
+        static Verdict of(Throwable failure) {
+            Optional<RestClientException> answer = ExceptionUtils.findThrowable(failure, RestClientException.class);
+            if (answer.isEmpty()) {
+                return UNREACHABLE;
+            }
+            int status = answer.get().getHttpResponseStatus().code();
+            // the dispatcher's exceptions reach a REST client only as text in the answer's "errors"
+            String said = String.valueOf(answer.get().getMessage());
+            if (said.contains(DuplicateJobSubmissionException.class.getName())) {
+                return DUPLICATE;
+            }
+            if (status == 404 || said.contains(FlinkJobNotFoundException.class.getName())) {
+                return UNKNOWN_JOB;
+            }
+            if (status == 500 && said.contains(JobSubmissionException.class.getName())) {
+                return REFUSED;
+            }
+            boolean clientError = status >= 400 && status < 500 && status != 408 && status != 429;
+            return clientError ? REFUSED : UNREACHABLE;
+        }
+    }
+
+    private synchronized Connection connection() {
+        if (connection == null) {
+            URI uri = addressLookup.get();
+            String hostPort = uri.getHost() + ":" + uri.getPort();
+            Configuration configuration = new Configuration(clientConfiguration);
+            configuration.set(RestOptions.ADDRESS, uri.getHost());
+            configuration.set(RestOptions.PORT, uri.getPort());
+            try {
+                connection = new Connection(hostPort,
+                        new RestClusterClient<>(configuration, StandaloneClusterId.getInstance()));
+            } catch (Exception e) {
+                throw new IllegalStateException("Cannot create a REST client for cluster '" + entry + "' at "
+                        + hostPort, e);
+            }
+            address = hostPort;
+        }
+        return connection;
+    }
+
+    /** The cluster could not be reached at this connection's address: the next call looks the address up again. */
+    private ClusterUnreachableException unreachable(Connection failed, String what, Throwable failure) {
+        boolean forgotten;
+        synchronized (this) {
+            forgotten = connection == failed;
+            if (forgotten) {
+                connection = null;
+            }
+        }
+        if (forgotten) {
+            // closing waits for the client's threads; the caller need not
+            CompletableFuture.runAsync(failed.client()::close);
+        }
+        return new ClusterUnreachableException(what + " on cluster '" + entry + "' at " + failed.address()
+                + " failed: " + explain(failure), failure);
+    }
+
+    private static Throwable unwrap(Exception failure) {
+        return ExceptionUtils.stripCompletionException(ExceptionUtils.stripExecutionException(failure));
+    }
+
+    /**
+     * What went wrong, in a line or two: for an answer of the cluster, its HTTP status and the exceptions its stack
+     * trace names (the first and the root cause), not the whole trace.
+     */
+    static String explain(Throwable failure) {
+        return ExceptionUtils.findThrowable(failure, RestClientException.class)
+                .map(answer -> "HTTP " + answer.getHttpResponseStatus().code() + ": "
+                        + serverReason(String.valueOf(answer.getMessage())))
+                .orElseGet(() -> Failures.explain(failure));
+    }
+
+    private static String serverReason(String said) {
+        List<String> exceptions = new ArrayList<>();
+        Matcher matcher = EXCEPTION_LINE.matcher(said);
+        while (matcher.find()) {
+            exceptions.add(matcher.group(1) + ": " + matcher.group(2).strip());
+        }
+        String reason = exceptions.isEmpty()
+                ? said.replaceAll("^\\[|]$", "").replaceAll("\\s+", " ").strip()
+                : exceptions.size() == 1 ? exceptions.get(0)
+                : exceptions.get(0) + "; root cause: " + exceptions.get(exceptions.size() - 1);
+        return reason.length() > MAX_REASON ? reason.substring(0, MAX_REASON) + "..." : reason;
+    }
+
+    @Override
+    public void close() {
+        Connection open;
+        synchronized (this) {
+            open = connection;
+            connection = null;
+        }
+        if (open != null) {
+            open.client().close();
+        }
+    }
+}
