@@ -1,6 +1,7 @@
 package dev.submitworker.app;
 
 import dev.submitworker.catalog.DirectoryTaskCatalog;
+import dev.submitworker.cluster.ClusterTimeouts;
 import dev.submitworker.cluster.FlinkClusters;
 import dev.submitworker.compile.FlinkJobCompiler;
 import dev.submitworker.compile.JarJobBuilder;
@@ -47,7 +48,9 @@ class WorkerConfiguration {
 
     @Bean(destroyMethod = "close")
     FlinkClusters clusters(WorkerProperties properties) {
-        return new FlinkClusters(properties.clusters());
+        WorkerProperties.ClusterTimeouts timeouts = properties.clusterTimeouts();
+        return new FlinkClusters(properties.clusters(), new ClusterTimeouts(timeouts.connect(), timeouts.request(),
+                timeouts.submit()));
     }
 
     @Bean

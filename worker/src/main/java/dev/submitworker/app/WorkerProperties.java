@@ -29,6 +29,7 @@ import org.springframework.validation.annotation.Validated;
  * @param consumers  consumers of the commands topic in this process, each on a thread of its own
  * @param submissions how many submissions (compile and submit) run at once in this process
  * @param shutdown   how a stopping worker settles what it has under way
+ * @param clusterTimeouts how long a call to a Flink cluster or the Kubernetes API may take
  * @param instanceId names this worker instance: unique among running instances. It prefixes the Kafka transactional
  *                   ids: set it to a name that is stable across restarts of one instance (a StatefulSet pod's name) and
  *                   a restarted instance aborts its dead predecessor's open transaction at once. Unset, each process
@@ -52,7 +53,8 @@ public record WorkerProperties(
         @Valid @NotNull @DefaultValue Batch batch,
         @Min(1) @DefaultValue("2") int consumers,
         @Valid @NotNull @DefaultValue Submissions submissions,
-        @Valid @NotNull @DefaultValue Shutdown shutdown) {
+        @Valid @NotNull @DefaultValue Shutdown shutdown,
+        @Valid @NotNull @DefaultValue ClusterTimeouts clusterTimeouts) {
 
     public WorkerProperties {
         clusters = clusters == null ? Map.of() : clusters;
@@ -68,6 +70,19 @@ public record WorkerProperties(
         }
         return host + "-" + java.util.UUID.randomUUID().toString().substring(0, 8);
     }
+
+    /**
+     * Every call to a cluster is bounded, whatever its client does inside: a call that runs out of time counts as the
+     * cluster being unreachable (tried again later), never as a refusal.
+     *
+     * @param connect a REST connection's set-up
+     * @param request a call that is not a submission (a job's state, a Kubernetes look-up)
+     * @param submit  a JobGraph's submission (its jars' upload included) or an application cluster's deployment
+     */
+    public record ClusterTimeouts(
+            @NotNull @DefaultValue("5s") java.time.Duration connect,
+            @NotNull @DefaultValue("15s") java.time.Duration request,
+            @NotNull @DefaultValue("60s") java.time.Duration submit) {}
 
     /** @param threads submissions running at once; each compiles on the worker's CPU or waits on a cluster */
     public record Submissions(@Min(1) @DefaultValue("4") int threads) {}
