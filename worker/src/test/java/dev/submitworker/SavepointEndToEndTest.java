@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.submitworker.compile.JobIds;
+import dev.submitworker.core.RequestId;
 import dev.submitworker.compile.SavepointLocator;
 import dev.submitworker.core.Task;
 import dev.submitworker.core.port.TaskCatalog;
@@ -149,7 +149,7 @@ class SavepointEndToEndTest {
 
         assertThat(envelope.get("code").asInt()).as(envelope.toPrettyString()).isEqualTo(6);
         assertThat(envelope.at("/data/error").asText()).contains("does not exist").contains("savepoint-that-never-was");
-        assertThat(flink.hasJob(JobIds.forRequest(requestId).toHexString())).isFalse();
+        assertThat(flink.hasJob(new RequestId(requestId).jobId())).isFalse();
     }
 
     private static void copyDirectory(Path from, Path to) throws IOException {

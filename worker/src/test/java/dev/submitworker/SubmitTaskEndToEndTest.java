@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.submitworker.compile.JobIds;
+import dev.submitworker.core.RequestId;
 import dev.submitworker.testing.FlinkTestClient;
 import dev.submitworker.testing.KafkaTestClient;
 import dev.submitworker.testing.WorkerTest;
@@ -40,7 +40,7 @@ class SubmitTaskEndToEndTest {
         assertThat(envelope.get("taskId").asInt()).isEqualTo(101);
         JsonNode data = envelope.get("data");
         String jobId = data.get("jobId").asText();
-        assertThat(jobId).isEqualTo(JobIds.forRequest(requestId).toHexString());
+        assertThat(jobId).isEqualTo(new RequestId(requestId).jobId());
         assertThat(data.get("status").asText()).isEqualTo("SUCCESS");
         assertThat(data.get("jobManagerAddress").asText()).isEqualTo(hostPort(flinkAddress()));
         assertThat(data.get("statement").asText()).contains("INSERT INTO snk");
@@ -94,7 +94,7 @@ class SubmitTaskEndToEndTest {
         assertThat(error).contains("Statement 3 (line 3 of the script)")
                 .contains("at line 2, column 1");
         // nothing reached the cluster
-        String jobId = JobIds.forRequest(requestId).toHexString();
+        String jobId = new RequestId(requestId).jobId();
         assertThat(flink.jobs()).noneMatch(job -> job.getJobId().toHexString().equals(jobId));
     }
 

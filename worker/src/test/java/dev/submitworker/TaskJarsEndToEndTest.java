@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.submitworker.compile.JobIds;
+import dev.submitworker.core.RequestId;
 import dev.submitworker.testing.FlinkTestClient;
 import dev.submitworker.testing.KafkaTestClient;
 import dev.submitworker.testing.TestJars;
@@ -109,6 +109,6 @@ class TaskJarsEndToEndTest {
 
         assertThat(envelope.get("code").asInt()).as(envelope.toPrettyString()).isEqualTo(1);
         assertThat(envelope.at("/data/error").asText()).contains("savepoint-that-never-was").contains("does not exist");
-        assertThat(flink.hasJob(JobIds.forRequest(requestId).toHexString())).isFalse();
+        assertThat(flink.hasJob(new RequestId(requestId).jobId())).isFalse();
     }
 }

@@ -3,7 +3,7 @@ package dev.submitworker;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.submitworker.compile.JobIds;
+import dev.submitworker.core.RequestId;
 import dev.submitworker.testing.FlinkTestClient;
 import dev.submitworker.testing.KafkaTestClient;
 import dev.submitworker.testing.WorkerTest;
@@ -34,7 +34,7 @@ class TaskSemanticsEndToEndTest {
         assertThat(envelope.get("code").asInt()).as(envelope.toPrettyString()).isEqualTo(6);
         assertThat(envelope.at("/data/error").asText()).contains(expected);
         assertThat(envelope.at("/data/jobId").isNull()).isTrue();
-        assertThat(flink.hasJob(JobIds.forRequest(requestId).toHexString())).isFalse();
+        assertThat(flink.hasJob(new RequestId(requestId).jobId())).isFalse();
     }
 
     // 1. Variables
@@ -156,7 +156,7 @@ class TaskSemanticsEndToEndTest {
         assertThat(envelope.get("code").asInt()).as(envelope.toPrettyString()).isEqualTo(1);
         assertThat(envelope.get("success").asBoolean()).isFalse();
         assertThat(envelope.at("/data/error").asText()).contains("no INSERT statement");
-        assertThat(flink.hasJob(JobIds.forRequest(requestId).toHexString())).isFalse();
+        assertThat(flink.hasJob(new RequestId(requestId).jobId())).isFalse();
     }
 
     // 5. Batch

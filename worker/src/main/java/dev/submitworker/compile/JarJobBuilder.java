@@ -1,5 +1,6 @@
 package dev.submitworker.compile;
 
+import dev.submitworker.core.RequestId;
 import dev.submitworker.core.Task;
 import java.io.File;
 import java.io.FileNotFoundException;
@@ -53,14 +54,14 @@ public final class JarJobBuilder {
      * @param parallelism           the task's parallelism, or null: then Flink's {@code parallelism.default} as the
      *                              worker sees it (configJson, else 1), not the cluster's, as with {@code flink run}
      * @param configJson            the task's Flink options
-     * @param requestId             fixes the JobID (see {@link JobIds})
+     * @param requestId             fixes the JobID (see {@link RequestId#jobId()})
      * @param savepointPath         a savepoint to restore from, or null (then configJson's
      *                              {@code execution.state-recovery.path}, if any, applies)
      * @param allowNonRestoredState whether state in the savepoint that no operator takes is skipped (else an error)
      */
     public BuiltJob build(Task.JarSpec jar, Integer parallelism, Map<String, String> configJson, String requestId,
                           String savepointPath, boolean allowNonRestoredState) {
-        JobID jobId = JobIds.forRequest(requestId);
+        JobID jobId = JobID.fromHexString(new RequestId(requestId).jobId());
         Configuration configuration = new Configuration();
         if (parallelism != null) {
             configuration.set(CoreOptions.DEFAULT_PARALLELISM, parallelism);

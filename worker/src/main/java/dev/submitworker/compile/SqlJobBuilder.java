@@ -1,5 +1,6 @@
 package dev.submitworker.compile;
 
+import dev.submitworker.core.RequestId;
 import dev.submitworker.core.Task;
 import java.lang.reflect.Field;
 import java.net.URISyntaxException;
@@ -54,14 +55,14 @@ public final class SqlJobBuilder {
     }
 
     /**
-     * @param requestId             fixes the JobID (see {@link JobIds})
+     * @param requestId             fixes the JobID (see {@link RequestId#jobId()})
      * @param statement             the script to compile (the task's, after variables are applied)
      * @param savePointPath         a savepoint to restore from, or null
      * @param allowNonRestoredState whether state in the savepoint that no operator takes is skipped (else an error)
      */
     public BuiltJob build(Task task, String requestId, String statement, String savePointPath,
                           boolean allowNonRestoredState) {
-        JobID jobId = JobIds.forRequest(requestId);
+        JobID jobId = JobID.fromHexString(new RequestId(requestId).jobId());
         Configuration configuration = jobConfiguration(task);
         StreamExecutionEnvironment env = new StreamExecutionEnvironment(configuration, classLoader);
         EnvironmentSettings settings = (task.batchModel()

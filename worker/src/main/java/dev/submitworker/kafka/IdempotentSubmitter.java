@@ -1,6 +1,6 @@
 package dev.submitworker.kafka;
 
-import dev.submitworker.compile.JobIds;
+import dev.submitworker.core.RequestId;
 import dev.submitworker.dinky.SubmitTaskCommand;
 import dev.submitworker.dinky.Envelopes;
 import dev.submitworker.dinky.ResultEnvelope;
@@ -94,7 +94,7 @@ public final class IdempotentSubmitter {
         }
         long[] ledgerNanos = {0};
         LedgerEntry intent = LedgerEntry.submitting(command.requestId(), fingerprint,
-                JobIds.forRequest(command.requestId()).toHexString(), command.id(), clock.instant());
+                new RequestId(command.requestId()).jobId(), command.id(), clock.instant());
         // a command that can reach a cluster writes its intent now, while its job compiles; others only if they must
         SubmissionLedger.Durable early = cluster.isPresent() ? ledger.recordSubmitting(partition, intent) : null;
         SubmissionReport report = submissions.submit(command, new SubmissionGuard() {
@@ -130,8 +130,8 @@ public final class IdempotentSubmitter {
     }
 
     private void park(int partition, SubmitTaskCommand command, String fingerprint, String cluster) {
-        LedgerEntry parked = LedgerEntry.parked(command, fingerprint, JobIds.forRequest(command.requestId())
-                .toHexString(), cluster, clock.instant());
+        LedgerEntry parked = LedgerEntry.parked(command, fingerprint, new RequestId(command.requestId()).jobId(),
+                cluster, clock.instant());
         ledger.recordTransactionally(partition, parked);
         TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
             @Override

@@ -12,7 +12,7 @@ import dev.submitworker.compile.BuiltJob;
 import dev.submitworker.compile.ExecuteJarStatement;
 import dev.submitworker.compile.Failures;
 import dev.submitworker.compile.JobBuildException;
-import dev.submitworker.compile.JobIds;
+import dev.submitworker.core.RequestId;
 import dev.submitworker.compile.TaskCompiler;
 import dev.submitworker.dinky.SubmitTaskCommand;
 import dev.submitworker.secrets.Redactor;
@@ -171,7 +171,7 @@ public final class SubmissionService {
         } catch (JobBuildException e) {
             return refused(attempt, e);
         }
-        JobID jobId = JobIds.forRequest(command.requestId());
+        JobID jobId = JobID.fromHexString(new RequestId(command.requestId()).jobId());
         attempt.job = new BuiltJob(null, jobId, task.name(),
                 prepared.script() != null ? prepared.script() : ExecuteJarStatement.toStatement(task.jar()),
                 TaskCompiler.jobOptions(task, Map.of()), prepared.variables(), prepared.savepointPath(),

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.submitworker.catalog.DirectoryTaskCatalog;
 import dev.submitworker.core.Dialect;
+import dev.submitworker.core.RequestId;
 import dev.submitworker.core.RunMode;
 import dev.submitworker.core.SavePointStrategy;
 import dev.submitworker.core.Task;
@@ -46,8 +47,8 @@ class SqlJobBuilderTest {
     void theJobCarriesTheRequestsJobIdAndTheTaskName() {
         BuiltJob job = build(SOURCES + "INSERT INTO snk_a SELECT id FROM src;");
 
-        assertThat(job.jobId()).isEqualTo(JobIds.forRequest("req-1"));
-        assertThat(job.jobGraph().getJobID()).isEqualTo(JobIds.forRequest("req-1"));
+        assertThat(job.jobId()).isEqualTo(JobID.fromHexString(new RequestId("req-1").jobId()));
+        assertThat(job.jobGraph().getJobID()).isEqualTo(JobID.fromHexString(new RequestId("req-1").jobId()));
         assertThat(job.jobGraph().getName()).isEqualTo("builder-test");
         assertThat(job.jobGraph().getJobType()).isEqualTo(JobType.STREAMING);
     }
@@ -149,7 +150,7 @@ class SqlJobBuilderTest {
         DirectoryTaskCatalog samples = DirectoryTaskCatalog.load(Path.of("../tasks"));
         assertThat(samples.all()).allSatisfy(sample -> {
             BuiltJob job = builder.build(sample, "sample-" + sample.id(), sample.statement(), null, false);
-            assertThat(job.jobId()).isEqualTo(JobIds.forRequest("sample-" + sample.id()));
+            assertThat(job.jobId()).isEqualTo(JobID.fromHexString(new RequestId("sample-" + sample.id()).jobId()));
         });
     }
 

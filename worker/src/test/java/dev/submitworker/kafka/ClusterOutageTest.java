@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.submitworker.compile.JobIds;
+import dev.submitworker.core.RequestId;
 import dev.submitworker.cluster.EmbeddedFlinkCluster;
 import dev.submitworker.testing.FaultInjection;
 import dev.submitworker.testing.FlinkTestClient;
@@ -58,7 +58,7 @@ class ClusterOutageTest {
             for (String id : flaky) {
                 JsonNode answer = kafka.envelopes(id).get(0);
                 assertThat(answer.get("code").asInt()).as(answer.toPrettyString()).isZero();
-                assertThat(answer.at("/data/jobId").asText()).isEqualTo(JobIds.forRequest(id).toHexString());
+                assertThat(answer.at("/data/jobId").asText()).isEqualTo(new RequestId(id).jobId());
             }
             // a resend of one of them comes after any late original answer of its partition: one answer each
             kafka.sendCommand(flaky.get(0), 155, null, null);
@@ -67,7 +67,7 @@ class ClusterOutageTest {
             for (String id : flaky.subList(1, flaky.size())) {
                 assertThat(kafka.envelopes(id)).hasSize(1);
             }
-            Set<String> expected = flaky.stream().map(id -> JobIds.forRequest(id).toHexString())
+            Set<String> expected = flaky.stream().map(id -> new RequestId(id).jobId())
                     .collect(Collectors.toSet());
             assertThat(cluster.jobs()).extracting(job -> job.getJobId().toHexString())
                     .containsExactlyInAnyOrderElementsOf(expected);

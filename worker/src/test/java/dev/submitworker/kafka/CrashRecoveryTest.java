@@ -5,7 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.submitworker.app.SubmitWorkerApplication;
-import dev.submitworker.compile.JobIds;
+import dev.submitworker.core.RequestId;
 import dev.submitworker.testing.CrashAfterSubmitWorker;
 import dev.submitworker.testing.FlinkTestClient;
 import dev.submitworker.testing.KafkaTestClient;
@@ -26,7 +26,7 @@ class CrashRecoveryTest {
     void aCrashBetweenSubmitAndAnswerLeavesOneJobAndOneAnswer() throws Exception {
         String prefix = "crash-" + UUID.randomUUID().toString().substring(0, 8);
         String requestId = prefix + "-request";
-        String jobId = JobIds.forRequest(requestId).toHexString();
+        String jobId = new RequestId(requestId).jobId();
         String command = "{\"requestId\":\"" + requestId + "\",\"id\":101}";
         Map<String, String> properties = WorkerProcess.properties(prefix);
         try (KafkaTestClient kafka = KafkaTestClient.forTopics(prefix + ".commands", prefix + ".results",

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.submitworker.compile.JobIds;
+import dev.submitworker.core.RequestId;
 import dev.submitworker.testing.FlinkTestClient;
 import dev.submitworker.testing.KafkaTestClient;
 import dev.submitworker.testing.SharedInfrastructure;
@@ -48,7 +48,7 @@ class IdempotencyTest {
 
         await().atMost(Duration.ofSeconds(60)).until(() -> kafka.envelopes(requestId).size() == 5);
         List<JsonNode> answers = kafka.envelopes(requestId);
-        String jobId = JobIds.forRequest(requestId).toHexString();
+        String jobId = new RequestId(requestId).jobId();
         assertThat(answers).allSatisfy(answer -> {
             assertThat(answer.get("code").asInt()).isZero();
             assertThat(answer.at("/data/jobId").asText()).isEqualTo(jobId);

@@ -1,7 +1,7 @@
 package dev.submitworker.testing;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.submitworker.compile.JobIds;
+import dev.submitworker.core.RequestId;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
@@ -65,7 +65,7 @@ public final class ChaosRun {
         List<String> violations = new ArrayList<>();
         Map<String, List<JsonNode>> envelopes = client.allEnvelopes();
         List<JobStatusMessage> jobs = flink.jobs().stream().filter(job -> job.getJobName().equals(jobName)).toList();
-        Set<String> expectedJobIds = distinct.stream().map(id -> JobIds.forRequest(id).toHexString())
+        Set<String> expectedJobIds = distinct.stream().map(id -> new RequestId(id).jobId())
                 .collect(Collectors.toSet());
         Set<String> jobIds = new HashSet<>();
         for (JobStatusMessage job : jobs) {
