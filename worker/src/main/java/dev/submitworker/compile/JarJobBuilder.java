@@ -112,8 +112,8 @@ public final class JarJobBuilder {
                     .build();
         } catch (ProgramInvocationException | RuntimeException e) {
             // Flink's own message ("entry point class 'x' was not found in the jar file") is the precise one here
-            throw new JobBuildException("Cannot load the program of jar '" + jar.uri() + "': " + e.getMessage()
-                    + causeOf(e), e);
+            throw new JobBuildException("Cannot load the program of jar '" + jar.uri() + "': "
+                    + Failures.explain(e), e);
         }
         try {
             int parallelism = configuration.getOptional(CoreOptions.DEFAULT_PARALLELISM)
@@ -183,11 +183,6 @@ public final class JarJobBuilder {
         } catch (URISyntaxException e) {
             throw new IllegalStateException(e);
         }
-    }
-
-    private static String causeOf(Throwable e) {
-        String root = Failures.explain(e);
-        return e.getMessage() != null && e.getMessage().contains(root) ? "" : " (" + root + ")";
     }
 
     private static void deleteQuietly(java.nio.file.Path path) {

@@ -123,9 +123,37 @@ class SqlJobBuilderTest {
     void aParseErrorNamesTheStatementAndThePositionInsideIt() {
         assertThatThrownBy(() -> build(SOURCES + "INSERT INTO snk_a SELECT id FROMM src;"))
                 .isInstanceOf(JobBuildException.class)
-                .hasMessageContaining("Statement 4 (line 4 of the script)")
-                .hasMessageContaining("Encountered \"src\" at line 1, column 35")
+                .hasMessageContaining("Statement 4 (line 4 of the script) failed: SQL parse failed. "
+                        + "Encountered \"src\" at line 1, column 35.")
                 .hasMessageNotContaining("Was expecting");
+    }
+
+    @Test
+    void aSetValueThatDoesNotParseIsNamedAtItsStatementInFlinksWordsAndTheRootCauses() {
+        assertThatThrownBy(() -> build(SOURCES + "SET 'parallelism.default' = 'two';\n"
+                + "INSERT INTO snk_a SELECT id FROM src;"))
+                .isInstanceOf(JobBuildException.class)
+                .hasMessage("Statement 4 (line 4 of the script) failed: Could not parse value 'two' for key "
+                        + "'parallelism.default': For input string: \"two\"");
+    }
+
+    @Test
+    void aTableOptionThatDoesNotParseIsNamedWhenTheInsertsAreTranslated() {
+        // read by the planner only: the failure comes when the INSERTs are translated, in Flink's words
+        assertThatThrownBy(() -> build("SET 'table.exec.mini-batch.enabled' = 'maybe';\n" + SOURCES
+                + "INSERT INTO snk_a SELECT id FROM src;"))
+                .isInstanceOf(JobBuildException.class)
+                .hasMessageStartingWith("Translating the INSERT statements failed: Could not parse value 'maybe' for "
+                        + "key 'table.exec.mini-batch.enabled': Unrecognized option for boolean: maybe.");
+    }
+
+    @Test
+    void aConfigJsonValueThatDoesNotParseIsTheTasks() {
+        assertThatThrownBy(() -> builder.build(task(null, false, Map.of("parallelism.default", "two")), "req-6",
+                SOURCES + "INSERT INTO snk_a SELECT id FROM src;", null, false))
+                .isInstanceOf(JobBuildException.class)
+                .hasMessage("The task's Flink options (its fields and configJson) cannot be used: Could not parse "
+                        + "value 'two' for key 'parallelism.default': For input string: \"two\"");
     }
 
     @Test
