@@ -76,7 +76,7 @@ public final class JarJobBuilder {
             JobGraph jobGraph = createJobGraph(jar, localJar(jar.uri(), staging), configuration, jobId, staging);
             return new BuiltJob(jobGraph, jobId, jobGraph.getName(), ExecuteJarStatement.toStatement(jar),
                     new LinkedHashMap<>(configuration.toMap()));
-        } catch (RuntimeException e) {
+        } catch (Throwable e) { // the program's own errors included: nothing staged may stay behind
             staging.delete();
             throw e;
         }
