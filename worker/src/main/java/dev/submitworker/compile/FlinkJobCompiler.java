@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.Optional;
 import org.apache.flink.configuration.CoreOptions;
 import org.apache.flink.configuration.PipelineOptions;
+import org.apache.flink.core.security.FlinkSecurityManager;
 import org.apache.flink.util.ExceptionUtils;
 
 /**
@@ -25,19 +26,26 @@ import org.apache.flink.util.ExceptionUtils;
  *
  * <p>Nothing the task's code does while its job is built is the worker's failure: every {@link Throwable} becomes an
  * exception of the port, except the errors after which the JVM itself is in doubt (out of memory, internal errors),
- * which propagate.
+ * which propagate. {@code System.exit} is intercepted ({@link SystemExitGuard}).
  */
 public final class FlinkJobCompiler implements JobCompiler {
 
     private final TaskCompiler compiler;
 
+    /**
+     * Installs the guard against {@code System.exit} in this JVM, once.
+     *
+     * @throws IllegalStateException the JVM does not allow it (Java 18 and later without
+     *                               {@code -Djava.security.manager=allow}): the worker must not start so
+     */
     public FlinkJobCompiler(TaskCompiler compiler) {
+        SystemExitGuard.install();
         this.compiler = compiler;
     }
 
     /**
      * @throws BadParametersException the command's variables or savepoint path do not fit the task
-     * @throws CompileFailedException the task's own code failed, or an unexpected fault
+     * @throws CompileFailedException the task's own code failed or called {@code System.exit}, or an unexpected fault
      * @throws RefusedException       the task cannot be compiled (a SQL error, a missing jar, a bad option, a program
      *                                that fails), or its run mode is not served
      */
@@ -47,6 +55,8 @@ public final class FlinkJobCompiler implements JobCompiler {
             throw new RefusedException("Task " + task.id() + " (" + task.name() + ") runs in " + target.mode()
                     + " mode, which this worker does not serve (it serves " + RunMode.supportedModes() + ")");
         }
+        // PackagedProgram watches a program's main itself, but the planner runs UDF code too, and outside it
+        FlinkSecurityManager.monitorUserSystemExitForCurrentThread();
         try {
             return target.mode() == RunMode.KUBERNETES_APPLICATION ? application(task, command)
                     : session(task, command);
@@ -60,6 +70,8 @@ public final class FlinkJobCompiler implements JobCompiler {
                 throw (Error) fatal.get();
             }
             throw refusal(task, failure);
+        } finally {
+            FlinkSecurityManager.unmonitorUserSystemExitForCurrentThread();
         }
     }
 
@@ -85,10 +97,16 @@ public final class FlinkJobCompiler implements JobCompiler {
 
     /**
      * A task that cannot be compiled as it is ({@link JobBuildException}) is refused; its own code failing (an error
-     * under the exception) or anything unforeseen is a failure.
+     * under the exception, a System.exit) or anything unforeseen is a failure.
      */
     private static RefusedException refusal(Task task, Throwable failure) {
         String message = "Task " + task.id() + " (" + task.name() + ") could not be compiled into a Flink job";
+        Optional<SystemExitGuard.ExitCalled> exit =
+                ExceptionUtils.findThrowable(failure, SystemExitGuard.ExitCalled.class);
+        if (exit.isPresent()) {
+            return new CompileFailedException(message, "the task's code called System.exit(" + exit.get().status()
+                    + ") while its job was being built", failure);
+        }
         if (failure instanceof JobBuildException) {
             Optional<Error> error = ExceptionUtils.findThrowable(failure, Error.class);
             if (error.isEmpty()) {

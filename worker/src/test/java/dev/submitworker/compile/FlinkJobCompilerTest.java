@@ -46,11 +46,21 @@ class FlinkJobCompilerTest {
     @TempDir
     Path staging;
 
+    private static Path jobsJar;
     private static Path faultyJar;
 
     @BeforeAll
     static void buildJars() {
+        jobsJar = TestJars.jobsJar(jars);
         faultyJar = TestJars.jar(jars, "faulty.jar", Map.of(
+                "faulty.ExitingMain", """
+                        package faulty;
+                        public class ExitingMain {
+                            public static void main(String[] args) {
+                                System.exit(3);
+                            }
+                        }
+                        """,
                 "faulty.BrokenInitMain", """
                         package faulty;
                         public class BrokenInitMain {
@@ -77,6 +87,13 @@ class FlinkJobCompilerTest {
                         public class BrokenInitFunction extends org.apache.flink.table.functions.ScalarFunction {
                             static final String SETTING = load();
                             static String load() { throw new IllegalStateException("UDF's static init says no"); }
+                            public long eval(long x) { return x; }
+                        }
+                        """,
+                "faulty.ExitingFunction", """
+                        package faulty;
+                        public class ExitingFunction extends org.apache.flink.table.functions.ScalarFunction {
+                            static { System.exit(4); }
                             public long eval(long x) { return x; }
                         }
                         """), List.of());
@@ -247,5 +264,29 @@ class FlinkJobCompilerTest {
         assertThatThrownBy(() -> compile(jarTask(faultyJar, "faulty.OutOfMemoryMain"), "oom"))
                 .isExactlyInstanceOf(OutOfMemoryError.class)
                 .hasMessage("simulated");
+    }
+
+    @Test
+    void aProgramCallingSystemExitIsRefusedAndTheWorkerLivesOn() {
+        assertThatThrownBy(() -> compile(jarTask(faultyJar, "faulty.ExitingMain"), "exit"))
+                .isExactlyInstanceOf(CompileFailedException.class)
+                .hasMessage("Task 8 (program) could not be compiled into a Flink job")
+                .extracting(e -> ((RefusedException) e).detail())
+                .isEqualTo("the task's code called System.exit(3) while its job was being built");
+
+        // this JVM is still here, and a well-behaved program compiles after it
+        CompiledJob next = compile(jarTask(jobsJar, TestJars.DOUBLING_JOB), "after-exit");
+        assertThat(next).isInstanceOf(SessionJob.class);
+        assertThat(((SessionJob) next).jobGraph().getJobID()).isEqualTo(
+                JobID.fromHexString(new RequestId("after-exit").jobId()));
+    }
+
+    @Test
+    void aUdfCallingSystemExitIsRefusedToo() {
+        // the planner loads the function outside any program's main: the whole compile is watched
+        assertThatThrownBy(() -> compile(udfTask("faulty.ExitingFunction"), "udf-exit"))
+                .isExactlyInstanceOf(CompileFailedException.class)
+                .extracting(e -> ((RefusedException) e).detail())
+                .isEqualTo("the task's code called System.exit(4) while its job was being built");
     }
 }
