@@ -4,6 +4,7 @@ import dev.submitworker.core.Task;
 import dev.submitworker.core.port.TaskCatalog;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
@@ -26,6 +27,8 @@ import org.slf4j.LoggerFactory;
 /**
  * A task catalog read from a directory holding one YAML file per task ({@code *.yml} or {@code *.yaml}). A file that
  * does not parse, or repeats another file's id, is reported with its path and reason and skipped; the others load.
+ * When a skipped file's id can still be read, its reason is kept for that id ({@link #problem}), so that a command for
+ * it is told what is wrong with the task rather than that there is no such task.
  */
 public final class DirectoryTaskCatalog implements TaskCatalog {
 
@@ -38,11 +41,14 @@ public final class DirectoryTaskCatalog implements TaskCatalog {
 
     private final Path directory;
     private final Map<Integer, Task> tasks;
+    private final Map<Integer, String> unusable;
     private final List<String> problems;
 
-    private DirectoryTaskCatalog(Path directory, Map<Integer, Task> tasks, List<String> problems) {
+    private DirectoryTaskCatalog(Path directory, Map<Integer, Task> tasks, Map<Integer, String> unusable,
+                                 List<String> problems) {
         this.directory = directory;
         this.tasks = Collections.unmodifiableMap(tasks);
+        this.unusable = Map.copyOf(unusable);
         this.problems = List.copyOf(problems);
     }
 
@@ -53,6 +59,7 @@ public final class DirectoryTaskCatalog implements TaskCatalog {
         }
         Map<Integer, Task> tasks = new TreeMap<>();
         Map<Integer, Path> origins = new TreeMap<>();
+        Map<Integer, String> unusable = new TreeMap<>();
         List<String> problems = new ArrayList<>();
         for (Path file : taskFiles(directory)) {
             try {
@@ -60,19 +67,39 @@ public final class DirectoryTaskCatalog implements TaskCatalog {
                 Path earlier = origins.putIfAbsent(task.id(), file);
                 if (earlier != null) {
                     problems.add(file + ": task id " + task.id() + " is already defined by " + earlier);
-                    continue;
+                } else {
+                    tasks.put(task.id(), task);
                 }
-                tasks.put(task.id(), task);
-            } catch (MismatchedInputException e) {
-                problems.add(file + ": " + e.getOriginalMessage() + " (at " + e.getPathReference() + ")");
             } catch (IOException | IllegalArgumentException e) {
-                problems.add(file + ": " + Failures.rootCause(e).getMessage());
+                String reason = reason(e);
+                Optional<Integer> id = idOf(file);
+                id.ifPresent(n -> unusable.putIfAbsent(n, "Task " + n + " exists (file " + file.getFileName()
+                        + ") but cannot be used: " + reason));
+                problems.add(file + ": " + reason + (id.isPresent() ? ""
+                        : " (its task id cannot be read either: commands for it are answered as for an unknown id)"));
             }
         }
         problems.forEach(problem -> log.error("Task file skipped: {}", problem));
+        unusable.keySet().removeAll(tasks.keySet()); // another file defines the id with a usable task
         log.info("Task catalog {}: {} task(s) loaded, {} file(s) skipped", directory.toAbsolutePath(), tasks.size(),
                 problems.size());
-        return new DirectoryTaskCatalog(directory, tasks, problems);
+        return new DirectoryTaskCatalog(directory, tasks, unusable, problems);
+    }
+
+    private static String reason(Exception e) {
+        return e instanceof MismatchedInputException mismatch
+                ? mismatch.getOriginalMessage() + " (at " + mismatch.getPathReference() + ")"
+                : Failures.rootCause(e).getMessage();
+    }
+
+    /** The id a file that does not load declares, if it can be read as the task would read it. */
+    private static Optional<Integer> idOf(Path file) {
+        try {
+            JsonNode id = YAML.readTree(file.toFile()).get("id");
+            return id == null || id.isNull() ? Optional.empty() : Optional.of(YAML.treeToValue(id, Integer.class));
+        } catch (IOException | RuntimeException e) {
+            return Optional.empty(); // no YAML mapping with an integer id: nothing to report it under
+        }
     }
 
     private static List<Path> taskFiles(Path directory) {
@@ -94,7 +121,7 @@ public final class DirectoryTaskCatalog implements TaskCatalog {
 
     @Override
     public Optional<String> problem(int id) {
-        return Optional.empty();
+        return Optional.ofNullable(unusable.get(id));
     }
 
     @Override

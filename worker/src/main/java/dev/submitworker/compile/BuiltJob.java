@@ -1,5 +1,6 @@
 package dev.submitworker.compile;
 
+import dev.submitworker.core.JobDescription;
 import java.util.Map;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.runtime.jobgraph.JobGraph;
@@ -20,6 +21,11 @@ public record BuiltJob(JobGraph jobGraph, JobID jobId, String jobName, String st
     public BuiltJob(JobGraph jobGraph, JobID jobId, String jobName, String statement,
                     Map<String, String> configuration) {
         this(jobGraph, jobId, jobName, statement, configuration, Map.of(), null, null);
+    }
+
+    /** What the answer reports about the job. */
+    public JobDescription description() {
+        return new JobDescription(jobName, statement, configuration, variables, savepointPath, note);
     }
 
     BuiltJob with(Map<String, String> variables, String savepointPath, String note) {

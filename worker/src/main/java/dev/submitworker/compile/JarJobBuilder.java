@@ -1,5 +1,6 @@
 package dev.submitworker.compile;
 
+import dev.submitworker.core.RequestId;
 import dev.submitworker.core.Task;
 import java.io.File;
 import java.io.FileNotFoundException;
@@ -53,14 +54,14 @@ public final class JarJobBuilder {
      * @param parallelism           the task's parallelism, or null: then Flink's {@code parallelism.default} as the
      *                              worker sees it (configJson, else 1), not the cluster's, as with {@code flink run}
      * @param configJson            the task's Flink options
-     * @param requestId             fixes the JobID (see {@link JobIds})
+     * @param requestId             fixes the JobID (see {@link RequestId#jobId()})
      * @param savepointPath         a savepoint to restore from, or null (then configJson's
      *                              {@code execution.state-recovery.path}, if any, applies)
      * @param allowNonRestoredState whether state in the savepoint that no operator takes is skipped (else an error)
      */
     public BuiltJob build(Task.JarSpec jar, Integer parallelism, Map<String, String> configJson, String requestId,
                           String savepointPath, boolean allowNonRestoredState) {
-        JobID jobId = JobIds.forRequest(requestId);
+        JobID jobId = JobID.fromHexString(new RequestId(requestId).jobId());
         Configuration configuration = new Configuration();
         if (parallelism != null) {
             configuration.set(CoreOptions.DEFAULT_PARALLELISM, parallelism);
@@ -75,7 +76,7 @@ public final class JarJobBuilder {
             JobGraph jobGraph = createJobGraph(jar, localJar(jar.uri(), staging), configuration, jobId, staging);
             return new BuiltJob(jobGraph, jobId, jobGraph.getName(), ExecuteJarStatement.toStatement(jar),
                     new LinkedHashMap<>(configuration.toMap()));
-        } catch (RuntimeException e) {
+        } catch (Throwable e) { // the program's own errors included: nothing staged may stay behind
             staging.delete();
             throw e;
         }
@@ -111,8 +112,8 @@ public final class JarJobBuilder {
                     .build();
         } catch (ProgramInvocationException | RuntimeException e) {
             // Flink's own message ("entry point class 'x' was not found in the jar file") is the precise one here
-            throw new JobBuildException("Cannot load the program of jar '" + jar.uri() + "': " + e.getMessage()
-                    + causeOf(e), e);
+            throw new JobBuildException("Cannot load the program of jar '" + jar.uri() + "': "
+                    + Failures.explain(e), e);
         }
         try {
             int parallelism = configuration.getOptional(CoreOptions.DEFAULT_PARALLELISM)
@@ -182,11 +183,6 @@ public final class JarJobBuilder {
         } catch (URISyntaxException e) {
             throw new IllegalStateException(e);
         }
-    }
-
-    private static String causeOf(Throwable e) {
-        String root = Failures.explain(e);
-        return e.getMessage() != null && e.getMessage().contains(root) ? "" : " (" + root + ")";
     }
 
     private static void deleteQuietly(java.nio.file.Path path) {

@@ -1,5 +1,6 @@
 package dev.submitworker.compile;
 
+import dev.submitworker.core.RequestId;
 import dev.submitworker.core.Task;
 import java.lang.reflect.Field;
 import java.net.URISyntaxException;
@@ -54,16 +55,22 @@ public final class SqlJobBuilder {
     }
 
     /**
-     * @param requestId             fixes the JobID (see {@link JobIds})
+     * @param requestId             fixes the JobID (see {@link RequestId#jobId()})
      * @param statement             the script to compile (the task's, after variables are applied)
      * @param savePointPath         a savepoint to restore from, or null
      * @param allowNonRestoredState whether state in the savepoint that no operator takes is skipped (else an error)
      */
     public BuiltJob build(Task task, String requestId, String statement, String savePointPath,
                           boolean allowNonRestoredState) {
-        JobID jobId = JobIds.forRequest(requestId);
+        JobID jobId = JobID.fromHexString(new RequestId(requestId).jobId());
         Configuration configuration = jobConfiguration(task);
-        StreamExecutionEnvironment env = new StreamExecutionEnvironment(configuration, classLoader);
+        StreamExecutionEnvironment env;
+        try {
+            env = new StreamExecutionEnvironment(configuration, classLoader);
+        } catch (IllegalArgumentException e) { // it parses the options: "Could not parse value 'two' for key ..."
+            throw new JobBuildException("The task's Flink options (its fields and configJson) cannot be used: "
+                    + Failures.explain(e), e);
+        }
         EnvironmentSettings settings = (task.batchModel()
                 ? EnvironmentSettings.newInstance().inBatchMode()
                 : EnvironmentSettings.newInstance().inStreamingMode())
@@ -184,6 +191,12 @@ public final class SqlJobBuilder {
         if (set.getKey().isEmpty() || set.getValue().isEmpty()) {
             throw new JobBuildException("SET needs a key and a value, e.g. SET 'pipeline.name' = 'my-job'");
         }
-        tableEnv.getConfig().getConfiguration().setString(set.getKey().get(), set.getValue().get());
+        String key = set.getKey().get();
+        String value = set.getValue().get();
+        // The planner applies the options to the environment only when it translates the INSERTs, where a value
+        // that does not parse ("Could not parse value 'two' for key 'parallelism.default'") can no longer be traced
+        // to its SET. The same call here fails at the SET; the planner's later one gives the same result.
+        ((AbstractStreamTableEnvironmentImpl) tableEnv).execEnv().configure(Configuration.fromMap(Map.of(key, value)));
+        tableEnv.getConfig().getConfiguration().setString(key, value);
     }
 }

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.submitworker.compile.BuiltJob;
 import dev.submitworker.compile.JarJobBuilder;
-import dev.submitworker.compile.JobIds;
+import dev.submitworker.core.RequestId;
 import dev.submitworker.compile.SqlJobBuilder;
 import dev.submitworker.compile.TaskCompiler;
 import dev.submitworker.catalog.DirectoryTaskCatalog;
@@ -458,7 +458,7 @@ public final class SubmitBenchmark {
                 figures.put("startToFirstEnvelopeMs",
                         Stats.round((answer.receivedNanos() - worker.startedNanos()) / 1e6));
                 figures.put("firstAnswerCode", answer.code());
-                figures.put("jobOnCluster", jobsSeen(Set.of(JobIds.forRequest(requestId).toHexString())) == 1);
+                figures.put("jobOnCluster", jobsSeen(Set.of(new RequestId(requestId).jobId())) == 1);
                 json.put(mode, figures);
             }
         }
@@ -468,7 +468,7 @@ public final class SubmitBenchmark {
     // ---- checks, ratios, output -----------------------------------------------------------------------------------
 
     private static Set<String> requestIdsToJobIds(List<String> requestIds) {
-        return requestIds.stream().map(id -> JobIds.forRequest(id).toHexString()).collect(Collectors.toSet());
+        return requestIds.stream().map(id -> new RequestId(id).jobId()).collect(Collectors.toSet());
     }
 
     /** How many of these jobs the cluster lists: the proof that a route really submitted them. */

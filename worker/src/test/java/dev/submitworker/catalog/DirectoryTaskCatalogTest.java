@@ -95,6 +95,51 @@ class DirectoryTaskCatalogTest {
     }
 
     @Test
+    void aTaskWhoseFileDoesNotLoadIsReportedUnderItsIdWithTheReason() throws IOException {
+        write("blank-statement.yaml", "id: 4\nname: blank\ndialect: FlinkSql\nstatement: '  '\n");
+        write("typo.yaml", "id: '5'\nname: typo\ndialect: FlinkSql\nparallelsim: 2\nstatement: x\n");
+        write("bad-mode.yaml", "id: 6\nname: m\ndialect: FlinkSql\ntype: mesos\nstatement: x\n");
+
+        DirectoryTaskCatalog catalog = DirectoryTaskCatalog.load(dir);
+
+        assertThat(catalog.find(4)).isEmpty();
+        assertThat(catalog.problem(4)).contains("Task 4 exists (file blank-statement.yaml) but cannot be used: "
+                + "a FlinkSql task needs a 'statement'");
+        assertThat(catalog.problem(5)).hasValueSatisfying(problem -> assertThat(problem)
+                .startsWith("Task 5 exists (file typo.yaml) but cannot be used: ").contains("\"parallelsim\""));
+        assertThat(catalog.problem(6)).hasValueSatisfying(problem -> assertThat(problem)
+                .startsWith("Task 6 exists (file bad-mode.yaml) but cannot be used: ").contains("'mesos'"));
+        assertThat(catalog.problem(7)).isEmpty();
+    }
+
+    @Test
+    void aBrokenFileDoesNotShadowAUsableTaskWithTheSameId() throws IOException {
+        write("a-broken.yaml", "id: 1\nname: broken\ndialect: FlinkSql\n");
+        write("b-good.yaml", "id: 1\nname: good\ndialect: FlinkSql\nstatement: INSERT INTO a SELECT 1\n");
+
+        DirectoryTaskCatalog catalog = DirectoryTaskCatalog.load(dir);
+
+        assertThat(catalog.find(1)).map(Task::name).contains("good");
+        assertThat(catalog.problem(1)).isEmpty();
+        assertThat(catalog.problems()).singleElement().asString().contains("a-broken.yaml");
+    }
+
+    @Test
+    void aFileWhoseIdCannotBeReadIsOnlyLogged() throws IOException {
+        write("no-id.yaml", "name: nameless\ndialect: FlinkSql\nstatement: x\n");
+        write("not-an-id.yaml", "id: seven\nname: n\ndialect: FlinkSql\nstatement: x\n");
+        write("not-yaml.yaml", "id: 8\nname: [unclosed\n");
+
+        DirectoryTaskCatalog catalog = DirectoryTaskCatalog.load(dir);
+
+        assertThat(catalog.all()).isEmpty();
+        assertThat(catalog.problem(8)).isEmpty();
+        assertThat(catalog.problems()).hasSize(3)
+                .allSatisfy(problem -> assertThat(problem).endsWith("(its task id cannot be read either: commands "
+                        + "for it are answered as for an unknown id)"));
+    }
+
+    @Test
     void aMissingDirectoryIsAClearStartUpError() {
         assertThatThrownBy(() -> DirectoryTaskCatalog.load(dir.resolve("nope")))
                 .hasMessageContaining("nope").hasMessageContaining("worker.catalog.dir");

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.fail;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.submitworker.compile.JobIds;
+import dev.submitworker.core.RequestId;
 import dev.submitworker.compile.TaskCompiler;
 import dev.submitworker.core.Task;
 import dev.submitworker.core.port.TaskCatalog;
@@ -25,6 +25,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import org.apache.flink.api.common.JobID;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -77,7 +78,7 @@ class KubernetesApplicationTest {
 
         assertThat(envelope.get("code").asInt()).as(envelope.toPrettyString()).isZero();
         String clusterId = KubernetesApplications.clusterId("Orders Enrichment App", requestId);
-        String jobId = JobIds.forRequest(requestId).toHexString();
+        String jobId = new RequestId(requestId).jobId();
         assertThat(clusterId).matches("[a-z][a-z0-9-]*[a-z0-9]").hasSizeLessThanOrEqualTo(45)
                 .isEqualTo("job-" + jobId);
         assertThat(envelope.at("/data/result/clusterId").asText()).isEqualTo(clusterId);
@@ -131,7 +132,8 @@ class KubernetesApplicationTest {
         // and past the ledger (a worker whose ledger lost the entry), the deployer finds the cluster it made
         Task task = catalog.find(152).orElseThrow();
         KubernetesApplications.Deployment again = KubernetesApplications.deploy("k8s-app",
-                clusters.entry("k8s-app").flinkConfig(), task, requestId, JobIds.forRequest(requestId),
+                clusters.entry("k8s-app").flinkConfig(), task, requestId,
+                JobID.fromHexString(new RequestId(requestId).jobId()),
                 compiler.prepare(task, null, Map.of("day", "2026-11-29")),
                 () -> fail("a second application cluster must not be deployed"));
         assertThat(again.created()).isFalse();
@@ -154,7 +156,7 @@ class KubernetesApplicationTest {
         assertThat(configuration.at("/$internal/application/program-args")).extracting(JsonNode::asText)
                 .containsExactly("--topic", "clicks", "--gap", "30 min");
         assertThat(configuration.at("/$internal/pipeline/job-id").asText())
-                .isEqualTo(JobIds.forRequest(requestId).toHexString());
+                .isEqualTo(new RequestId(requestId).jobId());
     }
 
     @Test

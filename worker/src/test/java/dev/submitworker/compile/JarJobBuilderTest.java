@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.submitworker.cluster.EmbeddedFlinkCluster;
+import dev.submitworker.core.RequestId;
 import dev.submitworker.core.Task;
 import dev.submitworker.testing.RemoteTestFileSystemFactory;
 import dev.submitworker.testing.TestJars;
@@ -16,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.StreamSupport;
+import org.apache.flink.api.common.JobID;
 import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.client.deployment.StandaloneClusterId;
 import org.apache.flink.client.program.rest.RestClusterClient;
@@ -66,8 +68,8 @@ class JarJobBuilderTest {
         BuiltJob job = builder().build(doubling(jobsJar.toString(), "doubling job"), 3, Map.of(), "req-jar-1",
                 null, false);
 
-        assertThat(job.jobId()).isEqualTo(JobIds.forRequest("req-jar-1"));
-        assertThat(job.jobGraph().getJobID()).isEqualTo(JobIds.forRequest("req-jar-1"));
+        assertThat(job.jobId()).isEqualTo(JobID.fromHexString(new RequestId("req-jar-1").jobId()));
+        assertThat(job.jobGraph().getJobID()).isEqualTo(JobID.fromHexString(new RequestId("req-jar-1").jobId()));
         assertThat(parallelisms(job.jobGraph())).isNotEmpty().containsOnly(3);
         assertThat(job.jobName()).isEqualTo("doubling job"); // the program's execute(args[0])
         assertThat(userJars(job.jobGraph())).containsExactly(jobsJar);

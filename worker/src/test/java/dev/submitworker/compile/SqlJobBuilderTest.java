@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.submitworker.catalog.DirectoryTaskCatalog;
 import dev.submitworker.core.Dialect;
+import dev.submitworker.core.RequestId;
 import dev.submitworker.core.RunMode;
 import dev.submitworker.core.SavePointStrategy;
 import dev.submitworker.core.Task;
@@ -46,8 +47,8 @@ class SqlJobBuilderTest {
     void theJobCarriesTheRequestsJobIdAndTheTaskName() {
         BuiltJob job = build(SOURCES + "INSERT INTO snk_a SELECT id FROM src;");
 
-        assertThat(job.jobId()).isEqualTo(JobIds.forRequest("req-1"));
-        assertThat(job.jobGraph().getJobID()).isEqualTo(JobIds.forRequest("req-1"));
+        assertThat(job.jobId()).isEqualTo(JobID.fromHexString(new RequestId("req-1").jobId()));
+        assertThat(job.jobGraph().getJobID()).isEqualTo(JobID.fromHexString(new RequestId("req-1").jobId()));
         assertThat(job.jobGraph().getName()).isEqualTo("builder-test");
         assertThat(job.jobGraph().getJobType()).isEqualTo(JobType.STREAMING);
     }
@@ -122,9 +123,37 @@ class SqlJobBuilderTest {
     void aParseErrorNamesTheStatementAndThePositionInsideIt() {
         assertThatThrownBy(() -> build(SOURCES + "INSERT INTO snk_a SELECT id FROMM src;"))
                 .isInstanceOf(JobBuildException.class)
-                .hasMessageContaining("Statement 4 (line 4 of the script)")
-                .hasMessageContaining("Encountered \"src\" at line 1, column 35")
+                .hasMessageContaining("Statement 4 (line 4 of the script) failed: SQL parse failed. "
+                        + "Encountered \"src\" at line 1, column 35.")
                 .hasMessageNotContaining("Was expecting");
+    }
+
+    @Test
+    void aSetValueThatDoesNotParseIsNamedAtItsStatementInFlinksWordsAndTheRootCauses() {
+        assertThatThrownBy(() -> build(SOURCES + "SET 'parallelism.default' = 'two';\n"
+                + "INSERT INTO snk_a SELECT id FROM src;"))
+                .isInstanceOf(JobBuildException.class)
+                .hasMessage("Statement 4 (line 4 of the script) failed: Could not parse value 'two' for key "
+                        + "'parallelism.default': For input string: \"two\"");
+    }
+
+    @Test
+    void aTableOptionThatDoesNotParseIsNamedWhenTheInsertsAreTranslated() {
+        // read by the planner only: the failure comes when the INSERTs are translated, in Flink's words
+        assertThatThrownBy(() -> build("SET 'table.exec.mini-batch.enabled' = 'maybe';\n" + SOURCES
+                + "INSERT INTO snk_a SELECT id FROM src;"))
+                .isInstanceOf(JobBuildException.class)
+                .hasMessageStartingWith("Translating the INSERT statements failed: Could not parse value 'maybe' for "
+                        + "key 'table.exec.mini-batch.enabled': Unrecognized option for boolean: maybe.");
+    }
+
+    @Test
+    void aConfigJsonValueThatDoesNotParseIsTheTasks() {
+        assertThatThrownBy(() -> builder.build(task(null, false, Map.of("parallelism.default", "two")), "req-6",
+                SOURCES + "INSERT INTO snk_a SELECT id FROM src;", null, false))
+                .isInstanceOf(JobBuildException.class)
+                .hasMessage("The task's Flink options (its fields and configJson) cannot be used: Could not parse "
+                        + "value 'two' for key 'parallelism.default': For input string: \"two\"");
     }
 
     @Test
@@ -149,7 +178,7 @@ class SqlJobBuilderTest {
         DirectoryTaskCatalog samples = DirectoryTaskCatalog.load(Path.of("../tasks"));
         assertThat(samples.all()).allSatisfy(sample -> {
             BuiltJob job = builder.build(sample, "sample-" + sample.id(), sample.statement(), null, false);
-            assertThat(job.jobId()).isEqualTo(JobIds.forRequest("sample-" + sample.id()));
+            assertThat(job.jobId()).isEqualTo(JobID.fromHexString(new RequestId("sample-" + sample.id()).jobId()));
         });
     }
 
