@@ -2,8 +2,10 @@ package dev.submitworker.dev;
 
 import dev.submitworker.app.SubmitWorkerApplication;
 import dev.submitworker.app.WorkerProperties;
-import dev.submitworker.kafka.CommandListener;
-import dev.submitworker.cluster.ClusterRegistry;
+import dev.submitworker.kafka.CommandConsumers;
+import dev.submitworker.cluster.FlinkClusters;
+import dev.submitworker.core.ClusterTarget;
+import dev.submitworker.core.RunMode;
 import dev.submitworker.core.Task;
 import dev.submitworker.core.port.TaskCatalog;
 import java.io.IOException;
@@ -13,8 +15,6 @@ import java.time.Duration;
 import java.util.stream.Collectors;
 import org.springframework.boot.SpringApplication;
 import org.springframework.context.ConfigurableApplicationContext;
-import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
-import org.springframework.kafka.listener.MessageListenerContainer;
 import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
 
 /**
@@ -50,10 +50,9 @@ public final class EmbeddedLauncher {
             BOOTSTRAP_FILE.toFile().delete();
         }, "embedded-shutdown"));
 
-        ClusterRegistry clusters = context.getBean(ClusterRegistry.class);
-        String flinkAddress = clusters.gateway(ClusterRegistry.DEFAULT_LOCAL).address();
-        awaitAssignment(context.getBean(KafkaListenerEndpointRegistry.class)
-                .getListenerContainer(CommandListener.LISTENER_ID));
+        FlinkClusters clusters = context.getBean(FlinkClusters.class);
+        String flinkAddress = clusters.gateway(new ClusterTarget(FlinkClusters.DEFAULT_LOCAL, RunMode.LOCAL)).address();
+        awaitReady(context.getBean(CommandConsumers.class));
 
         WorkerProperties properties = context.getBean(WorkerProperties.class);
         TaskCatalog catalog = context.getBean(TaskCatalog.class);
@@ -83,12 +82,12 @@ public final class EmbeddedLauncher {
                 catalogDir, tasks, firstTask);
     }
 
-    /** Ready means the listener owns its partitions; until then a command would wait unanswered. */
-    private static void awaitAssignment(MessageListenerContainer container) throws InterruptedException {
+    /** Ready means the consumers own their partitions and have restored their ledgers: a command is answered. */
+    private static void awaitReady(CommandConsumers consumers) throws InterruptedException {
         long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
-        while (container.getAssignedPartitions() == null || container.getAssignedPartitions().isEmpty()) {
+        while (!consumers.ready()) {
             if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("The command listener got no partitions within " + READY_TIMEOUT);
+                throw new IllegalStateException("The worker did not get its partitions within " + READY_TIMEOUT);
             }
             Thread.sleep(100);
         }

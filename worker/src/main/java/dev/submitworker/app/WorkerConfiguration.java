@@ -6,6 +6,7 @@ import dev.submitworker.cluster.FlinkClusters;
 import dev.submitworker.compile.FlinkJobCompiler;
 import dev.submitworker.compile.JarJobBuilder;
 import dev.submitworker.compile.SqlJobBuilder;
+import dev.submitworker.compile.TaskCompiler;
 import dev.submitworker.core.Engine;
 import dev.submitworker.core.port.Clusters;
 import dev.submitworker.core.port.JobCompiler;
@@ -80,8 +81,8 @@ class WorkerConfiguration {
 
     @Bean
     JobCompiler jobCompiler(SqlJobBuilder sql, WorkerProperties properties) {
-        return new FlinkJobCompiler(sql, new JarJobBuilder(properties.jars().stagingDir()),
-                properties.savepoints().dir());
+        return new FlinkJobCompiler(new TaskCompiler(sql, new JarJobBuilder(properties.jars().stagingDir()),
+                properties.savepoints().dir()));
     }
 
     @Bean

@@ -4,6 +4,7 @@ import dev.submitworker.core.port.BadParametersException;
 import dev.submitworker.core.port.ClusterGateway;
 import dev.submitworker.core.port.ClusterUnreachableException;
 import dev.submitworker.core.port.Clusters;
+import dev.submitworker.core.port.CompileFailedException;
 import dev.submitworker.core.port.CompiledJob;
 import dev.submitworker.core.port.JobCompiler;
 import dev.submitworker.core.port.RefusedException;
@@ -52,6 +53,8 @@ final class Attempt {
         } catch (BadParametersException e) {
             return result(new Outcome.BadCommand("The command does not fit task " + name(task), e.getMessage()), null,
                     gateway.address());
+        } catch (CompileFailedException e) {
+            return result(new Outcome.Failed(e.getMessage(), e.detail()), null, gateway.address());
         } catch (RefusedException e) {
             return result(new Outcome.Refused(e.getMessage(), e.detail()), null, gateway.address());
         } catch (VirtualMachineError e) {

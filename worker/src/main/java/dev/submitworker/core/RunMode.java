@@ -1,7 +1,5 @@
 package dev.submitworker.core;
 
-import com.fasterxml.jackson.annotation.JsonCreator;
-import com.fasterxml.jackson.annotation.JsonValue;
 import java.util.Arrays;
 import java.util.stream.Collectors;
 
@@ -26,7 +24,6 @@ public enum RunMode {
         this.supported = supported;
     }
 
-    @JsonValue
     public String value() {
         return value;
     }
@@ -35,7 +32,6 @@ public enum RunMode {
         return supported;
     }
 
-    @JsonCreator
     public static RunMode of(String value) {
         for (RunMode mode : values()) {
             if (mode.value.equalsIgnoreCase(value)) {

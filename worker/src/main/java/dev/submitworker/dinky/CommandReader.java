@@ -53,6 +53,7 @@ public final class CommandReader {
     private final ObjectMapper mapper;
     private final JsonSchema schema;
     private final JsonSchema requestIdSchema;
+    private final int maxVariableNameLength;
 
     public CommandReader(CommandLimits limits) {
         this.limits = limits;
@@ -78,6 +79,7 @@ public final class CommandReader {
         JsonSchemaFactory schemas = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012);
         this.schema = schemas.getSchema(schemaNode, config);
         this.requestIdSchema = schemas.getSchema(schemaNode.at("/properties/requestId"), config);
+        this.maxVariableNameLength = schemaNode.at("/properties/variables/propertyNames/maxLength").asInt();
     }
 
     private static JsonNode loadSchema() {
@@ -175,9 +177,14 @@ public final class CommandReader {
                     && message.getInstanceLocation().getNameCount() == 0) {
                 field = message.getProperty();
                 problem = "is not a field of the command";
+            } else if ("propertyNames".equals(message.getType())) {
+                field = fieldName(message) + "." + message.getProperty();
+                problem = "the name is " + message.getProperty().codePointCount(0, message.getProperty().length())
+                        + " characters long, more than the limit of " + maxVariableNameLength;
             } else {
                 field = fieldName(message);
-                problem = worded(message, tree.at(message.getInstanceLocation().toString()));
+                problem = worded(message, tree.at(message.getInstanceLocation().toString()),
+                        field.startsWith("variables.") ? "the value is " : "is ");
             }
             problems.add("field '" + echo(field) + "': " + problem);
         }
@@ -185,13 +192,13 @@ public final class CommandReader {
     }
 
     /** The schema's keywords that bound a command, worded with the limit the schema sets. */
-    private static String worded(ValidationMessage message, JsonNode value) {
+    private static String worded(ValidationMessage message, JsonNode value, String is) {
         Object limit = message.getArguments() == null || message.getArguments().length == 0 ? null
                 : message.getArguments()[0];
         String text = value.isTextual() ? value.asText() : null;
         return switch (message.getType()) {
             case "maxLength" -> text == null ? message.getError()
-                    : "is " + text.codePointCount(0, text.length()) + " characters long, more than the limit of " + limit;
+                    : is + text.codePointCount(0, text.length()) + " characters long, more than the limit of " + limit;
             case "minLength" -> "is empty";
             case "maxProperties" -> value.size() + " variables, more than the limit of " + limit;
             case "pattern" -> "has a control character (U+0000-U+001F, U+007F-U+009F) or a line separator";

@@ -60,6 +60,7 @@ public final class CommandConsumers implements AutoCloseable {
     private final Map<String, Object> producerConfig;
     private final Consumer<Throwable> fatal;
     private final List<CommandConsumer> consumers = new ArrayList<>();
+    private final List<Thread> threads = new ArrayList<>();
     private final ExecutorService restores = Executors.newCachedThreadPool(daemon("ledger-restore"));
 
     /**
@@ -139,10 +140,16 @@ public final class CommandConsumers implements AutoCloseable {
                     fatal.accept(e);
                 }
             });
+            threads.add(thread);
             thread.start();
         }
         log.info("{} consumers of {} started ({} partitions)", consumers.size(), settings.topics().commands(),
                 partitions);
+    }
+
+    /** Whether every consumer is still consuming: none has stopped on a failure. */
+    public boolean running() {
+        return !threads.isEmpty() && threads.stream().allMatch(Thread::isAlive);
     }
 
     /** Whether every consumer has opened every partition it was given. */

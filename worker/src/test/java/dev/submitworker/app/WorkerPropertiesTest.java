@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.submitworker.dinky.CommandLimits;
 import dev.submitworker.secrets.Redactor;
 import java.util.HashMap;
+import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.context.properties.bind.BindException;
@@ -22,7 +23,6 @@ class WorkerPropertiesTest {
         LocalValidatorFactoryBean validator = new LocalValidatorFactoryBean();
         validator.afterPropertiesSet();
         Map<String, String> all = new HashMap<>(properties);
-        all.put("worker.instance-id", "w-1");
         all.put("worker.jars.staging-dir", "/tmp/jars");
         return new Binder(new MapConfigurationPropertySource(all))
                 .bind("worker", Bindable.of(WorkerProperties.class),
@@ -33,31 +33,32 @@ class WorkerPropertiesTest {
     @Test
     void defaultsAreTheDocumentedOnes() {
         WorkerProperties properties = bind(Map.of());
-        CommandLimits limits = properties.limits().toCommandLimits();
-        assertThat(limits).usingRecursiveComparison().comparingOnlyFields("maxRecordBytes", "maxNestingDepth",
-                        "maxRequestIdLength", "maxVariables", "maxVariableNameLength", "maxVariableValueLength")
-                .isEqualTo(CommandLimits.DEFAULTS);
-        assertThat(limits.requestIdPattern().pattern()).isEqualTo(CommandLimits.DEFAULT_REQUEST_ID_PATTERN);
+        assertThat(properties.limits().toCommandLimits()).isEqualTo(CommandLimits.DEFAULTS);
         assertThat(properties.redaction().secretKeys()).isEqualTo(Redactor.DEFAULT_SECRET_KEY_PARTS);
+        assertThat(properties.batch().maxHold()).isEqualTo(Duration.ofSeconds(2));
+        assertThat(properties.consumers()).isEqualTo(2);
+        assertThat(properties.clusterTimeouts().submit()).isEqualTo(Duration.ofSeconds(60));
+    }
+
+    @Test
+    void withoutAnInstanceIdEachProcessTakesANameOfItsOwn() {
+        String first = bind(Map.of()).instanceId();
+        String second = bind(Map.of()).instanceId();
+        assertThat(first).isNotBlank().isNotEqualTo(second);
+        assertThat(bind(Map.of("worker.instance-id", "pod-0")).instanceId()).isEqualTo("pod-0");
     }
 
     @Test
     void limitsAndSecretKeysAreConfigurable() {
         WorkerProperties properties = bind(Map.of(
-                "worker.limits.max-record-bytes", "1024", "worker.limits.max-variables", "5",
-                "worker.limits.request-id-pattern", "[a-z0-9-]{1,36}",
+                "worker.limits.max-record-bytes", "1024",
                 "worker.redaction.secret-keys[0]", "pin", "worker.redaction.secret-keys[1]", "cvv"));
-        CommandLimits limits = properties.limits().toCommandLimits();
-        assertThat(limits.maxRecordBytes()).isEqualTo(1024);
-        assertThat(limits.maxVariables()).isEqualTo(5);
-        assertThat(limits.requestIdPattern().matcher("ABC").matches()).isFalse();
+        assertThat(properties.limits().toCommandLimits().maxRecordBytes()).isEqualTo(1024);
         assertThat(properties.redaction().secretKeys()).containsExactly("pin", "cvv");
     }
 
     @Test
-    void aRequestIdLimitBeyondTheSchemasIsRefused() {
-        assertThatThrownBy(() -> bind(Map.of("worker.limits.max-request-id-length", "300")))
-                .isInstanceOf(BindException.class);
+    void aRecordLimitTooSmallForACommandIsRefused() {
         assertThatThrownBy(() -> bind(Map.of("worker.limits.max-record-bytes", "10")))
                 .isInstanceOf(BindException.class);
     }

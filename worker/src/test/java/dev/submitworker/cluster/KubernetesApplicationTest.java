@@ -1,12 +1,15 @@
 package dev.submitworker.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.fail;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.submitworker.core.RequestId;
-import dev.submitworker.compile.TaskCompiler;
+import dev.submitworker.core.ClusterTarget;
+import dev.submitworker.core.SubmitCommand;
+import dev.submitworker.core.port.ClusterGateway;
+import dev.submitworker.core.port.CompiledJob;
+import dev.submitworker.core.port.JobCompiler;
 import dev.submitworker.core.Task;
 import dev.submitworker.core.port.TaskCatalog;
 import dev.submitworker.testing.KafkaTestClient;
@@ -23,9 +26,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
-import org.apache.flink.api.common.JobID;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -48,9 +49,9 @@ class KubernetesApplicationTest {
     @Autowired
     private TaskCatalog catalog;
     @Autowired
-    private ClusterRegistry clusters;
+    private FlinkClusters clusters;
     @Autowired
-    private TaskCompiler compiler;
+    private JobCompiler compiler;
 
     private static Deployment deployment(String clusterId) {
         return kubernetes.apps().deployments().inNamespace(KubernetesMock.NAMESPACE).withName(clusterId).get();
@@ -77,10 +78,8 @@ class KubernetesApplicationTest {
         JsonNode envelope = kafka.submit(requestId, 152, Map.of("day", "2026-11-28"), savepoint.toUri().toString());
 
         assertThat(envelope.get("code").asInt()).as(envelope.toPrettyString()).isZero();
-        String clusterId = KubernetesApplications.clusterId("Orders Enrichment App", requestId);
         String jobId = new RequestId(requestId).jobId();
-        assertThat(clusterId).matches("[a-z][a-z0-9-]*[a-z0-9]").hasSizeLessThanOrEqualTo(45)
-                .isEqualTo("job-" + jobId);
+        String clusterId = "job-" + jobId;
         assertThat(envelope.at("/data/result/clusterId").asText()).isEqualTo(clusterId);
         assertThat(envelope.at("/data/jobId").asText()).isEqualTo(jobId);
         assertThat(envelope.at("/data/jobManagerAddress").asText())
@@ -98,7 +97,7 @@ class KubernetesApplicationTest {
         JsonNode configuration = flinkConfiguration(clusterId);
         assertThat(configuration.at("/$internal/pipeline/job-id").asText()).isEqualTo(jobId);
         assertThat(configuration.at("/$internal/application/main").asText())
-                .isEqualTo(KubernetesApplications.SQL_DRIVER);
+                .isEqualTo(KubernetesApplicationGateway.SQL_DRIVER);
         JsonNode arguments = configuration.at("/$internal/application/program-args");
         assertThat(arguments.get(0).asText()).isEqualTo("--script");
         assertThat(arguments.get(1).asText()).contains("INSERT INTO snk SELECT id FROM src WHERE d <> '2026-11-28'")
@@ -129,15 +128,15 @@ class KubernetesApplicationTest {
         assertThat(duplicate.get("duplicate").asBoolean()).isTrue();
         assertThat(duplicate.at("/data/result/clusterId").asText()).isEqualTo(clusterId);
 
-        // and past the ledger (a worker whose ledger lost the entry), the deployer finds the cluster it made
+        // and past the ledger (a worker whose ledger lost the entry), the gateway finds the cluster it made
         Task task = catalog.find(152).orElseThrow();
-        KubernetesApplications.Deployment again = KubernetesApplications.deploy("k8s-app",
-                clusters.entry("k8s-app").flinkConfig(), task, requestId,
-                JobID.fromHexString(new RequestId(requestId).jobId()),
-                compiler.prepare(task, null, Map.of("day", "2026-11-29")),
-                () -> fail("a second application cluster must not be deployed"));
-        assertThat(again.created()).isFalse();
-        assertThat(again.clusterId()).isEqualTo(clusterId);
+        ClusterTarget target = clusters.resolve(task);
+        try (CompiledJob job = compiler.compile(task, new SubmitCommand(new RequestId(requestId), 152, null,
+                Map.of("day", "2026-11-29")), target)) {
+            ClusterGateway.Deployment again = clusters.gateway(target).submit(job);
+            assertThat(again.created()).isFalse();
+            assertThat(again.clusterId()).isEqualTo(clusterId);
+        }
         assertThat(kubernetes.apps().deployments().inNamespace(KubernetesMock.NAMESPACE).list().getItems())
                 .filteredOn(d -> d.getMetadata().getName().equals(clusterId)).hasSize(1);
     }
@@ -169,17 +168,5 @@ class KubernetesApplicationTest {
         assertThat(envelope.at("/data/error").asText()).contains("forbidden").contains("cannot create resource");
         // a look for an existing cluster, the refused create and Flink's clean-up after it: no retry storm
         assertThat(SharedInfrastructure.forbiddingKubernetes().requestCount() - requestsBefore).isLessThanOrEqualTo(5);
-    }
-
-    @Test
-    void clusterIdsAreValidAndStableForAnyTaskName() {
-        List<String> names = List.of("Orders Enrichment App", "x", "123-starts-with-digits", "ünïcödé näme",
-                "a".repeat(80), "--");
-        for (String name : names) {
-            String id = KubernetesApplications.clusterId(name, "request-1");
-            assertThat(id).as(name).matches("[a-z][a-z0-9-]*[a-z0-9]").hasSizeLessThanOrEqualTo(45)
-                    .isEqualTo(KubernetesApplications.clusterId(name, "request-1"))
-                    .isNotEqualTo(KubernetesApplications.clusterId(name, "request-2"));
-        }
     }
 }

@@ -1,6 +1,6 @@
 package dev.submitworker.dinky;
 
-import dev.submitworker.kafka.CommandListener;
+import dev.submitworker.kafka.CommandConsumers;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -29,12 +29,11 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
 
 /**
  * Thousands of malformed and adversarial records ({@link HostileRecords}) interleaved with valid commands, on the
  * shared worker: every valid command is answered with success, every bad record is dead-lettered or answered with a
- * failure, the listener is still running and the consumer group's lag on the commands topic returns to 0. Scale with
+ * failure, the consumers still run and the consumer group's lag on the commands topic returns to 0. Scale with
  * {@code -Dfuzz.records} (default 10,000; {@code make fuzz} runs 100,000), reproduce with {@code -Dfuzz.seed}.
  */
 @WorkerTest
@@ -43,7 +42,7 @@ class FuzzTest {
     private static final KafkaTestClient kafka = KafkaTestClient.shared();
 
     @Autowired
-    private KafkaListenerEndpointRegistry listeners;
+    private CommandConsumers consumers;
 
     @Test
     void badRecordsAreDeadLetteredOrRefusedAndValidCommandsStillSucceed() throws Exception {
@@ -103,7 +102,7 @@ class FuzzTest {
             unaccounted.removeAll(refused);
             assertThat(unaccounted).as("bad records neither dead-lettered nor answered").isEmpty();
             assertThat(lagAfter).isZero();
-            assertThat(listeners.getListenerContainer(CommandListener.LISTENER_ID).isRunning()).isTrue();
+            assertThat(consumers.running()).isTrue();
         }
     }
 
