@@ -122,7 +122,7 @@ class SubmitTaskEndToEndTest {
     }
 
     @Test
-    void recordThatIsNotJsonIsDeadLetteredAndTheListenerCarriesOn() {
+    void recordThatIsNotJsonIsDeadLetteredAnsweredOnItsKeyAndTheWorkerCarriesOn() {
         String key = KafkaTestClient.newRequestId("garbage");
         kafka.sendRaw(WorkerTestInitializer.COMMANDS, key, "not json at all {".getBytes(StandardCharsets.UTF_8));
         String valid = KafkaTestClient.newRequestId("after-garbage");
@@ -135,7 +135,10 @@ class SubmitTaskEndToEndTest {
         assertThat(new String(deadLetter.value(), StandardCharsets.UTF_8)).isEqualTo("not json at all {");
         assertThat(new String(deadLetter.headers().lastHeader("kafka_dlt-exception-message").value(),
                 StandardCharsets.UTF_8)).contains("not valid JSON");
-        assertThat(kafka.envelopes(key)).isEmpty();
+        // no requestId can be read from it, so its sender is answered on the record key
+        JsonNode answer = kafka.awaitEnvelope(key);
+        assertThat(answer.get("code").asInt()).isEqualTo(6);
+        assertThat(answer.get("msg").asText()).startsWith("Invalid command: the value is not valid JSON");
         assertThat(kafka.awaitEnvelope(valid).get("code").asInt()).isZero();
     }
 

@@ -212,8 +212,7 @@ public final class Engine {
         }
         if (record.parsed() instanceof Incoming.Invalid invalid) {
             if (invalid.deadLetter()) {
-                ports.intake().deadLetter(record, "Record " + record + " is not a usable command: "
-                        + invalid.reason(), null);
+                ports.intake().deadLetter(record, invalid.reason(), null);
             }
             if (invalid.answerTo() != null) {
                 answerOnce(invalid.answerTo(), null, new Outcome.BadCommand("Invalid command: " + invalid.reason(),

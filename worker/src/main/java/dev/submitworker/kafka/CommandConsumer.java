@@ -51,11 +51,8 @@ final class CommandConsumer implements Runnable {
     private final Engine engine;
     private final Map<Integer, KafkaLedger> ledgers = new HashMap<>();
     private final Map<Integer, CompletableFuture<LedgerIndex>> restoring = new ConcurrentHashMap<>();
-    /** The position up to which each open partition's records are handled and committed. */
-    private final Map<TopicPartition, Long> committed = new HashMap<>();
     /** The current round's records, by the incoming commands the engine sees. */
     private final Map<Incoming, ConsumerRecord<byte[], byte[]>> round = new HashMap<>();
-    private final Map<TopicPartition, Long> roundEnd = new HashMap<>();
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile boolean running = true;
     private volatile Duration shutdownHold = Duration.ZERO;
@@ -123,7 +120,6 @@ final class CommandConsumer implements Runnable {
         }
         List<Incoming> incoming = new ArrayList<>(polled.count());
         round.clear();
-        roundEnd.clear();
         Map<TopicPartition, Long> roundStart = new LinkedHashMap<>();
         for (ConsumerRecord<byte[], byte[]> record : polled) {
             Incoming command = shared.records().read(record);
@@ -131,11 +127,9 @@ final class CommandConsumer implements Runnable {
             round.put(command, record);
             TopicPartition tp = new TopicPartition(record.topic(), record.partition());
             roundStart.putIfAbsent(tp, record.offset());
-            roundEnd.put(tp, record.offset() + 1);
         }
         try {
             engine.round(incoming);
-            committed.putAll(roundEnd);
             failedRounds = 0;
         } catch (Engine.RoundFailedException e) {
             // nothing of the round was written: read its commands again, after a pause that grows while it fails
@@ -144,8 +138,6 @@ final class CommandConsumer implements Runnable {
             log.warn("{}; reading its commands again in {} ms", e.getMessage(), pause.toMillis(),
                     e.getCause() instanceof RuntimeException ? null : e.getCause());
             pause(pause);
-        } finally {
-            roundEnd.clear();
         }
     }
 
@@ -173,11 +165,17 @@ final class CommandConsumer implements Runnable {
         }
     }
 
-    /** The positions to commit: every open partition's, so that every transaction is fenced by the group. */
+    /**
+     * The positions to commit: every open partition's, so that every transaction is fenced by the group. Every record
+     * before them was handled in this round or an earlier one; the consumer's position also counts the transaction
+     * markers it skipped, which a record's offset plus one would not.
+     */
     private Map<TopicPartition, OffsetAndMetadata> positions() {
         Map<TopicPartition, OffsetAndMetadata> positions = new HashMap<>();
-        committed.forEach((tp, offset) -> positions.put(tp, new OffsetAndMetadata(offset)));
-        roundEnd.forEach((tp, offset) -> positions.put(tp, new OffsetAndMetadata(offset)));
+        for (int partition : engine.partitions()) {
+            TopicPartition tp = new TopicPartition(commandsTopic, partition);
+            positions.put(tp, new OffsetAndMetadata(consumer.position(tp)));
+        }
         return positions;
     }
 
@@ -242,7 +240,6 @@ final class CommandConsumer implements Runnable {
             if (restore != null) {
                 restore.thenAccept(LedgerIndex::close);
             }
-            committed.remove(tp);
         }
     }
 

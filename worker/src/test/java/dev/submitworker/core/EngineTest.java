@@ -231,7 +231,7 @@ class EngineTest {
                     + "valid JSON: Unexpected end-of-input", "the value is not valid JSON: Unexpected end-of-input"));
             assertThat(world.intake.deadLetters()).singleElement().satisfies(letter -> {
                 assertThat(letter.record()).isEqualTo(invalid);
-                assertThat(letter.reason()).contains("not a usable command").contains("not valid JSON");
+                assertThat(letter.reason()).isEqualTo("the value is not valid JSON: Unexpected end-of-input");
             });
             assertThat(world.ledger(0).committed(new RequestId("r-1"))).isEmpty();
         }

@@ -10,6 +10,7 @@ import dev.submitworker.testing.WorkerTestInitializer;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -19,14 +20,16 @@ import java.util.stream.Stream;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.header.Header;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * One record of each kind of bad input, on the real worker: each is dead-lettered (original topic, partition, offset,
- * exception class and a readable reason in the headers) and/or answered with code 6 naming the field, and a valid
- * command sent right behind it on the same partition is still answered.
+ * exception class and a readable reason in the headers) and/or answered with code 6 naming the field (on its
+ * requestId, or on its record key when it has no usable requestId), and a valid command sent right behind it on the
+ * same partition is still answered.
  */
 @WorkerTest
 class HostileInputTest {
@@ -57,14 +60,14 @@ class HostileInputTest {
         String manyVariables = IntStream.range(0, 101).mapToObj(i -> "\"v" + i + "\":\"x\"")
                 .collect(Collectors.joining(","));
         return Stream.of(
-                new Case("not JSON", Expect.DEAD_LETTER, "the value is not valid JSON", json("not json {")),
-                new Case("empty value", Expect.DEAD_LETTER, "the record has no value", requestId -> new byte[0]),
-                new Case("null value (tombstone)", Expect.DEAD_LETTER, "the record has no value", requestId -> null),
-                new Case("JSON array", Expect.DEAD_LETTER, "a JSON array, not an object", json("[\"%s\", 101]")),
-                new Case("JSON null", Expect.DEAD_LETTER, "not an object", json("null")),
-                new Case("byte order mark", Expect.DEAD_LETTER, "byte order mark",
+                new Case("not JSON", Expect.BOTH, "the value is not valid JSON", json("not json {")),
+                new Case("empty value", Expect.BOTH, "the record has no value", requestId -> new byte[0]),
+                new Case("null value (tombstone)", Expect.BOTH, "the record has no value", requestId -> null),
+                new Case("JSON array", Expect.BOTH, "a JSON array, not an object", json("[\"%s\", 101]")),
+                new Case("JSON null", Expect.BOTH, "not an object", json("null")),
+                new Case("byte order mark", Expect.BOTH, "byte order mark",
                         json("\uFEFF{\"requestId\":\"%s\",\"id\":101}")),
-                new Case("UTF-16", Expect.DEAD_LETTER, "the value is not valid JSON",
+                new Case("UTF-16", Expect.BOTH, "the value is not valid JSON",
                         requestId -> ("{\"requestId\":\"" + requestId + "\",\"id\":101}")
                                 .getBytes(StandardCharsets.UTF_16BE)),
                 new Case("Latin-1 after the requestId", Expect.BOTH, "not valid UTF-8 (invalid byte sequence at byte",
@@ -79,13 +82,13 @@ class HostileInputTest {
                 new Case("deep nesting", Expect.BOTH, "nesting depth",
                         json("{\"requestId\":\"%s\",\"id\":101,\"variables\":" + "{\"a\":".repeat(2000) + "1"
                                 + "}".repeat(2000) + "}")),
-                new Case("requestId missing", Expect.DEAD_LETTER, "field 'requestId': is missing",
+                new Case("requestId missing", Expect.BOTH, "field 'requestId': is missing",
                         json("{\"id\":101,\"note\":\"%s\"}")),
-                new Case("requestId not a string", Expect.DEAD_LETTER, "field 'requestId': must be a string",
+                new Case("requestId not a string", Expect.BOTH, "field 'requestId': array found, string expected",
                         json("{\"requestId\":[\"%s\"],\"id\":101}")),
-                new Case("requestId too long", Expect.DEAD_LETTER, "field 'requestId': is 300 characters long",
+                new Case("requestId too long", Expect.BOTH, "field 'requestId': is 300 characters long",
                         json("{\"requestId\":\"" + "r".repeat(300) + "\",\"id\":101,\"note\":\"%s\"}")),
-                new Case("requestId outside the alphabet", Expect.DEAD_LETTER, "field 'requestId': has characters outside",
+                new Case("requestId with control characters", Expect.BOTH, "field 'requestId': has a control character",
                         json("{\"requestId\":\"%s \\u202e\\u0000\",\"id\":101}")),
                 new Case("id as a string", Expect.ANSWER, "field 'id': string found, integer expected",
                         json("{\"requestId\":\"%s\",\"id\":\"101\"}")),
@@ -149,6 +152,46 @@ class HostileInputTest {
             assertThat(answer.get("msg").asText()).startsWith("Invalid command: ").contains(bad.reason());
             assertThat(kafka.envelopes(requestId)).as("answers").hasSize(1);
         }
+    }
+
+    @Test
+    void aRecordWithNeitherKeyNorRequestIdIsDeadLetteredOnly() {
+        String marker = "no-key-" + UUID.randomUUID();
+        byte[] value = ("not json " + marker).getBytes(StandardCharsets.UTF_8);
+        kafka.sendRaw(0, null, value);
+        String next = "after-no-key-" + UUID.randomUUID();
+        kafka.sendRaw(0, next, ("{\"requestId\":\"" + next + "\",\"id\":101}").getBytes(StandardCharsets.UTF_8));
+
+        assertThat(kafka.awaitEnvelope(next).get("code").asInt()).isZero();
+        await().atMost(Duration.ofSeconds(30)).until(() -> kafka.deadLetters().stream()
+                .anyMatch(record -> Arrays.equals(record.value(), value)));
+        assertThat(kafka.allEnvelopes().keySet()).noneMatch(key -> key != null && key.contains(marker));
+    }
+
+    /**
+     * A command just under Kafka's record size is refused for its size; its dead letter, the record plus headers,
+     * would not fit a record: it is written with the start of its value and a header saying so, and nothing behind
+     * it waits.
+     */
+    @Test
+    void aDeadLetterTooLargeForARecordIsWrittenCutAndThePartitionFlows() {
+        String requestId = "hostile-huge-" + UUID.randomUUID();
+        String head = "{\"requestId\":\"" + requestId + "\",\"id\":101,\"variables\":{\"x\":\"";
+        byte[] value = (head + "y".repeat(1_048_400 - head.length() - 3) + "\"}}").getBytes(StandardCharsets.UTF_8);
+        RecordMetadata sent = kafka.sendRaw(1, requestId, value);
+        String next = "after-huge-" + UUID.randomUUID();
+        kafka.sendRaw(1, next, ("{\"requestId\":\"" + next + "\",\"id\":101}").getBytes(StandardCharsets.UTF_8));
+
+        assertThat(kafka.awaitEnvelope(next).get("code").asInt()).isZero();
+        JsonNode answer = kafka.awaitEnvelope(requestId);
+        assertThat(answer.get("code").asInt()).isEqualTo(6);
+        assertThat(answer.get("msg").asText()).contains("more than the limit of 65536 bytes");
+        await().atMost(Duration.ofSeconds(30)).until(() -> deadLetter(requestId).isPresent());
+        ConsumerRecord<String, byte[]> letter = deadLetter(requestId).orElseThrow();
+        assertThat(header(letter, "submit-worker-dlt-truncated-from")).isEqualTo(Integer.toString(value.length));
+        assertThat(letter.value().length).isLessThan(value.length).isGreaterThan(1_000_000);
+        assertThat(new String(letter.value(), 0, head.length(), StandardCharsets.UTF_8)).isEqualTo(head);
+        assertThat(ByteBuffer.wrap(rawHeader(letter, "kafka_dlt-original-offset")).getLong()).isEqualTo(sent.offset());
     }
 
     private static Optional<ConsumerRecord<String, byte[]>> deadLetter(String key) {
