@@ -3,7 +3,6 @@ package dev.submitworker.compile;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.submitworker.compile.StatementSplitter.Statement;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -22,7 +21,7 @@ class VariableInjectionTest {
     }
 
     private static List<String> statements(String script) {
-        return StatementSplitter.split(script).stream().map(Statement::sql).toList();
+        return Scripts.texts(script);
     }
 
     @Test
@@ -33,7 +32,7 @@ class VariableInjectionTest {
 
         assertThat(statements(resolved)).hasSameSizeAs(statements(script));
         assertThat(statements(resolved).get(0))
-                .isEqualTo("INSERT INTO snk SELECT * FROM src WHERE name = 'x''; DROP TABLE t; --'");
+                .isEqualTo("INSERT INTO snk SELECT * FROM src WHERE name = 'x''; DROP TABLE t; --';\n");
     }
 
     @Test
@@ -43,7 +42,7 @@ class VariableInjectionTest {
         String resolved = resolve(script, "\\'; DROP TABLE t; --");
 
         assertThat(statements(resolved)).hasSameSizeAs(statements(script));
-        assertThat(statements(resolved).get(0)).isEqualTo("INSERT INTO snk SELECT E'\\\\''; DROP TABLE t; --'");
+        assertThat(statements(resolved).get(0)).isEqualTo("INSERT INTO snk SELECT E'\\\\''; DROP TABLE t; --';\n");
         // After an escaped quote it is still the same E-literal; a charset prefix ending in E is no E-literal.
         assertThat(resolve("SELECT e'it''s ${v}';", "\\'")).isEqualTo("SELECT e'it''s \\\\''';");
         assertThat(resolve("SELECT '${v}', _UTF16LE'${v}';", "a\\b")).isEqualTo("SELECT 'a\\b', _UTF16LE'a\\b';");
