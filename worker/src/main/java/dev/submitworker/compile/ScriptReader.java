@@ -156,7 +156,7 @@ public final class ScriptReader {
         int code = codeStart(script, start, end);
         int first = code < end ? code : firstNonBlank(start, end);
         Statement statement = new Statement(++number, start, lineAt(first), text, operations, failure,
-                failure == null ? null : caveat(text, start, code));
+                failure == null ? null : caveat(text, start, code, failure));
         start = end;
         return statement;
     }
@@ -185,9 +185,10 @@ public final class ScriptReader {
     /**
      * For a failed statement, where the driver read on past the end of a statement for the parser: a {@code ;} the
      * parser reads as code but the driver as quoted or commented, with more code after it, or code the parser reads
-     * in a comment the driver glued on. Or the unquoted SET form, which fails with anything glued on.
+     * in a comment the driver glued on. Or the unquoted SET form, which fails with anything glued on; or the end of the
+     * script inside a statement.
      */
-    private String caveat(String text, int offset, int code) {
+    private String caveat(String text, int offset, int code, RuntimeException failure) {
         DriverView driverView = new DriverView();
         ParserView parserView = new ParserView();
         String hidden = null;
@@ -209,6 +210,10 @@ public final class ScriptReader {
                 .matches()) {
             return "Flink's SQL driver keeps the comments and extra ';' after a statement in its text, and reads the "
                     + "unquoted form SET key = value only when nothing follows its ';': write SET 'key' = 'value'";
+        }
+        if (failure instanceof SqlParserEOFException) {
+            return code < offset + text.length() ? "the script ends before this statement does"
+                    : "it holds only comments, which Flink's SQL driver fails on too";
         }
         return null;
     }

@@ -56,6 +56,9 @@ class ScriptReaderTest {
 
         assertThat(statements).hasSize(1);
         assertThat(statements.get(0).failure()).isInstanceOf(SqlParserEOFException.class);
+        assertThat(statements.get(0).caveat()).contains("only comments");
+        assertThat(read("SELECT 1;\nEXECUTE STATEMENT SET BEGIN INSERT INTO t SELECT 1;").get(1).caveat())
+                .isEqualTo("the script ends before this statement does");
     }
 
     @Test
