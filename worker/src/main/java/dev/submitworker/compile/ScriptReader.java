@@ -522,6 +522,11 @@ public final class ScriptReader {
             return escapePending;
         }
 
+        /** Whether a quote fed now would open an E'...' string. */
+        boolean opensEscapedString() {
+            return region == Region.CODE && escapedStringPrefix();
+        }
+
         void feed(CharSequence text) {
             for (int i = 0; i < text.length(); i++) {
                 feed(text.charAt(i));

@@ -56,6 +56,8 @@ public final class ScriptVariables {
     private final StringBuilder out = new StringBuilder();
     private final DriverView driverView = new DriverView();
     private final ParserView parserView = new ParserView();
+    /** When the output ends with a command's value: the variable and line, for messages. */
+    private String valueEnds;
 
     private ScriptVariables(String task, String script, Map<String, String> declared, Map<String, String> supplied) {
         this.task = task;
@@ -185,7 +187,12 @@ public final class ScriptVariables {
         }
         // Piece by piece: a command value inside a definition is placed where the definition's text puts it.
         for (Piece piece : valueOf(name, line)) {
-            emit(piece.commandVariable() == null ? piece.text() : placed(piece, name, line));
+            if (piece.commandVariable() == null) {
+                emit(piece.text());
+            } else {
+                emit(placed(piece, name, line));
+                valueEnds = where(piece, name, line);
+            }
         }
     }
 
@@ -205,10 +212,8 @@ public final class ScriptVariables {
 
     /** A command's value as it may be written where the output ends now, or a BadParameterException saying why not. */
     private String placed(Piece piece, String usedAs, int line) {
-        String variable = piece.commandVariable();
         String value = piece.text();
-        String where = "Variable '" + variable + "'" + (variable.equals(usedAs) ? "" : " (through '" + usedAs + "')")
-                + " at line " + line;
+        String where = where(piece, usedAs, line);
         Region driver = driverView.region();
         Region parser = parserView.region();
         if (driver == Region.LITERAL && parser == Region.LITERAL && !parserView.escapePending()) {
@@ -231,6 +236,12 @@ public final class ScriptVariables {
                     + ". If it is free text, put the placeholder inside quotes: '${" + usedAs + "}'");
         }
         return value;
+    }
+
+    private static String where(Piece piece, String usedAs, int line) {
+        String variable = piece.commandVariable();
+        return "Variable '" + variable + "'" + (variable.equals(usedAs) ? "" : " (through '" + usedAs + "')")
+                + " at line " + line;
     }
 
     private String tokenProblem(String value) {
@@ -281,15 +292,29 @@ public final class ScriptVariables {
     }
 
     private void emit(String text) {
+        if (!text.isEmpty()) {
+            refuseEscapedString(text.charAt(0));
+        }
         out.append(text);
         driverView.feed(text);
         parserView.feed(text);
     }
 
     private void emit(char c) {
+        refuseEscapedString(c);
         out.append(c);
         driverView.feed(c);
         parserView.feed(c);
+    }
+
+    /** A value ending in E right before a quote would turn the author's string into an E'...' string with escapes. */
+    private void refuseEscapedString(char next) {
+        if (valueEnds != null && next == '\'' && parserView.opensEscapedString()) {
+            throw new BadParameterException(valueEnds + " ends with '" + out.charAt(out.length() - 1) + "' right "
+                    + "before a quote, which would make the string after it an E'...' string, where a backslash "
+                    + "escapes a quote");
+        }
+        valueEnds = null;
     }
 
     private int lineAt(int index) {
