@@ -115,6 +115,7 @@ public final class ScriptReader {
         if (start == n) {
             return null;
         }
+        // The script ends in glued text; once a trailing '/' was cut off, that text belongs to the statement before.
         if (driver.gluing() && driver.gluedFrom() >= start) {
             int codeStarts = driver.end();
             Statement statement = tryEnd(parser, n - codeStarts, codeStarts == 0);
@@ -255,7 +256,7 @@ public final class ScriptReader {
         return from;
     }
 
-    /** The 1-based line of a position; positions asked for only grow, so the count goes on from the last one. */
+    /** The 1-based line of a position; statements come in order, so the count goes on from the last one asked for. */
     private int lineAt(int index) {
         if (index < linesCountedTo) {
             return (int) script.substring(0, index).chars().filter(c -> c == '\n').count() + 1;

@@ -26,8 +26,9 @@ import java.util.regex.Pattern;
  * value is escaped ({@code ''}, and {@code \\} in {@code E'...'}), so that both still read the same literal after it:
  * it holds no quote either could close on, so no {@code ;} in it counts. Where both read a backtick identifier it
  * may not hold a backtick. Anywhere else, code or where the two disagree, it must be one token of letters, digits and
- * {@code _ . : + -} that neither starts nor ends a comment mark: it holds no {@code ;}, quote, comment mark or line
- * break, so it leaves both readers where they were. Line breaks and control characters are refused everywhere.
+ * {@code _ . : + -} that neither starts nor ends a comment mark, nor ends in an E right before a quote (which would
+ * make the author's string an {@code E'...'} string): it holds no {@code ;}, quote, comment mark or line break, so it
+ * leaves both readers where they were. Line breaks and control characters are refused everywhere.
  * Placeholders the parser reads as inside a comment are left as written: no value goes in.
  */
 public final class ScriptVariables {
