@@ -36,7 +36,7 @@ import java.util.regex.Pattern;
 public record ExecuteJarStatement(Task.JarSpec jar, Integer parallelism, String savepointPath,
                                   Boolean allowNonRestoredState) {
 
-    private static final Pattern HEAD = Pattern.compile("(?i)^EXECUTE\\s+JAR\\s+WITH\\s*\\(");
+    private static final Pattern HEAD = Pattern.compile("(?i)EXECUTE\\s+JAR\\s+WITH\\s*\\(");
     private static final Pattern BOOLEAN = Pattern.compile("(?i)true|false");
     private static final String BASE64_PREFIX = "base64@";
     private static final List<String> OPTION_NAMES =
@@ -47,14 +47,12 @@ public record ExecuteJarStatement(Task.JarSpec jar, Integer parallelism, String 
      * @throws JobBuildException when it is one but cannot be read: syntax, unknown or repeated option, no uri
      */
     public static Optional<ExecuteJarStatement> parse(String statement) {
-        String text = SqlText.withoutLeadingComments(statement);
-        Matcher head = HEAD.matcher(text);
+        Matcher head = HEAD.matcher(statement).region(ScriptReader.codeStart(statement, 0, statement.length()),
+                statement.length());
         if (!head.lookingAt()) {
             return Optional.empty();
         }
-        // read the original text, so that error positions count the lines of leading comments too
-        int start = statement.indexOf(text);
-        Map<String, String> options = new Reader(statement, start + head.end()).options();
+        Map<String, String> options = new Reader(statement, head.end()).options();
         String uri = options.get("uri");
         if (uri == null || uri.isBlank()) {
             throw new JobBuildException("EXECUTE JAR needs the jar's location: 'uri' = '...'");
@@ -205,7 +203,8 @@ public record ExecuteJarStatement(Task.JarSpec jar, Integer parallelism, String 
                 }
             }
             skipWhitespace();
-            if (peek() == ';') {
+            // Flink's SQL driver glues further ';' and comments onto a statement
+            while (peek() == ';') {
                 pos++;
                 skipWhitespace();
             }
@@ -220,24 +219,13 @@ public record ExecuteJarStatement(Task.JarSpec jar, Integer parallelism, String 
             if (peek() != '\'') {
                 throw error(what);
             }
-            int start = pos;
-            StringBuilder value = new StringBuilder();
-            pos++;
-            while (true) {
-                if (pos >= text.length()) {
-                    pos = start;
-                    throw new JobBuildException("EXECUTE JAR: the quote opened at " + position() + " is never closed");
-                }
-                char c = text.charAt(pos++);
-                if (c != '\'') {
-                    value.append(c);
-                } else if (peek() == '\'') {
-                    value.append('\'');
-                    pos++;
-                } else {
-                    return value.toString();
-                }
+            int end = ScriptReader.literalEnd(text, pos);
+            if (end < 0) {
+                throw new JobBuildException("EXECUTE JAR: the quote opened at " + position() + " is never closed");
             }
+            String value = text.substring(pos + 1, end - 1).replace("''", "'");
+            pos = end;
+            return value;
         }
 
         private void expect(char c) {
@@ -248,21 +236,9 @@ public record ExecuteJarStatement(Task.JarSpec jar, Integer parallelism, String 
             pos++;
         }
 
-        /** Skips whitespace and SQL comments, line and block. */
+        /** Skips blanks and comments, as Flink's parser reads them. */
         private void skipWhitespace() {
-            while (pos < text.length()) {
-                if (Character.isWhitespace(text.charAt(pos))) {
-                    pos++;
-                } else if (text.startsWith("--", pos)) {
-                    int end = text.indexOf('\n', pos);
-                    pos = end < 0 ? text.length() : end + 1;
-                } else if (text.startsWith("/*", pos)) {
-                    int end = text.indexOf("*/", pos + 2);
-                    pos = end < 0 ? text.length() : end + 2;
-                } else {
-                    return;
-                }
-            }
+            pos = ScriptReader.codeStart(text, pos, text.length());
         }
 
         /** The current character, or NUL at the end. */

@@ -1,6 +1,8 @@
 package dev.submitworker.compile;
 
-import dev.submitworker.compile.SqlReader.Region;
+import dev.submitworker.compile.ScriptReader.DriverView;
+import dev.submitworker.compile.ScriptReader.ParserView;
+import dev.submitworker.compile.ScriptReader.Region;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;
@@ -17,11 +19,17 @@ import java.util.regex.Pattern;
  * statements) and the command's variables.
  *
  * <p>Defaults and definitions are written by the task's author and are substituted as they are. A value sent by a
- * command comes from a producer and must never add, end or comment out a statement, so how it may be written depends
- * on where it lands, as read by both the statement splitter and Flink's parser ({@link SqlReader}): inside a string
- * literal it is escaped, inside a backtick identifier it may not hold a backtick, anywhere else (or where the two
- * readers disagree) it must be a single token such as a name, a number or a date. Placeholders in comments are left
- * as written.
+ * command comes from a producer and must never add, end or comment out a statement. Two readers decide that, and
+ * {@link ScriptReader} follows both where the value lands: Flink's SQL driver, which ends statements (at a
+ * {@code ;} it reads as code), and Flink's parser, which reads what they mean (it also knows {@code //} comments,
+ * comments ended by a carriage return and backslash escapes in {@code E'...'}). Where both read a string literal the
+ * value is escaped ({@code ''}, and {@code \\} in {@code E'...'}), so that both still read the same literal after it:
+ * it holds no quote either could close on, so no {@code ;} in it counts. Where both read a backtick identifier it
+ * may not hold a backtick. Anywhere else, code or where the two disagree, it must be one token of letters, digits and
+ * {@code _ . : + -} that neither starts nor ends a comment mark, nor ends in an E right before a quote (which would
+ * make the author's string an {@code E'...'} string): it holds no {@code ;}, quote, comment mark or line break, so it
+ * leaves both readers where they were. Line breaks and control characters are refused everywhere.
+ * Placeholders the parser reads as inside a comment are left as written: no value goes in.
  */
 public final class ScriptVariables {
 
@@ -38,9 +46,7 @@ public final class ScriptVariables {
     private record Definition(String name, String value, int valueStart, int start, int end) {}
 
     private static final Pattern PLACEHOLDER = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_.-]*)}");
-    // Possessive, so that a long run of blanks before a statement cannot make the match backtrack.
-    private static final Pattern DEFINITION = Pattern.compile(
-            "(?s)(?:\\s|--[^\\n]*|//[^\\n]*|/\\*.*?\\*/)*+([A-Za-z_][A-Za-z0-9_.-]*)\\s*:=(.*)");
+    private static final Pattern DEFINITION = Pattern.compile("(?s)([A-Za-z_][A-Za-z0-9_.-]*)\\s*:=(.*)");
     private static final String TOKEN_PUNCTUATION = "_.:+-";
 
     private final String task;
@@ -49,8 +55,10 @@ public final class ScriptVariables {
     private final Map<String, String> supplied;
     private final Map<String, List<Piece>> values = new LinkedHashMap<>();
     private final StringBuilder out = new StringBuilder();
-    private final SqlReader splitterView = SqlReader.statementSplitter();
-    private final SqlReader flinkView = SqlReader.flinkParser();
+    private final DriverView driverView = new DriverView();
+    private final ParserView parserView = new ParserView();
+    /** When the output ends with a command's value: the variable and line, for messages. */
+    private String valueEnds;
 
     private ScriptVariables(String task, String script, Map<String, String> declared, Map<String, String> supplied) {
         this.task = task;
@@ -130,25 +138,28 @@ public final class ScriptVariables {
         return new ResolvedScript(out.toString(), effectiveValues());
     }
 
-    /** The script's {@code name := value;} statements, found at the semicolons the statement splitter splits at. */
+    /**
+     * The script's {@code name := value;} statements, found at the semicolons Flink's SQL driver may end statements
+     * at, after leading blanks and comments.
+     */
     private List<Definition> definitions() {
         List<Definition> found = new ArrayList<>();
-        SqlReader reader = SqlReader.statementSplitter();
+        DriverView reader = new DriverView();
         Matcher matcher = DEFINITION.matcher(script);
         int start = 0;
         for (int i = 0; i <= script.length(); i++) {
             boolean end = i == script.length();
-            if (end || script.charAt(i) == ';' && reader.region() == Region.CODE) {
-                if (matcher.region(start, i).matches()) {
+            if (!end) {
+                reader.feed(script.charAt(i));
+            }
+            if (end || reader.separator()) {
+                if (matcher.region(ScriptReader.codeStart(script, start, i), i).matches()) {
                     String raw = matcher.group(2);
                     int valueStart = matcher.start(2) + raw.length() - raw.stripLeading().length();
                     found.add(new Definition(matcher.group(1), raw.strip(), valueStart, start,
                             end ? i : i + 1));
                 }
                 start = i + 1;
-            }
-            if (!end) {
-                reader.feed(script.charAt(i));
             }
         }
         return found;
@@ -171,13 +182,18 @@ public final class ScriptVariables {
     }
 
     private void substitute(String name, String placeholder, int line) {
-        if (flinkView.region() == Region.COMMENT) {
+        if (parserView.region() == Region.COMMENT) {
             emit(placeholder); // Flink skips it, so it needs no value
             return;
         }
         // Piece by piece: a command value inside a definition is placed where the definition's text puts it.
         for (Piece piece : valueOf(name, line)) {
-            emit(piece.commandVariable() == null ? piece.text() : placed(piece, name, line));
+            if (piece.commandVariable() == null) {
+                emit(piece.text());
+            } else {
+                emit(placed(piece, name, line));
+                valueEnds = where(piece, name, line);
+            }
         }
     }
 
@@ -197,18 +213,16 @@ public final class ScriptVariables {
 
     /** A command's value as it may be written where the output ends now, or a BadParameterException saying why not. */
     private String placed(Piece piece, String usedAs, int line) {
-        String variable = piece.commandVariable();
         String value = piece.text();
-        String where = "Variable '" + variable + "'" + (variable.equals(usedAs) ? "" : " (through '" + usedAs + "')")
-                + " at line " + line;
-        Region splitter = splitterView.region();
-        Region flink = flinkView.region();
-        if (splitter == Region.LITERAL && flink == Region.LITERAL && !flinkView.escapePending()) {
+        String where = where(piece, usedAs, line);
+        Region driver = driverView.region();
+        Region parser = parserView.region();
+        if (driver == Region.LITERAL && parser == Region.LITERAL && !parserView.escapePending()) {
             refuseControlCharacters(value, where + " stands inside a string literal");
             String escaped = value.replace("'", "''");
-            return flinkView.backslashEscapes() ? escaped.replace("\\", "\\\\") : escaped;
+            return parserView.backslashEscapes() ? escaped.replace("\\", "\\\\") : escaped;
         }
-        if (splitter == Region.BACKTICK_IDENTIFIER && flink == Region.BACKTICK_IDENTIFIER) {
+        if (driver == Region.BACKTICK_IDENTIFIER && parser == Region.BACKTICK_IDENTIFIER) {
             if (value.indexOf('`') >= 0) {
                 throw new BadParameterException(where + " stands inside a `quoted` identifier, where a value may not "
                         + "contain a backtick");
@@ -223,6 +237,12 @@ public final class ScriptVariables {
                     + ". If it is free text, put the placeholder inside quotes: '${" + usedAs + "}'");
         }
         return value;
+    }
+
+    private static String where(Piece piece, String usedAs, int line) {
+        String variable = piece.commandVariable();
+        return "Variable '" + variable + "'" + (variable.equals(usedAs) ? "" : " (through '" + usedAs + "')")
+                + " at line " + line;
     }
 
     private String tokenProblem(String value) {
@@ -273,15 +293,29 @@ public final class ScriptVariables {
     }
 
     private void emit(String text) {
+        if (!text.isEmpty()) {
+            refuseEscapedString(text.charAt(0));
+        }
         out.append(text);
-        splitterView.feed(text);
-        flinkView.feed(text);
+        driverView.feed(text);
+        parserView.feed(text);
     }
 
     private void emit(char c) {
+        refuseEscapedString(c);
         out.append(c);
-        splitterView.feed(c);
-        flinkView.feed(c);
+        driverView.feed(c);
+        parserView.feed(c);
+    }
+
+    /** A value ending in E right before a quote would turn the author's string into an E'...' string with escapes. */
+    private void refuseEscapedString(char next) {
+        if (valueEnds != null && next == '\'' && parserView.opensEscapedString()) {
+            throw new BadParameterException(valueEnds + " ends with '" + out.charAt(out.length() - 1) + "' right "
+                    + "before a quote, which would make the string after it an E'...' string, where a backslash "
+                    + "escapes a quote");
+        }
+        valueEnds = null;
     }
 
     private int lineAt(int index) {

@@ -10,7 +10,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Pattern;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.api.common.RuntimeExecutionMode;
 import org.apache.flink.configuration.CheckpointingOptions;
@@ -23,11 +22,14 @@ import org.apache.flink.runtime.jobgraph.SavepointRestoreSettings;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.graph.StreamGraph;
 import org.apache.flink.table.api.EnvironmentSettings;
+import org.apache.flink.table.api.TableEnvironment;
 import org.apache.flink.table.api.bridge.internal.AbstractStreamTableEnvironmentImpl;
 import org.apache.flink.table.api.bridge.java.StreamTableEnvironment;
 import org.apache.flink.table.api.internal.TableEnvironmentImpl;
 import org.apache.flink.table.api.internal.TableEnvironmentInternal;
 import org.apache.flink.table.delegation.Parser;
+import org.apache.flink.table.operations.BeginStatementSetOperation;
+import org.apache.flink.table.operations.EndStatementSetOperation;
 import org.apache.flink.table.operations.ModifyOperation;
 import org.apache.flink.table.operations.Operation;
 import org.apache.flink.table.operations.QueryOperation;
@@ -45,8 +47,6 @@ import org.apache.flink.table.resource.ResourceManager;
  * the expensive part (planner class loading) is shared by the JVM and paid once by {@link #warmUp()}.
  */
 public final class SqlJobBuilder {
-
-    private static final Pattern STATEMENT_SET_MARKER = Pattern.compile("(?i)^(BEGIN\\s+STATEMENT\\s+SET|END)$");
 
     private final ClassLoader classLoader;
 
@@ -125,6 +125,16 @@ public final class SqlJobBuilder {
         }
     }
 
+    /**
+     * A parser over an empty catalog: enough to read where a script's statements end ({@link ScriptReader}), since
+     * whether Flink's parser wants more text does not depend on the tables a statement names.
+     */
+    Parser parser() {
+        TableEnvironment tableEnv = TableEnvironment.create(EnvironmentSettings.newInstance().inStreamingMode()
+                .withClassLoader(classLoader).build());
+        return ((TableEnvironmentInternal) tableEnv).getParser();
+    }
+
     /** Compiles a small script once so that the first real command does not pay the planner's class loading. */
     public void warmUp() {
         Task probe = new Task(0, "submit-worker-warm-up", dev.submitworker.core.Dialect.FlinkSql,
@@ -154,19 +164,37 @@ public final class SqlJobBuilder {
         return configuration;
     }
 
+    /**
+     * Applies the statements one at a time as Flink's SQL driver runs them ({@link ScriptReader}), each read after the
+     * previous one is applied, so that its parse sees the tables created before it. Every INSERT joins the job; a
+     * SQL-client style {@code BEGIN STATEMENT SET; ... END;} adds nothing to that, but is held to the driver's rules.
+     */
     private static List<ModifyOperation> applyStatements(StreamTableEnvironment tableEnv, String script) {
         TableEnvironmentInternal internal = (TableEnvironmentInternal) tableEnv;
-        Parser parser = internal.getParser();
-        List<StatementSplitter.Statement> statements = StatementSplitter.split(script);
+        ScriptReader reader = new ScriptReader(script);
         List<ModifyOperation> inserts = new ArrayList<>();
-        for (int i = 0; i < statements.size(); i++) {
-            StatementSplitter.Statement statement = statements.get(i);
-            if (STATEMENT_SET_MARKER.matcher(SqlText.withoutLeadingComments(statement.sql())).matches()) {
-                continue; // SQL-client style "BEGIN STATEMENT SET; ... END;": every INSERT joins the set anyway
-            }
+        ScriptReader.Statement openSet = null;
+        // The parser is asked for anew each time, as the driver does: a SET may change it.
+        for (ScriptReader.Statement statement = reader.next(internal.getParser()); statement != null;
+             statement = reader.next(internal.getParser())) {
             try {
-                for (Operation operation : parser.parse(statement.sql())) {
-                    if (operation instanceof SetOperation set) {
+                if (statement.failure() != null) {
+                    throw statement.failure();
+                }
+                for (Operation operation : statement.operations()) {
+                    if (openSet != null && !(operation instanceof ModifyOperation
+                            || operation instanceof EndStatementSetOperation)) {
+                        throw new JobBuildException("only INSERT statements may stand between BEGIN STATEMENT SET ("
+                                + openSet.where() + ") and END");
+                    }
+                    if (operation instanceof BeginStatementSetOperation) {
+                        openSet = statement;
+                    } else if (operation instanceof EndStatementSetOperation) {
+                        if (openSet == null) {
+                            throw new JobBuildException("END has no BEGIN STATEMENT SET before it");
+                        }
+                        openSet = null;
+                    } else if (operation instanceof SetOperation set) {
                         applySet(tableEnv, set);
                     } else if (operation instanceof ModifyOperation insert) {
                         inserts.add(insert);
@@ -180,23 +208,32 @@ public final class SqlJobBuilder {
                     }
                 }
             } catch (RuntimeException e) {
-                throw new JobBuildException("Statement " + (i + 1) + " (line " + statement.line() + " of the script) "
-                        + "failed: " + Failures.explain(e), e);
+                String caveat = statement.caveat() == null ? "" : " (" + statement.caveat() + ")";
+                throw new JobBuildException(statement.where() + " failed: " + Failures.explain(e) + caveat, e);
             }
+        }
+        if (openSet != null) {
+            throw new JobBuildException(openSet.where() + " begins a statement set that has no END, so Flink's SQL "
+                    + "driver would never submit its INSERTs");
         }
         return inserts;
     }
 
     private static void applySet(StreamTableEnvironment tableEnv, SetOperation set) {
-        if (set.getKey().isEmpty() || set.getValue().isEmpty()) {
-            throw new JobBuildException("SET needs a key and a value, e.g. SET 'pipeline.name' = 'my-job'");
-        }
-        String key = set.getKey().get();
-        String value = set.getValue().get();
+        Map.Entry<String, String> option = option(set);
         // The planner applies the options to the environment only when it translates the INSERTs, where a value
         // that does not parse ("Could not parse value 'two' for key 'parallelism.default'") can no longer be traced
         // to its SET. The same call here fails at the SET; the planner's later one gives the same result.
-        ((AbstractStreamTableEnvironmentImpl) tableEnv).execEnv().configure(Configuration.fromMap(Map.of(key, value)));
-        tableEnv.getConfig().getConfiguration().setString(key, value);
+        ((AbstractStreamTableEnvironmentImpl) tableEnv).execEnv()
+                .configure(Configuration.fromMap(Map.of(option.getKey(), option.getValue())));
+        tableEnv.getConfig().getConfiguration().setString(option.getKey(), option.getValue());
+    }
+
+    /** The option a SET statement sets; {@code SET;} (which lists the options) sets none. */
+    static Map.Entry<String, String> option(SetOperation set) {
+        if (set.getKey().isEmpty() || set.getValue().isEmpty()) {
+            throw new JobBuildException("SET needs a key and a value, e.g. SET 'pipeline.name' = 'my-job'");
+        }
+        return Map.entry(set.getKey().get(), set.getValue().get());
     }
 }

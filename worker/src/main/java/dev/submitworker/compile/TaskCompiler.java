@@ -3,16 +3,19 @@ package dev.submitworker.compile;
 import dev.submitworker.core.Dialect;
 import dev.submitworker.core.SavePointStrategy;
 import dev.submitworker.core.Task;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.ExecutionOptions;
 import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.configuration.StateRecoveryOptions;
+import org.apache.flink.table.delegation.Parser;
+import org.apache.flink.table.operations.Operation;
+import org.apache.flink.table.operations.command.SetOperation;
 
 /**
  * Everything a task means, turned into one job: variables applied to the script, the savepoint chosen by the task's
@@ -29,10 +32,7 @@ import org.apache.flink.configuration.StateRecoveryOptions;
  */
 public final class TaskCompiler {
 
-    // Runs of non-quotes are matched possessively: an alternation per character recurses per character and
-    // overflows the stack on a long value (as it did in the redactor).
-    private static final Pattern SIMPLE_SET =
-            Pattern.compile("(?is)^SET\\s+'((?:[^']++|'')++)'\\s*=\\s*'((?:[^']++|'')*+)'$");
+    private static final Pattern MENTIONS_EXECUTE_JAR = Pattern.compile("(?i)EXECUTE\\s+JAR");
 
     private final SqlJobBuilder sql;
     private final JarJobBuilder jars;
@@ -153,28 +153,39 @@ public final class TaskCompiler {
 
     /**
      * A SQL task written as {@code EXECUTE JAR WITH (...)}, optionally after {@code SET 'key' = 'value'} statements
-     * (which become the program's Flink options), is a jar program; any other script is SQL.
+     * (which become the program's Flink options), is a jar program; any other script is SQL. The statements are read
+     * as for SQL ({@link ScriptReader}); a script that does not even contain the words is SQL without reading it.
      */
     private Optional<BuiltJob> executeJar(Task task, String requestId, String script, SavepointChoice savepoint,
                                           boolean allowNonRestoredState) {
-        List<StatementSplitter.Statement> statements = StatementSplitter.split(script);
+        if (!MENTIONS_EXECUTE_JAR.matcher(script).find()) {
+            return Optional.empty();
+        }
+        ScriptReader reader = new ScriptReader(script);
+        Parser parser = sql.parser();
+        List<ScriptReader.Statement> statements = new ArrayList<>();
+        for (ScriptReader.Statement statement = reader.next(parser); statement != null; statement = reader.next(parser)) {
+            statements.add(statement);
+        }
         Optional<ExecuteJarStatement> executeJar = statements.isEmpty() ? Optional.empty()
-                : ExecuteJarStatement.parse(statements.get(statements.size() - 1).sql());
+                : ExecuteJarStatement.parse(statements.get(statements.size() - 1).text());
         if (executeJar.isEmpty()) {
-            if (statements.stream().anyMatch(s -> ExecuteJarStatement.parse(s.sql()).isPresent())) {
+            if (statements.stream().anyMatch(s -> ExecuteJarStatement.parse(s.text()).isPresent())) {
                 throw new JobBuildException("EXECUTE JAR must be the last statement of the script, after SET "
                         + "statements only");
             }
             return Optional.empty();
         }
         Map<String, String> set = new LinkedHashMap<>();
-        for (StatementSplitter.Statement statement : statements.subList(0, statements.size() - 1)) {
-            Matcher matcher = SIMPLE_SET.matcher(SqlText.withoutLeadingComments(statement.sql()));
-            if (!matcher.matches()) {
-                throw new JobBuildException("Statement at line " + statement.line() + " cannot go with EXECUTE JAR: "
-                        + "a script that runs a jar may hold only SET 'key' = 'value' statements before it");
+        for (ScriptReader.Statement statement : statements.subList(0, statements.size() - 1)) {
+            List<Operation> operations = statement.operations();
+            if (operations == null || operations.size() != 1 || !(operations.get(0) instanceof SetOperation option)) {
+                throw new JobBuildException(statement.where() + " cannot go with EXECUTE JAR: a script that runs a "
+                        + "jar may hold only SET 'key' = 'value' statements before it"
+                        + (statement.failure() == null ? "" : " (" + Failures.explain(statement.failure()) + ")"));
             }
-            set.put(matcher.group(1).replace("''", "'"), matcher.group(2).replace("''", "'"));
+            Map.Entry<String, String> entry = SqlJobBuilder.option(option);
+            set.put(entry.getKey(), entry.getValue());
         }
         ExecuteJarStatement statement = executeJar.get();
         Integer parallelism = statement.parallelism() != null ? statement.parallelism() : task.parallelism();

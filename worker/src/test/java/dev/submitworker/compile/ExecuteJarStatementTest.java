@@ -39,6 +39,21 @@ class ExecuteJarStatementTest {
     }
 
     @Test
+    void readsTheStatementAsFlinksDriverCutsIt() {
+        // as the driver cuts it: the ';' and the ';' and comments after it belong to the statement
+        ExecuteJarStatement statement = parse("""
+                EXECUTE JAR WITH ( // options as Flink's parser reads comments
+                  'uri' = 'a;b.jar', -- a ';' in a value or a comment is no end
+                  'args' = '/* not a comment */ x' /* 'a comment' */
+                );;
+                -- the end
+                """);
+
+        assertThat(statement.jar()).isEqualTo(new Task.JarSpec("a;b.jar", null, List.of("/*", "not", "a",
+                "comment", "*/", "x")));
+    }
+
+    @Test
     void optionalOptionsMayBeLeftOut() {
         ExecuteJarStatement statement = parse("EXECUTE JAR WITH ('uri'='/jobs/app.jar')");
 

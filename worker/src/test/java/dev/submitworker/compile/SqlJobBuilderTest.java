@@ -74,6 +74,71 @@ class SqlJobBuilderTest {
     }
 
     @Test
+    void aSqlClientStyleStatementSetIsOneJob() {
+        BuiltJob job = build(SOURCES + """
+                BEGIN STATEMENT SET;
+                INSERT INTO snk_a SELECT id FROM src;
+                INSERT INTO snk_b SELECT name FROM src;
+                END;
+                """);
+        assertThat(vertexNames(job.jobGraph())).contains("snk_a").contains("snk_b");
+    }
+
+    @Test
+    void aStatementSetIsHeldToTheRulesOfFlinksDriver() {
+        assertThatThrownBy(() -> build(SOURCES + """
+                BEGIN STATEMENT SET;
+                INSERT INTO snk_a SELECT id FROM src;
+                SET 'pipeline.name' = 'inside';
+                END;
+                """)).isInstanceOf(JobBuildException.class)
+                .hasMessageContaining("Statement 6 (line 6 of the script) failed: only INSERT statements may stand "
+                        + "between BEGIN STATEMENT SET (Statement 4 (line 4 of the script)) and END");
+        assertThatThrownBy(() -> build(SOURCES + "BEGIN STATEMENT SET;\nINSERT INTO snk_a SELECT id FROM src;"))
+                .isInstanceOf(JobBuildException.class)
+                .hasMessageContaining("Statement 4 (line 4 of the script) begins a statement set that has no END");
+        assertThatThrownBy(() -> build(SOURCES + "INSERT INTO snk_a SELECT id FROM src;\nEND;"))
+                .isInstanceOf(JobBuildException.class)
+                .hasMessageContaining("Statement 5 (line 5 of the script) failed: END has no BEGIN STATEMENT SET");
+    }
+
+    @Test
+    void commentsAroundStatementsAndALastStatementWithoutSemicolonCompile() {
+        BuiltJob job = build("-- the sources; and sinks\n" + SOURCES + "/* the job */\n"
+                + "INSERT INTO snk_a SELECT id FROM src -- no ';' at the end");
+        assertThat(vertexNames(job.jobGraph())).contains("snk_a");
+    }
+
+    @Test
+    void anUnquotedSetFollowedByACommentFailsAsOnFlinksDriverWithAHint() {
+        assertThatThrownBy(() -> build("SET pipeline.name = from-set; -- names the job\n" + SOURCES
+                + "INSERT INTO snk_a SELECT id FROM src;"))
+                .isInstanceOf(JobBuildException.class)
+                .hasMessageContaining("Statement 1 (line 1 of the script) failed")
+                .hasMessageContaining("write SET 'key' = 'value'");
+        BuiltJob job = build("SET pipeline.name = from-set;\n" + SOURCES + "INSERT INTO snk_a SELECT id FROM src;");
+        assertThat(job.jobGraph().getName()).isEqualTo("from-set");
+    }
+
+    @Test
+    void aStatementEndTheDriverAndTheParserReadDifferentlyIsRefused() {
+        assertThatThrownBy(() -> build(SOURCES + "INSERT INTO snk_a SELECT id FROM src // no; INSERT INTO snk_b "
+                + "SELECT name FROM src\n;"))
+                .isInstanceOf(JobBuildException.class)
+                .hasMessageContaining("Statement 4 (line 4 of the script) is read differently by Flink's SQL driver "
+                        + "and its parser");
+    }
+
+    @Test
+    void whereTheDriverRunsOnPastAStatementEndTheFailureSaysWhere() {
+        assertThatThrownBy(() -> build(SOURCES + "INSERT INTO snk_b SELECT E'it\\'s' FROM src;\n"
+                + "INSERT INTO snk_a SELECT id FROM src;"))
+                .isInstanceOf(JobBuildException.class)
+                .hasMessageContaining("Statement 4 (line 4 of the script) failed: only single statement supported")
+                .hasMessageContaining("the ';' at line 4, column 43");
+    }
+
+    @Test
     void setStatementsWinOverTaskFieldsAndConfigJson() {
         BuiltJob job = builder.build(task(2, false, Map.of("pipeline.name", "from-config-json",
                         "pipeline.max-parallelism", "64")), "req-2",

@@ -3,14 +3,22 @@ package dev.submitworker.compile;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.submitworker.compile.StatementSplitter.Statement;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
+import org.apache.flink.table.api.EnvironmentSettings;
+import org.apache.flink.table.api.TableEnvironment;
+import org.apache.flink.table.api.internal.TableEnvironmentInternal;
+import org.apache.flink.table.delegation.Parser;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** A command's value can never add, end or comment out a statement, wherever its placeholder stands. */
+/**
+ * A command's value can never add, end or comment out a statement, wherever its placeholder stands: neither for Flink's
+ * SQL driver, which ends the statements, nor for its parser, which reads them ({@link ScriptReader}).
+ */
 class VariableInjectionTest {
 
     private static final String DROP = "x'; DROP TABLE t; --";
@@ -22,7 +30,7 @@ class VariableInjectionTest {
     }
 
     private static List<String> statements(String script) {
-        return StatementSplitter.split(script).stream().map(Statement::sql).toList();
+        return Scripts.texts(script);
     }
 
     @Test
@@ -33,7 +41,7 @@ class VariableInjectionTest {
 
         assertThat(statements(resolved)).hasSameSizeAs(statements(script));
         assertThat(statements(resolved).get(0))
-                .isEqualTo("INSERT INTO snk SELECT * FROM src WHERE name = 'x''; DROP TABLE t; --'");
+                .isEqualTo("INSERT INTO snk SELECT * FROM src WHERE name = 'x''; DROP TABLE t; --';\n");
     }
 
     @Test
@@ -43,7 +51,7 @@ class VariableInjectionTest {
         String resolved = resolve(script, "\\'; DROP TABLE t; --");
 
         assertThat(statements(resolved)).hasSameSizeAs(statements(script));
-        assertThat(statements(resolved).get(0)).isEqualTo("INSERT INTO snk SELECT E'\\\\''; DROP TABLE t; --'");
+        assertThat(statements(resolved).get(0)).isEqualTo("INSERT INTO snk SELECT E'\\\\''; DROP TABLE t; --';\n");
         // After an escaped quote it is still the same E-literal; a charset prefix ending in E is no E-literal.
         assertThat(resolve("SELECT e'it''s ${v}';", "\\'")).isEqualTo("SELECT e'it''s \\\\''';");
         assertThat(resolve("SELECT '${v}', _UTF16LE'${v}';", "a\\b")).isEqualTo("SELECT 'a\\b', _UTF16LE'a\\b';");
@@ -133,10 +141,16 @@ class VariableInjectionTest {
                 .isEqualTo("\n\nINSERT INTO db.orders SELECT * FROM src WHERE name = 'x''; DROP TABLE t; --';");
     }
 
-    /** Flink, unlike the statement splitter, reads // as a line comment and does not quote with double quotes. */
+    /**
+     * Flink's parser, unlike its driver, reads // as a line comment, ends a -- comment at a carriage return, knows
+     * backslash escapes in E'...', does not quote with double quotes, and does not read * / * as a comment's end and
+     * start nor glue a comment after a ';'.
+     */
     @ParameterizedTest
-    @ValueSource(strings = {"SELECT 1 // don't\n, ${v} -- '\n;", "SELECT \"'\", '${v}';", "SELECT \"'${v}'\";"})
-    void whereTheSplitterAndFlinkReadThePlaceDifferentlyTheValueMustBeAToken(String script) {
+    @ValueSource(strings = {"SELECT 1 // don't\n, ${v} -- '\n;", "SELECT \"'\", '${v}';", "SELECT \"'${v}'\";",
+            "SELECT E'it\\'s', '${v}';", "SELECT /* c */* FROM t WHERE a = '${v}';", "SELECT 1; -- c\r'${v}';",
+            "SELECT 1 -- c\r'${v}';"})
+    void whereTheDriverAndTheParserReadThePlaceDifferentlyTheValueMustBeAToken(String script) {
         assertThatThrownBy(() -> resolve(script, "x\"; DROP TABLE t; --"))
                 .isInstanceOf(JobBuildException.class)
                 .hasMessageContaining("stands in bare SQL");
@@ -149,6 +163,114 @@ class VariableInjectionTest {
         assertThatThrownBy(() -> resolve("SELECT 1 -- note\r, '${v}';", "a b"))
                 .isInstanceOf(JobBuildException.class)
                 .hasMessageContaining("stands in bare SQL");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"SELECT 1 // ${v}\n;", "SELECT 1 /*/ '${v}' */;", "SELECT 1 -- ${v}\n;",
+            "SELECT 1; /* ${v} */"})
+    void whereTheParserReadsACommentNoValueGoesInWhateverTheDriverReads(String script) {
+        assertThat(resolve(script, DROP)).isEqualTo(script);
+    }
+
+    @Test
+    void aValueEndingInEMayNotMakeTheStringAfterItAnELiteral() {
+        assertThatThrownBy(() -> resolve("SELECT ${v}'\\'; DROP TABLE t; --';", "E"))
+                .isInstanceOf(BadParameterException.class)
+                .hasMessageContaining("Variable 'v' at line 1 ends with 'E' right before a quote");
+        assertThatThrownBy(() -> resolve("SELECT ${v}'x';", "1e"))
+                .isInstanceOf(BadParameterException.class);
+        assertThat(resolve("SELECT ${v}'x';", "_UTF16LE")).isEqualTo("SELECT _UTF16LE'x';");
+        assertThat(resolve("SELECT ${v} 'x';", "E")).isEqualTo("SELECT E 'x';");
+    }
+
+    /** Templates that Flink's parser reads without error (over a catalog with tables src and t) when v is x. */
+    private static final String[] TEMPLATES = {
+            "INSERT INTO t SELECT '${v}';\nSELECT 2;",
+            "SELECT E'${v}' FROM src;\nSELECT 2;",
+            "SELECT E'a\\${v}';\nSELECT 2;",
+            "SELECT 1 AS `${v}`;\nSELECT 2;",
+            "SELECT 1 AS ${v}; SELECT 2;",
+            "SELECT 1 -${v} FROM (VALUES (1)) AS v(x);\nSELECT 2;",
+            "SELECT 1 -- c\r, '${v}'\n;SELECT 2;",
+            "SELECT 1 // c '${v}'\n;SELECT 2;",
+            "SELECT /* c */* FROM (VALUES ('${v}')) AS v(s) /* d */;\nSELECT 2;",
+            "SELECT E'it\\'s' || '${v}';",
+            "SELECT 1 /* ${v} */;\nSELECT 2;",
+            "EXECUTE STATEMENT SET BEGIN INSERT INTO t SELECT '${v}'; INSERT INTO t SELECT s FROM src; END;\nSELECT 2;",
+            "EXECUTE STATEMENT SET BEGIN INSERT INTO t SELECT s FROM src AS ${v}; INSERT INTO t SELECT 'a'; END;",
+            "SET 'k' = '${v}'; -- c\nSELECT 2;",
+            "SELECT s FROM src WHERE s = '${v}' -- '\n;SELECT 2;",
+    };
+    private static final String ALPHABET = "'\"`;-/*\\\r\n aE1${}.:+_";
+
+    /** What the reader made of a script: where its statements end, which failed, and whether it refused. */
+    private record Reading(List<Integer> ends, List<Boolean> failed, boolean refused) {
+
+        static Reading of(String script, Parser parser) {
+            List<Integer> ends = new ArrayList<>();
+            List<Boolean> failed = new ArrayList<>();
+            try {
+                ScriptReader reader = new ScriptReader(script);
+                for (ScriptReader.Statement s = reader.next(parser); s != null; s = reader.next(parser)) {
+                    ends.add(s.offset() + s.text().length());
+                    failed.add(s.failure() != null);
+                }
+            } catch (JobBuildException e) {
+                return new Reading(ends, failed, true);
+            }
+            return new Reading(ends, failed, false);
+        }
+    }
+
+    @Test
+    void randomValuesNeverMoveTheEndOfAStatement() {
+        TableEnvironment tableEnv = TableEnvironment.create(EnvironmentSettings.inStreamingMode());
+        tableEnv.executeSql("CREATE TEMPORARY TABLE src (s STRING) WITH ('connector' = 'datagen')");
+        tableEnv.executeSql("CREATE TEMPORARY TABLE t (s STRING) WITH ('connector' = 'blackhole')");
+        Parser parser = ((TableEnvironmentInternal) tableEnv).getParser();
+        Random random = new Random(20_261_128);
+        int substituted = 0;
+        for (String template : TEMPLATES) {
+            String plain = resolve(template, "x");
+            Reading expected = Reading.of(plain, parser);
+            assertThat(expected.refused() || expected.failed().contains(true)).as(plain).isFalse();
+            for (int k = 0; k < 300; k++) {
+                StringBuilder value = new StringBuilder();
+                for (int i = random.nextInt(8); i >= 0; i--) {
+                    value.append(ALPHABET.charAt(random.nextInt(ALPHABET.length())));
+                }
+                String resolved;
+                try {
+                    resolved = resolve(template, value.toString());
+                } catch (BadParameterException e) {
+                    continue;
+                }
+                substituted++;
+                Reading actual = Reading.of(resolved, parser);
+                // No statement ends inside the value, and every statement before the first that fails (which ends
+                // the script, and holds the value or follows it) ends where it ended with a harmless value.
+                List<Integer> ends = inTemplate(template, resolved, actual.ends());
+                List<Integer> plainEnds = inTemplate(template, plain, expected.ends());
+                int failing = actual.failed().indexOf(true);
+                assertThat(actual.refused()).as(resolved).isFalse();
+                assertThat(ends).as(resolved).doesNotContain(-1);
+                if (failing < 0) {
+                    assertThat(ends).as(resolved).isEqualTo(plainEnds);
+                } else {
+                    assertThat(ends.subList(0, failing)).as(resolved).isEqualTo(plainEnds.subList(0, failing));
+                    assertThat(ends.get(failing)).as(resolved).isGreaterThan(template.indexOf("${v}"));
+                }
+            }
+        }
+        assertThat(substituted).isGreaterThan(TEMPLATES.length * 300 / 4);
+    }
+
+    /** Positions in a resolution of a template with one placeholder, moved to the template's; -1 inside the value. */
+    private static List<Integer> inTemplate(String template, String resolved, List<Integer> positions) {
+        int placeholder = template.indexOf("${v}");
+        int length = resolved.length() - template.length() + "${v}".length();
+        return positions.stream().map(p -> p <= placeholder ? p
+                : p >= placeholder + length ? p - length + "${v}".length() : -1).toList();
     }
 
     @Test

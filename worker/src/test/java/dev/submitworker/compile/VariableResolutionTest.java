@@ -54,9 +54,10 @@ class VariableResolutionTest {
         ResolvedScript resolved = resolve(script, Map.of("env", "dev"), Map.of());
 
         assertThat(resolved.script()).isEqualTo("\n\n\n\nINSERT INTO snk SELECT id, name, ';' FROM db_dev.orders;\n");
-        assertThat(StatementSplitter.split(resolved.script()))
-                .containsExactly(new StatementSplitter.Statement(
-                        "INSERT INTO snk SELECT id, name, ';' FROM db_dev.orders", 5));
+        assertThat(Scripts.read(resolved.script())).singleElement().satisfies(statement -> {
+            assertThat(statement.text()).isEqualTo(resolved.script());
+            assertThat(statement.line()).isEqualTo(5);
+        });
     }
 
     @Test
