@@ -82,6 +82,10 @@ public final class FlinkJobCompiler implements JobCompiler {
 
     private ApplicationJob application(Task task, SubmitCommand command) {
         TaskCompiler.PreparedTask prepared = compiler.prepare(task, command.savepoint(), command.variables());
+        if (prepared.script() != null && compiler.executesJar(prepared.script())) {
+            throw new JobBuildException("EXECUTE JAR runs a jar program, which Flink's SQL driver on an application "
+                    + "cluster cannot run: write the task as a FlinkJar task whose jar is in the image");
+        }
         // the task's fields, lowest first, then configJson (in jobOptions)
         Map<String, String> options = new LinkedHashMap<>();
         if (task.parallelism() != null) {

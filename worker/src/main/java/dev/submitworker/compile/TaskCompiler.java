@@ -152,6 +152,24 @@ public final class TaskCompiler {
     }
 
     /**
+     * Whether a script holds Dinky's {@code EXECUTE JAR}: Flink's own SQL driver, which runs scripts on an
+     * application cluster, does not know it.
+     */
+    boolean executesJar(String script) {
+        if (!MENTIONS_EXECUTE_JAR.matcher(script).find()) {
+            return false;
+        }
+        ScriptReader reader = new ScriptReader(script);
+        Parser parser = sql.parser();
+        for (ScriptReader.Statement statement = reader.next(parser); statement != null; statement = reader.next(parser)) {
+            if (ExecuteJarStatement.parse(statement.text()).isPresent()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
      * A SQL task written as {@code EXECUTE JAR WITH (...)}, optionally after {@code SET 'key' = 'value'} statements
      * (which become the program's Flink options), is a jar program; any other script is SQL. The statements are read
      * as for SQL ({@link ScriptReader}); a script that does not even contain the words is SQL without reading it.

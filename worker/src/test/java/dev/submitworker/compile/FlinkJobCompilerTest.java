@@ -187,6 +187,20 @@ class FlinkJobCompilerTest {
     }
 
     @Test
+    void anExecuteJarScriptIsRefusedForAnApplicationClusterWhoseSqlDriverCannotRunIt() {
+        Task task = sqlTask("""
+                SET 'pipeline.max-parallelism' = '64';
+                EXECUTE JAR WITH ('uri' = 'local:///opt/flink/usrlib/app.jar');
+                """, Map.of(), Map.of());
+
+        assertThatThrownBy(() -> compiler().compile(task, command("application-execute-jar", Map.of()),
+                new ClusterTarget("k8s-app", RunMode.KUBERNETES_APPLICATION)))
+                .isInstanceOf(RefusedException.class)
+                .satisfies(e -> assertThat(((RefusedException) e).detail()).contains("EXECUTE JAR")
+                        .contains("FlinkJar task"));
+    }
+
+    @Test
     void anApplicationClusterGetsAJarProgramAsItIs() {
         Task task = jarTask(Path.of("/opt/flink/usrlib/app.jar"), "com.acme.Main");
 
