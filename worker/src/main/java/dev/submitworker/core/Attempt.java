@@ -8,6 +8,7 @@ import dev.submitworker.core.port.CompileFailedException;
 import dev.submitworker.core.port.CompiledJob;
 import dev.submitworker.core.port.JobCompiler;
 import dev.submitworker.core.port.RefusedException;
+import dev.submitworker.core.port.Redaction;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,10 +30,12 @@ final class Attempt {
 
     private final Clusters clusters;
     private final JobCompiler compiler;
+    private final Redaction redaction;
 
-    Attempt(Clusters clusters, JobCompiler compiler) {
+    Attempt(Clusters clusters, JobCompiler compiler, Redaction redaction) {
         this.clusters = clusters;
         this.compiler = compiler;
+        this.redaction = redaction;
     }
 
     /**
@@ -61,7 +64,7 @@ final class Attempt {
             throw e;
         } catch (Throwable e) {
             log.warn("Compiling task {} for request {} failed unexpectedly: {}", task.id(), command.requestId(),
-                    e.toString());
+                    redaction.mask(e.toString()));
             return result(new Outcome.Failed("Task " + name(task) + " failed while its job was being built",
                     describe(e)), null, gateway.address());
         }
@@ -112,8 +115,9 @@ final class Attempt {
     }
 
     /** Not a refusal the cluster gave: taken as transient, so that a fault of the moment is never a final answer. */
-    private static Result unexpected(Throwable e, JobDescription job, String address, Task task) {
-        log.warn("Submitting task {} failed unexpectedly; it will be tried again: {}", task.id(), e.toString());
+    private Result unexpected(Throwable e, JobDescription job, String address, Task task) {
+        log.warn("Submitting task {} failed unexpectedly; it will be tried again: {}", task.id(),
+                redaction.mask(e.toString()));
         return new Result(new Outcome.Unreachable("Submitting task " + name(task) + " failed unexpectedly",
                 describe(e)), job, address, null, false);
     }

@@ -5,6 +5,7 @@ import dev.submitworker.core.port.Clusters;
 import dev.submitworker.core.port.Intake;
 import dev.submitworker.core.port.JobCompiler;
 import dev.submitworker.core.port.Ledger;
+import dev.submitworker.core.port.Redaction;
 import dev.submitworker.core.port.RefusedException;
 import dev.submitworker.core.port.RetryPolicy;
 import dev.submitworker.core.port.TaskCatalog;
@@ -56,7 +57,7 @@ public final class Engine {
     public record Settings(Duration maxHold, Duration retryDeadline, int attemptsPerRecord) {}
 
     public record Ports(TaskCatalog catalog, JobCompiler compiler, Clusters clusters, Answers answers, Intake intake,
-                        UnitOfWork unitOfWork, RetryPolicy retries) {}
+                        UnitOfWork unitOfWork, RetryPolicy retries, Redaction redaction) {}
 
     /** A round failed and wrote nothing; its commands are read again (the blamed one, if any, is counted). */
     public static final class RoundFailedException extends RuntimeException {
@@ -101,7 +102,7 @@ public final class Engine {
         this.clock = clock;
         this.executor = executor;
         this.wakeUp = wakeUp;
-        this.attempt = new Attempt(ports.clusters(), ports.compiler());
+        this.attempt = new Attempt(ports.clusters(), ports.compiler(), ports.redaction());
     }
 
     /** A partition this consumer now owns, its ledger restored: its PENDING requests are taken up again. */
@@ -322,7 +323,8 @@ public final class Engine {
                 health.gaveUpTrying(flight.target.entry(), flight.command.requestId());
             }
         }
-        log.error("Handling record {} failed {} times; dead-lettered: {}", record, failed.count, failed.last.toString());
+        log.error("Handling record {} failed {} times; dead-lettered: {}", record, failed.count,
+                masked(failed.last.toString()));
         ports.intake().deadLetter(record, String.valueOf(failed.last.getMessage()), failed.last);
     }
 
@@ -445,7 +447,7 @@ public final class Engine {
                 health.reached(cluster, flight.command.requestId());
                 StoredAnswer first = publish(answer(flight, result, outcome, now), flight.duplicates());
                 ledger(flight.partition).record(LedgerEntry.done(flight.command, first, now));
-                log.info("Request {}: {}", flight.command.requestId(), outcome.message());
+                log.info("Request {}: {}", flight.command.requestId(), masked(outcome.message()));
             }
             case RETRY -> {
                 health.unreachable(cluster, flight.command.requestId(), (Outcome.Unreachable) outcome, now);
@@ -454,8 +456,8 @@ public final class Engine {
                 Duration delay = ports.retries().delay(flight.attemptNumber);
                 round.toWaiting.put(flight.command.requestId(), new Waiting(flight.partition,
                         flight.command.requestId(), cluster, now.plus(delay), flight.attemptNumber));
-                log.info("Request {}: {} ({}); trying again in {}", flight.command.requestId(), outcome.message(),
-                        outcome.detail(), delay);
+                log.info("Request {}: {} ({}); trying again in {}", flight.command.requestId(),
+                        masked(outcome.message()), masked(outcome.detail()), delay);
             }
             case GIVE_UP -> {
                 health.unreachable(cluster, flight.command.requestId(), (Outcome.Unreachable) outcome, now);
@@ -478,7 +480,7 @@ public final class Engine {
         publish(answer, pending.waitingDuplicates());
         ledger(partition).record(LedgerEntry.gaveUp(pending.command(), now));
         round.gaveUp.add(pending.requestId());
-        log.info("Request {}: {}", pending.requestId(), gaveUp.message());
+        log.info("Request {}: {}", pending.requestId(), masked(gaveUp.message()));
     }
 
     // ---------------------------------------------------------------------------------------------------------------
@@ -495,13 +497,17 @@ public final class Engine {
     /** An answer that is not recorded: a conflict or an invalid command says nothing about the request itself. */
     private void answerOnce(RequestId requestId, Integer taskId, Outcome outcome, Instant now) {
         ports.answers().publish(answer(requestId, taskId, outcome, now, now).build());
-        log.info("Answered {}: {}", requestId, outcome.message());
+        log.info("Answered {}: {}", requestId, masked(outcome.message()));
     }
 
     private void answerAndRecord(int partition, SubmitCommand command, Answer answer, Instant now) {
         StoredAnswer first = ports.answers().publish(answer);
         ledger(partition).record(LedgerEntry.done(command, first, now));
-        log.info("Request {}: {}", command.requestId(), answer.outcome().message());
+        log.info("Request {}: {}", command.requestId(), masked(answer.outcome().message()));
+    }
+
+    private String masked(String text) {
+        return text == null ? null : ports.redaction().mask(text);
     }
 
     private Ledger ledger(int partition) {

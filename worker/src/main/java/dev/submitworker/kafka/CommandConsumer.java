@@ -73,6 +73,8 @@ final class CommandConsumer implements Runnable {
     public void run() {
         Thread.currentThread().setName(name);
         try {
+            // a predecessor with this transactional id may have left a transaction open: abort it before anything
+            initProducer();
             consumer.subscribe(List.of(commandsTopic), new Rebalance());
             while (running) {
                 iterate();
@@ -91,6 +93,15 @@ final class CommandConsumer implements Runnable {
                 ledgers.values().forEach(ledger -> ledger.index().close());
                 stopped.countDown();
             }
+        }
+    }
+
+    private void initProducer() {
+        try {
+            producer.get();
+        } catch (RuntimeException e) {
+            // Kafka may not be there yet: the first commit tries again
+            log.warn("{} could not start its transactional producer yet: {}", name, e.toString());
         }
     }
 

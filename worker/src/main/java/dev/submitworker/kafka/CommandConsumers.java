@@ -120,7 +120,8 @@ public final class CommandConsumers implements AutoCloseable {
                         new KafkaAnswers(settings.topics().results(), services.envelopes(), unitOfWork),
                         new KafkaIntake(settings.topics().deadLetter(), settings.topics().commands(), groupId,
                                 maxRequestBytes, services.redactor(), records, unitOfWork),
-                        unitOfWork, services.retries()), settings.engine(), services.clock(), services.submissions(),
+                        unitOfWork, services.retries(), services.redactor()::redactText), settings.engine(),
+                        services.clock(), services.submissions(),
                         wakeUp));
         for (int i = 0; i < settings.threads(); i++) {
             String name = "commands-" + i;

@@ -44,7 +44,7 @@ public final class World implements AutoCloseable {
     /** @param maxHold how long a round waits for its submissions */
     public World(Duration maxHold) {
         engine = new Engine(new Engine.Ports(catalog, compiler, clusters, answers, intake, unitOfWork,
-                retry -> BACKOFF.multipliedBy(1L << Math.min(retry - 1, 4))),
+                retry -> BACKOFF.multipliedBy(1L << Math.min(retry - 1, 4)), text -> text),
                 new Engine.Settings(maxHold, DEADLINE, 3), clock, executor, () -> {});
         catalog.add(1, "session");
         open(0);
