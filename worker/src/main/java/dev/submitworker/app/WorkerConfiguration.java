@@ -132,7 +132,10 @@ class WorkerConfiguration {
                         topics.partitions(), Optional.ofNullable(topics.replicationFactor())),
                 properties.consumers(), properties.instanceId(),
                 new Engine.Settings(properties.batch().maxHold(), properties.retry().deadline(), 3),
-                properties.shutdown().grace(), properties.ledger().retention());
+                properties.shutdown().grace(), properties.ledger().retention(),
+                new CommandConsumers.LedgerStore(properties.ledger().store().dir(),
+                        properties.ledger().store().memory().toBytes(),
+                        properties.ledger().store().type() == WorkerProperties.StoreType.HEAP));
         CommandConsumers.Services services = new CommandConsumers.Services(catalog, compiler, clusters, retries,
                 envelopes, redactor, new CommandReader(properties.limits().toCommandLimits()), clock, submissions);
         log.info("Instance {}", properties.instanceId());

@@ -107,10 +107,31 @@ public record WorkerProperties(
     /**
      * @param topic     the compacted ledger topic (created with the commands topic's partition count)
      * @param retention how long a requestId is remembered: the idempotency window
+     * @param store     where this process keeps what it knows of its ledger partitions
      */
     public record Ledger(
             @NotBlank @DefaultValue("submit-worker.ledger") String topic,
-            @NotNull @DefaultValue("7d") java.time.Duration retention) {}
+            @NotNull @DefaultValue("7d") java.time.Duration retention,
+            @Valid @NotNull @DefaultValue Store store) {}
+
+    /**
+     * @param type   {@code rocksdb}: a RocksDB store per partition on local disk, off the Java heap, kept across
+     *               restarts; {@code heap}: entries on the Java heap, restored in full on every start (small ledgers)
+     * @param dir    the stores' directory (a persistent volume, so a restart replays only the ledger's tail);
+     *               {@code <dir>/<instance-id>/<ledger topic>-<partition>}
+     * @param memory what all stores of the process may use off the heap: block cache and write buffers
+     */
+    public record Store(
+            @NotNull @DefaultValue("rocksdb") StoreType type,
+            Path dir,
+            @NotNull @DefaultValue("64MB") org.springframework.util.unit.DataSize memory) {
+
+        public Store {
+            dir = dir == null ? Path.of(System.getProperty("java.io.tmpdir"), "submit-worker-state") : dir;
+        }
+    }
+
+    public enum StoreType { ROCKSDB, HEAP }
 
     /**
      * @param dir base directory of the tasks' savepoints, for the LATEST and EARLIEST strategies: task

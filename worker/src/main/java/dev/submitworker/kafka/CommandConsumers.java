@@ -47,7 +47,16 @@ public final class CommandConsumers implements AutoCloseable {
      * @param ledgerRetention   the idempotency window
      */
     public record Settings(Topics topics, int threads, String instanceId, Engine.Settings engine,
-                           Duration revokeHold, Duration ledgerRetention) {}
+                           Duration revokeHold, Duration ledgerRetention, LedgerStore ledgerStore) {}
+
+    /**
+     * Where this process keeps what it knows of its ledger partitions.
+     *
+     * @param directory   under it, {@code <instance-id>/<ledger topic>-<partition>}: one RocksDB store per partition
+     * @param memoryBytes the memory (off the Java heap) all stores share: block cache and write buffers
+     * @param onHeap      keep the entries on the Java heap instead (they are then restored in full on every start)
+     */
+    public record LedgerStore(java.nio.file.Path directory, long memoryBytes, boolean onHeap) {}
 
     /** The core's services every consumer's engine runs over. */
     public record Services(TaskCatalog catalog, JobCompiler compiler, Clusters clusters, RetryPolicy retries,
@@ -62,6 +71,7 @@ public final class CommandConsumers implements AutoCloseable {
     private final List<CommandConsumer> consumers = new ArrayList<>();
     private final List<Thread> threads = new ArrayList<>();
     private final ExecutorService restores = Executors.newCachedThreadPool(daemon("ledger-restore"));
+    private RocksLedgerIndex.Resources rocks;
 
     /**
      * @param consumerConfig the connection and group settings; the consumers add what exactly-once needs
@@ -112,7 +122,7 @@ public final class CommandConsumers implements AutoCloseable {
         int maxRequestBytes = maxRequest == null ? DEFAULT_MAX_REQUEST_BYTES : Integer.parseInt(maxRequest.toString());
         String groupId = String.valueOf(consumerConfig.get(ConsumerConfig.GROUP_ID_CONFIG));
         LedgerRestorer restorer = new LedgerRestorer(consumerConfig, settings.topics().ledger(),
-                settings.ledgerRetention(), services.clock(), MemoryLedgerIndex::new);
+                settings.ledgerRetention(), services.clock(), ledgerIndexes(settings.topics().ledgerTopicId(admin)));
         Shared shared = new Shared(settings.topics(), new CommandRecords(services.reader(), partitions),
                 services.clock(), services.retries(), settings.revokeHold(), restores, restorer,
                 settings.ledgerRetention(), (unitOfWork, records, wakeUp) -> new Engine(new Engine.Ports(
@@ -148,6 +158,18 @@ public final class CommandConsumers implements AutoCloseable {
                 partitions);
     }
 
+    private java.util.function.IntFunction<LedgerIndex> ledgerIndexes(String ledgerTopicId) {
+        LedgerStore store = settings.ledgerStore();
+        if (store.onHeap()) {
+            return partition -> new MemoryLedgerIndex();
+        }
+        rocks = new RocksLedgerIndex.Resources(store.memoryBytes());
+        java.nio.file.Path base = store.directory().resolve(settings.instanceId());
+        log.info("Ledger stores in {}", base.toAbsolutePath());
+        return partition -> RocksLedgerIndex.open(base.resolve(settings.topics().ledger() + "-" + partition),
+                ledgerTopicId, rocks);
+    }
+
     /** Whether every consumer is still consuming: none has stopped on a failure. */
     public boolean running() {
         return !threads.isEmpty() && threads.stream().allMatch(Thread::isAlive);
@@ -175,6 +197,9 @@ public final class CommandConsumers implements AutoCloseable {
             }
         }
         restores.shutdownNow();
+        if (rocks != null) {
+            rocks.close();
+        }
     }
 
     @Override

@@ -31,6 +31,15 @@ interface LedgerIndex extends AutoCloseable {
 
     int size();
 
+    /** Forgets everything: the index is rebuilt from the start of the ledger. */
+    void clear();
+
+    /** A restore begins: it writes many records in a row and need not make each durable on its own. */
+    default void restoring() {}
+
+    /** The restore is over: what it wrote is durable. */
+    default void restored() {}
+
     @Override
     void close();
 }

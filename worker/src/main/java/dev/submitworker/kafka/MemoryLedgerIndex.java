@@ -54,6 +54,12 @@ final class MemoryLedgerIndex implements LedgerIndex {
     }
 
     @Override
+    public void clear() {
+        entries.clear();
+        nextOffset = 0;
+    }
+
+    @Override
     public void close() {
         entries.clear();
     }

@@ -46,6 +46,12 @@ public record Topics(String commands, String results, String deadLetter, String 
         return provisionLedger(admin, commands, ledger, partitions, replicationFactor, retention);
     }
 
+    /** The ledger topic's id: a ledger topic deleted and created again has another, and local stores of it are void. */
+    public String ledgerTopicId(Admin admin) {
+        return describe(admin, ledger).orElseThrow(() -> new IllegalStateException("No ledger topic " + ledger))
+                .topicId().toString();
+    }
+
     private static int provisionLedger(Admin admin, String commandsTopic, String ledgerTopic, int partitionsIfNew,
                                        Optional<Short> replicationFactor, Duration retention) {
         int partitions = describe(admin, commandsTopic)
