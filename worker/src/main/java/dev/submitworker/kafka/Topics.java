@@ -7,6 +7,7 @@ import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.locks.LockSupport;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -48,8 +49,18 @@ public record Topics(String commands, String results, String deadLetter, String 
 
     /** The ledger topic's id: a ledger topic deleted and created again has another, and local stores of it are void. */
     public String ledgerTopicId(Admin admin) {
-        return describe(admin, ledger).orElseThrow(() -> new IllegalStateException("No ledger topic " + ledger))
-                .topicId().toString();
+        // a topic just created may take a moment to be described by every broker
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(ADMIN_TIMEOUT_SECONDS);
+        while (true) {
+            Optional<TopicDescription> description = describe(admin, ledger);
+            if (description.isPresent()) {
+                return description.get().topicId().toString();
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("The ledger topic " + ledger + " cannot be described");
+            }
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(200));
+        }
     }
 
     private static int provisionLedger(Admin admin, String commandsTopic, String ledgerTopic, int partitionsIfNew,

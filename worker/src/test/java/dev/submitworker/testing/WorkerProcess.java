@@ -42,6 +42,7 @@ public final class WorkerProcess implements AutoCloseable {
                 Map.entry("worker.topics.dead-letter", prefix + ".commands.DLT"),
                 Map.entry("worker.ledger.topic", prefix + ".ledger"),
                 Map.entry("worker.catalog.dir", "src/test/resources/tasks"),
+                Map.entry("worker.ledger.store.dir", "target/worker-state"),
                 Map.entry("worker.clusters.session.type", "standalone"),
                 Map.entry("worker.clusters.session.address", SharedInfrastructure.flinkRestAddress().toString()));
     }

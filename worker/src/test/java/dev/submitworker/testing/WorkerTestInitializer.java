@@ -35,6 +35,7 @@ public final class WorkerTestInitializer implements ApplicationContextInitialize
                 "worker.topics.results=" + RESULTS,
                 "worker.topics.dead-letter=" + DEAD_LETTERS,
                 "worker.catalog.dir=src/test/resources/tasks",
+                "worker.ledger.store.dir=target/worker-state",
                 "worker.clusters.session.type=standalone",
                 "worker.clusters.session.address=" + SharedInfrastructure.flinkRestAddress(),
                 "worker.clusters.local.rest-port=0",
