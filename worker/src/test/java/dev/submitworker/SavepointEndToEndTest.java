@@ -29,7 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.springframework.beans.factory.annotation.Autowired;
 
 /**
- * Issue 4 on the real worker: savepoint strategies. Savepoints are taken on the cluster by stop-with-savepoint, and
+ * On the real worker: savepoint strategies. Savepoints are taken on the cluster by stop-with-savepoint, and
  * that a job restored from one is read from the cluster's checkpoint statistics, not from the answer alone.
  * Tasks 123-125 run the same stateful SQL (a count per key), so a savepoint of one restores into the others.
  */

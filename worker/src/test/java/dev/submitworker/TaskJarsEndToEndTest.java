@@ -18,7 +18,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Issue 4 on the real worker: code from jars. Functions registered from a jar by the script, jar tasks and
+ * On the real worker: code from jars. Functions registered from a jar by the script, jar tasks and
  * {@code EXECUTE JAR}. The jars are compiled by the test and their classes are on no class path of this JVM, so a job
  * can only finish if its jar travelled with it to the cluster.
  */

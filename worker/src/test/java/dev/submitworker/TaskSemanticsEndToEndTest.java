@@ -12,7 +12,7 @@ import org.apache.flink.runtime.jobgraph.JobType;
 import org.junit.jupiter.api.Test;
 
 /**
- * Issue 4 on the real worker: variables, Flink options, statement sets and batch mode, each checked on the job the
+ * On the real worker: variables, Flink options, statement sets and batch mode, each checked on the job the
  * cluster runs (its name, vertices, parallelism, checkpoint config, type), not only in the answer.
  */
 @WorkerTest

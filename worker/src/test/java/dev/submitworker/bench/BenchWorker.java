@@ -152,16 +152,16 @@ final class BenchWorker implements AutoCloseable {
     }
 
     /**
-     * Waits until the listener owns partitions and has restored their ledger (the worker logs "Ledger partitions [..]
-     * restored"; from then on it answers commands) and returns the time since the process was started. The log is the
-     * only outside view of "ready" the worker offers.
+     * Waits until the worker's consumers have opened all four partitions, their ledgers restored (the worker logs
+     * "Partition <n> of <topic> is open" for each; from then on it answers commands), and returns the time since the
+     * process was started. The log is the only outside view of "ready" the worker offers.
      */
     long awaitReady(Duration timeout) throws IOException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (true) {
             if (Files.exists(log)) {
                 String text = Files.readString(log, StandardCharsets.UTF_8);
-                if (text.contains("Ledger partitions [") && text.contains("] restored")) {
+                if (text.split(" is open on ", -1).length - 1 >= 4) {
                     long readyNanos = System.nanoTime() - startedNanos;
                     connectClients();
                     return readyNanos;
