@@ -10,10 +10,8 @@ import dev.submitworker.core.port.CompileFailedException;
 import dev.submitworker.core.port.CompiledJob;
 import dev.submitworker.core.port.JobCompiler;
 import dev.submitworker.core.port.RefusedException;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
-import org.apache.flink.configuration.CoreOptions;
 import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.core.security.FlinkSecurityManager;
 import org.apache.flink.util.ExceptionUtils;
@@ -86,12 +84,7 @@ public final class FlinkJobCompiler implements JobCompiler {
             throw new JobBuildException("EXECUTE JAR runs a jar program, which Flink's SQL driver on an application "
                     + "cluster cannot run: write the task as a FlinkJar task whose jar is in the image");
         }
-        // the task's fields, lowest first, then configJson (in jobOptions)
-        Map<String, String> options = new LinkedHashMap<>();
-        if (task.parallelism() != null) {
-            options.put(CoreOptions.DEFAULT_PARALLELISM.key(), task.parallelism().toString());
-        }
-        options.putAll(TaskCompiler.jobOptions(task, Map.of()));
+        Map<String, String> options = JobOptions.of(task);
         String statement = prepared.script() != null ? prepared.script() : ExecuteJarStatement.toStatement(task.jar());
         JobDescription description = new JobDescription(options.get(PipelineOptions.NAME.key()), statement, options,
                 prepared.variables(), prepared.savepointPath(), prepared.note());

@@ -51,22 +51,18 @@ public final class JarJobBuilder {
     }
 
     /**
-     * @param parallelism           the task's parallelism, or null: then Flink's {@code parallelism.default} as the
-     *                              worker sees it (configJson, else 1), not the cluster's, as with {@code flink run}
-     * @param configJson            the task's Flink options
+     * @param options               the job's Flink options ({@link JobOptions}); without {@code parallelism.default},
+     *                              Flink's default of 1 as the worker sees it, not the cluster's, as with
+     *                              {@code flink run}
      * @param requestId             fixes the JobID (see {@link RequestId#jobId()})
      * @param savepointPath         a savepoint to restore from, or null (then configJson's
      *                              {@code execution.state-recovery.path}, if any, applies)
      * @param allowNonRestoredState whether state in the savepoint that no operator takes is skipped (else an error)
      */
-    public BuiltJob build(Task.JarSpec jar, Integer parallelism, Map<String, String> configJson, String requestId,
-                          String savepointPath, boolean allowNonRestoredState) {
+    public BuiltJob build(Task.JarSpec jar, Map<String, String> options, String requestId, String savepointPath,
+                          boolean allowNonRestoredState) {
         JobID jobId = JobID.fromHexString(new RequestId(requestId).jobId());
-        Configuration configuration = new Configuration();
-        if (parallelism != null) {
-            configuration.set(CoreOptions.DEFAULT_PARALLELISM, parallelism);
-        }
-        configuration.addAll(Configuration.fromMap(configJson));
+        Configuration configuration = Configuration.fromMap(options);
         if (savepointPath != null && !savepointPath.isBlank()) {
             SavepointRestoreSettings.toConfiguration(
                     SavepointRestoreSettings.forPath(savepointPath.strip(), allowNonRestoredState), configuration);

@@ -5,18 +5,12 @@ import dev.submitworker.core.Task;
 import java.lang.reflect.Field;
 import java.net.URISyntaxException;
 import java.net.URL;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.flink.api.common.JobID;
-import org.apache.flink.api.common.RuntimeExecutionMode;
-import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.CoreOptions;
-import org.apache.flink.configuration.ExecutionOptions;
-import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.runtime.jobgraph.JobGraph;
 import org.apache.flink.runtime.jobgraph.SavepointRestoreSettings;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -63,7 +57,7 @@ public final class SqlJobBuilder {
     public BuiltJob build(Task task, String requestId, String statement, String savePointPath,
                           boolean allowNonRestoredState) {
         JobID jobId = JobID.fromHexString(new RequestId(requestId).jobId());
-        Configuration configuration = jobConfiguration(task);
+        Configuration configuration = Configuration.fromMap(JobOptions.of(task));
         StreamExecutionEnvironment env;
         try {
             env = new StreamExecutionEnvironment(configuration, classLoader);
@@ -147,21 +141,6 @@ public final class SqlJobBuilder {
                   WITH ('connector' = 'blackhole');
                 INSERT INTO warm_sink SELECT id, UPPER(name), ts FROM warm_src WHERE id > 0;
                 """, null, false);
-    }
-
-    private static Configuration jobConfiguration(Task task) {
-        Configuration configuration = new Configuration();
-        configuration.set(PipelineOptions.NAME, task.name());
-        configuration.set(ExecutionOptions.RUNTIME_MODE,
-                task.batchModel() ? RuntimeExecutionMode.BATCH : RuntimeExecutionMode.STREAMING);
-        if (task.parallelism() != null) {
-            configuration.set(CoreOptions.DEFAULT_PARALLELISM, task.parallelism());
-        }
-        if (task.checkpoint() > 0) {
-            configuration.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, Duration.ofMillis(task.checkpoint()));
-        }
-        configuration.addAll(Configuration.fromMap(task.configJson()));
-        return configuration;
     }
 
     /**

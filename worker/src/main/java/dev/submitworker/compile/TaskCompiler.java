@@ -9,9 +9,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
-import org.apache.flink.configuration.CheckpointingOptions;
-import org.apache.flink.configuration.ExecutionOptions;
-import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.configuration.StateRecoveryOptions;
 import org.apache.flink.table.delegation.Parser;
 import org.apache.flink.table.operations.Operation;
@@ -56,7 +53,7 @@ public final class TaskCompiler {
         PreparedTask prepared = prepare(task, commandSavePointPath, commandVariables);
         SavepointChoice savepoint = prepared.savepoint();
         if (task.dialect() == Dialect.FlinkJar) {
-            return jars.build(task.jar(), task.parallelism(), jobOptions(task, Map.of()), requestId,
+            return jars.build(task.jar(), JobOptions.of(task), requestId,
                             savepoint.path(), prepared.allowNonRestoredState())
                     .with(Map.of(), savepoint.path(), savepoint.note());
         }
@@ -217,23 +214,7 @@ public final class TaskCompiler {
         }
         boolean allowNonRestored = statement.allowNonRestoredState() != null
                 ? statement.allowNonRestoredState() : allowNonRestoredState;
-        return Optional.of(jars.build(statement.jar(), parallelism, jobOptions(task, set), requestId,
+        return Optional.of(jars.build(statement.jar(), JobOptions.of(task, parallelism, set), requestId,
                 chosen.path(), allowNonRestored).with(Map.of(), chosen.path(), chosen.note()));
-    }
-
-    /**
-     * The Flink options a program (a jar, or a script run on an application cluster's JobManager) gets from the task:
-     * its fields, then configJson, then the given SET options; the same precedence as for SQL.
-     */
-    public static Map<String, String> jobOptions(Task task, Map<String, String> set) {
-        Map<String, String> configuration = new LinkedHashMap<>();
-        configuration.put(PipelineOptions.NAME.key(), task.name());
-        configuration.put(ExecutionOptions.RUNTIME_MODE.key(), task.batchModel() ? "BATCH" : "STREAMING");
-        if (task.checkpoint() > 0) {
-            configuration.put(CheckpointingOptions.CHECKPOINTING_INTERVAL.key(), task.checkpoint() + " ms");
-        }
-        configuration.putAll(task.configJson());
-        configuration.putAll(set);
-        return configuration;
     }
 }

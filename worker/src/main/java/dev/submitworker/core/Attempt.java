@@ -66,7 +66,7 @@ final class Attempt {
             log.warn("Compiling task {} for request {} failed unexpectedly: {}", task.id(), command.requestId(),
                     redaction.mask(e.toString()));
             return result(new Outcome.Failed("Task " + name(task) + " failed while its job was being built",
-                    describe(e)), null, gateway.address());
+                    e.toString()), null, gateway.address());
         }
         try (job) {
             return submit(gateway, job, task, mayExist);
@@ -119,7 +119,7 @@ final class Attempt {
         log.warn("Submitting task {} failed unexpectedly; it will be tried again: {}", task.id(),
                 redaction.mask(e.toString()));
         return new Result(new Outcome.Unreachable("Submitting task " + name(task) + " failed unexpectedly",
-                describe(e)), job, address, null, false);
+                e.toString()), job, address, null, false);
     }
 
     private static Result result(Outcome outcome, JobDescription job, String address) {
@@ -128,14 +128,5 @@ final class Attempt {
 
     static String name(Task task) {
         return task.id() + " (" + task.name() + ")";
-    }
-
-    /** The class and message of a failure and of its causes, for an answer: a user's exception may say nothing else. */
-    static String describe(Throwable failure) {
-        StringBuilder text = new StringBuilder();
-        for (Throwable t = failure; t != null && text.length() < 2000; t = t.getCause() == t ? null : t.getCause()) {
-            text.append(text.isEmpty() ? "" : "; caused by ").append(t);
-        }
-        return text.toString();
     }
 }

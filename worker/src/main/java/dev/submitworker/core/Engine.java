@@ -431,7 +431,7 @@ public final class Engine {
                 throw fatal;
             }
             return new Attempt.Result(new Outcome.Unreachable("Submitting task " + Attempt.name(flight.task)
-                    + " failed unexpectedly", Attempt.describe(cause)), null, null, null, false);
+                    + " failed unexpectedly", cause.toString()), null, null, null, false);
         }
     }
 

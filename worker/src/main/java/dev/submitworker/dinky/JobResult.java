@@ -6,13 +6,13 @@ import java.util.Map;
 
 /**
  * Dinky's JobResult, field for field. {@code status} is the submission's status ({@code SUCCESS} or {@code FAILED});
- * the Flink job's own state as read back after the submission is in {@code result.jobStatus}.
+ * {@code result.jobStatus} is null: the answer does not wait to read the job's state back.
  *
  * @param id        the task id (Dinky reports the task here too)
  * @param jobId     the Flink JobID, 32 hex characters; null when nothing reached the cluster
  * @param startTime when work on the command began, ISO-8601 in UTC
  * @param endTime   when the answer was made, ISO-8601 in UTC
- * @param result    {@code cluster} (the cluster entry), {@code jobName}, {@code jobStatus} (Flink's state after submit)
+ * @param result    {@code cluster} (the cluster entry), {@code clusterId}, {@code jobName}, {@code jobStatus} (null)
  */
 @JsonPropertyOrder({"id", "jobConfig", "jobInstanceId", "jobManagerAddress", "error", "result", "jobId", "success",
         "statement", "startTime", "endTime", "results", "status"})

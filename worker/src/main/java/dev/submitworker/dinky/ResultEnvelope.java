@@ -17,15 +17,4 @@ import com.fasterxml.jackson.annotation.JsonPropertyOrder;
  */
 @JsonPropertyOrder({"requestId", "taskId", "code", "msg", "success", "duplicate", "time", "data"})
 public record ResultEnvelope(String requestId, Integer taskId, int code, String msg, boolean success,
-                             boolean duplicate, String time, JobResult data) {
-
-    /** This answer, given again to a redelivered or re-sent command. */
-    public ResultEnvelope asDuplicate() {
-        return new ResultEnvelope(requestId, taskId, code, msg, success, true, time, data);
-    }
-
-    public static final int SUCCESS = 0;
-    public static final int ERROR = 1;
-    public static final int EXCEPTION = 5;
-    public static final int BAD_PARAMETERS = 6;
-}
+                             boolean duplicate, String time, JobResult data) {}

@@ -177,7 +177,7 @@ class FlinkJobCompilerTest {
         assertThat(job.options()).containsEntry("parallelism.default", "4")
                 .containsEntry("pipeline.name", "from-config-json")
                 .containsEntry("execution.runtime-mode", "STREAMING")
-                .containsEntry("execution.checkpointing.interval", "1000 ms");
+                .containsEntry("execution.checkpointing.interval", "1 s");
         JobDescription description = job.description();
         assertThat(description.jobName()).isEqualTo("from-config-json");
         assertThat(description.statement()).isEqualTo(job.script());

@@ -65,7 +65,7 @@ class JarJobBuilderTest {
 
     @Test
     void theJobHasTheRequestsJobIdTheParallelismTheArgumentsAndTheJar() {
-        BuiltJob job = builder().build(doubling(jobsJar.toString(), "doubling job"), 3, Map.of(), "req-jar-1",
+        BuiltJob job = build(builder(), doubling(jobsJar.toString(), "doubling job"), 3, Map.of(), "req-jar-1",
                 null, false);
 
         assertThat(job.jobId()).isEqualTo(JobID.fromHexString(new RequestId("req-jar-1").jobId()));
@@ -81,7 +81,7 @@ class JarJobBuilderTest {
 
     @Test
     void configJsonReachesTheProgramAndWinsOverTheTaskParallelism() {
-        BuiltJob job = builder().build(doubling(jobsJar.toUri().toString()), 3,
+        BuiltJob job = build(builder(), doubling(jobsJar.toUri().toString()), 3,
                 Map.of("pipeline.name", "named-by-config", "parallelism.default", "2"), "req-jar-2", null, false);
 
         assertThat(job.jobName()).isEqualTo("named-by-config");
@@ -91,7 +91,7 @@ class JarJobBuilderTest {
 
     @Test
     void withoutAParallelismFlinksClientDefaultApplies() {
-        BuiltJob job = builder().build(doubling(jobsJar.toString()), null, Map.of(), "req-jar-8", null, false);
+        BuiltJob job = build(builder(), doubling(jobsJar.toString()), null, Map.of(), "req-jar-8", null, false);
 
         assertThat(parallelisms(job.jobGraph())).containsOnly(1);
         assertThat(job.configuration()).doesNotContainKey("parallelism.default");
@@ -99,7 +99,7 @@ class JarJobBuilderTest {
 
     @Test
     void aSavepointIsRestoredWithTheRequestedNonRestoredStatePolicy() {
-        BuiltJob job = builder().build(doubling(jobsJar.toString()), 1, Map.of(), "req-jar-3", "file:///sp/savepoint-1",
+        BuiltJob job = build(builder(), doubling(jobsJar.toString()), 1, Map.of(), "req-jar-3", "file:///sp/savepoint-1",
                 true);
 
         assertThat(job.jobGraph().getSavepointRestoreSettings())
@@ -109,7 +109,7 @@ class JarJobBuilderTest {
 
     @Test
     void aSavepointInConfigJsonAppliesWhenNoneIsGiven() {
-        BuiltJob job = builder().build(doubling(jobsJar.toString()), 1,
+        BuiltJob job = build(builder(), doubling(jobsJar.toString()), 1,
                 Map.of("execution.state-recovery.path", "file:///sp/savepoint-2"), "req-jar-4", null, false);
 
         assertThat(job.jobGraph().getSavepointRestoreSettings().getRestorePath()).isEqualTo("file:///sp/savepoint-2");
@@ -118,11 +118,11 @@ class JarJobBuilderTest {
     @Test
     void aMissingJarIsNamed() {
         Path missing = jars.resolve("nope.jar");
-        assertThatThrownBy(() -> builder().build(doubling(missing.toString()), 1, Map.of(), "r", null, false))
+        assertThatThrownBy(() -> build(builder(), doubling(missing.toString()), 1, Map.of(), "r", null, false))
                 .isInstanceOf(JobBuildException.class)
                 .hasMessageContaining("The jar '" + missing + "' does not exist");
         String remote = RemoteTestFileSystemFactory.uriOf(missing);
-        assertThatThrownBy(() -> builder().build(doubling(remote), 1, Map.of(), "r", null, false))
+        assertThatThrownBy(() -> build(builder(), doubling(remote), 1, Map.of(), "r", null, false))
                 .isInstanceOf(JobBuildException.class)
                 .hasMessageContaining("The jar '" + remote + "' does not exist");
     }
@@ -130,7 +130,7 @@ class JarJobBuilderTest {
     @Test
     void aMissingMainClassIsNamed() {
         Task.JarSpec jar = new Task.JarSpec(jobsJar.toString(), "testjobs.NoSuchJob", List.of());
-        assertThatThrownBy(() -> builder().build(jar, 1, Map.of(), "r", null, false))
+        assertThatThrownBy(() -> build(builder(), jar, 1, Map.of(), "r", null, false))
                 .isInstanceOf(JobBuildException.class)
                 .hasMessageContaining("Cannot load the program of jar '" + jobsJar + "'")
                 .hasMessageContaining("'testjobs.NoSuchJob' was not found");
@@ -139,7 +139,7 @@ class JarJobBuilderTest {
     @Test
     void aFailingMainMethodIsReportedWithItsOwnMessage() {
         Task.JarSpec jar = new Task.JarSpec(jobsJar.toString(), TestJars.FAILING_JOB, List.of());
-        assertThatThrownBy(() -> builder().build(jar, 1, Map.of(), "r", null, false))
+        assertThatThrownBy(() -> build(builder(), jar, 1, Map.of(), "r", null, false))
                 .isInstanceOf(JobBuildException.class)
                 .hasMessageContaining("The main method of '" + TestJars.FAILING_JOB + "'")
                 .hasMessageEndingWith(TestJars.FAILING_JOB_MESSAGE);
@@ -148,7 +148,7 @@ class JarJobBuilderTest {
     @Test
     void aRemoteJarIsStagedUntilReleased() {
         JarJobBuilder builder = builder();
-        BuiltJob job = builder.build(doubling(RemoteTestFileSystemFactory.uriOf(jobsJar)), 1, Map.of(), "req-jar-5",
+        BuiltJob job = build(builder, doubling(RemoteTestFileSystemFactory.uriOf(jobsJar)), 1, Map.of(), "req-jar-5",
                 null, false);
 
         Path staged = userJars(job.jobGraph()).get(0);
@@ -180,7 +180,7 @@ class JarJobBuilderTest {
                 }
                 """), List.of(library));
         JarJobBuilder builder = builder();
-        BuiltJob job = builder.build(new Task.JarSpec(fatJar.toString(), "testjobs.LibraryJob", List.of()), 1,
+        BuiltJob job = build(builder, new Task.JarSpec(fatJar.toString(), "testjobs.LibraryJob", List.of()), 1,
                 Map.of(), "req-jar-6", null, false);
 
         assertThat(job.jobName()).isEqualTo("named-by-nested-library");
@@ -195,7 +195,7 @@ class JarJobBuilderTest {
 
     @Test
     void theBuiltJobRunsOnARealClusterWithTheRequestedParallelism() throws Exception {
-        BuiltJob job = builder().build(doubling(jobsJar.toString(), "doubling on a cluster"), 2, Map.of(), "req-jar-7",
+        BuiltJob job = build(builder(), doubling(jobsJar.toString(), "doubling on a cluster"), 2, Map.of(), "req-jar-7",
                 null, false);
 
         try (EmbeddedFlinkCluster cluster = EmbeddedFlinkCluster.start(0, 4, Map.of());
@@ -215,5 +215,17 @@ class JarJobBuilderTest {
         configuration.set(RestOptions.ADDRESS, cluster.restAddress().getHost());
         configuration.set(RestOptions.PORT, cluster.restAddress().getPort());
         return new RestClusterClient<>(configuration, StandaloneClusterId.getInstance());
+    }
+
+    /** A program's options as the compiler puts them together: the parallelism field, then configJson. */
+    private static BuiltJob build(JarJobBuilder builder, Task.JarSpec jar, Integer parallelism,
+                                  Map<String, String> configJson, String requestId, String savepointPath,
+                                  boolean allowNonRestoredState) {
+        Map<String, String> options = new java.util.LinkedHashMap<>();
+        if (parallelism != null) {
+            options.put("parallelism.default", parallelism.toString());
+        }
+        options.putAll(configJson);
+        return builder.build(jar, options, requestId, savepointPath, allowNonRestoredState);
     }
 }
