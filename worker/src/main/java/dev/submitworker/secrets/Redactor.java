@@ -129,8 +129,10 @@ public final class Redactor {
         String text = script == null ? "" : script;
         String redacted = redactText(text);
         Map<String, String> result = new LinkedHashMap<>();
+        // masked as a whole where its name or its place in the script makes it a secret, and as text anyway: a value
+        // may be a secret by its form ("Bearer x", a URI with a password) wherever it stands
         variables.forEach((name, value) -> result.put(name, isSecretKey(name) || masked(text, redacted, value)
-                || masked(text, redacted, "${" + name + "}") ? MASK : value));
+                || masked(text, redacted, "${" + name + "}") ? MASK : redactText(value)));
         return result;
     }
 
@@ -155,7 +157,7 @@ public final class Redactor {
     /** Masks what the candidate found, if anything; returns where to look next, always past the candidate's start. */
     private int next(Matcher candidate, Scan scan) {
         if (candidate.start("sqKey") >= 0) {
-            return quotedOption(candidate.group("sqKey"), candidate.end(), scan);
+            return quotedOption(candidate, scan);
         }
         if (candidate.start("dqKey") >= 0) {
             return isSecretKey(candidate.group("dqKey")) ? scan.maskValue(candidate.end()) : candidate.end();
@@ -187,10 +189,20 @@ public final class Redactor {
         return !frame && isSecretKey(key) ? scan.maskValue(candidate.end()) : candidate.end();
     }
 
-    /** {@code 'key' = ...} at the value: a secret key's value is masked, another quoted value redacted as text. */
-    private int quotedOption(String key, int valueStart, Scan scan) {
+    /**
+     * {@code 'key' = ...} at the value: a secret key's value is masked, another quoted value redacted as text. A
+     * quoted "key" that is not one (a message quoting a URI before a colon: {@code 'https://u:pw@host/x': failed}) is
+     * redacted as text too.
+     */
+    private int quotedOption(Matcher candidate, Scan scan) {
+        String key = candidate.group("sqKey");
+        int valueStart = candidate.end();
         if (isSecretKey(key)) {
             return scan.maskValue(valueStart);
+        }
+        String redactedKey = redactText(key);
+        if (!redactedKey.equals(key)) {
+            scan.replace(candidate.start("sqKey"), candidate.end("sqKey"), redactedKey);
         }
         Matcher literal = scan.at(SQL_LITERAL, valueStart);
         if (!literal.lookingAt()) {

@@ -200,4 +200,20 @@ class RedactorTest {
         assertThat(redactor.redactText("--tokenizer standard --lang en --secretive=yes -Xmx1g"))
                 .isEqualTo("--tokenizer ****** --lang en --secretive=****** -Xmx1g");
     }
+
+    @Test
+    void masksAUriPasswordInAQuotedTextBeforeAColon() {
+        assertThat(redactor.redactText("Cannot read the jar 'https://deploy:pw-163@repo.example/jobs/app.jar': Could "
+                + "not find a file system implementation for scheme 'https'"))
+                .doesNotContain("pw-163").contains("https://deploy:******@repo.example/jobs/app.jar")
+                .contains("scheme 'https'");
+    }
+
+    @Test
+    void aVariableIsMaskedByItsFormWhereverItStands() {
+        assertThat(redactor.redactVariables(Map.of("header", "Authorization: Bearer tok-165", "day", "2026-12-01"),
+                "CREATE TABLE t (x INT) WITH ('request-header' = '${header}', 'day' = '${day}')"))
+                .containsEntry("day", "2026-12-01")
+                .hasEntrySatisfying("header", value -> assertThat(value).doesNotContain("tok-165"));
+    }
 }
