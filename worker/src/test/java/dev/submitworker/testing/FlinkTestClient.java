@@ -6,6 +6,7 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -20,6 +21,7 @@ import org.apache.flink.runtime.client.JobStatusMessage;
 import org.apache.flink.runtime.execution.ExecutionState;
 import org.apache.flink.runtime.jobgraph.JobType;
 import org.apache.flink.runtime.rest.messages.EmptyRequestBody;
+import org.apache.flink.runtime.rest.messages.JobConfigHeaders;
 import org.apache.flink.runtime.rest.messages.JobMessageParameters;
 import org.apache.flink.runtime.rest.messages.checkpoints.CheckpointConfigHeaders;
 import org.apache.flink.runtime.rest.messages.checkpoints.CheckpointConfigInfo;
@@ -98,6 +100,14 @@ public final class FlinkTestClient implements AutoCloseable {
 
     public JobDetailsInfo details(String jobId) throws Exception {
         return client.getJobDetails(JobID.fromHexString(jobId)).get(30, TimeUnit.SECONDS);
+    }
+
+    /** The job's global job parameters, as the cluster's job config endpoint shows them ("user-config"). */
+    public Map<String, String> userConfig(String jobId) throws Exception {
+        JobMessageParameters parameters = JobConfigHeaders.getInstance().getUnresolvedMessageParameters();
+        parameters.jobPathParameter.resolve(JobID.fromHexString(jobId));
+        return client.sendRequest(JobConfigHeaders.getInstance(), parameters, EmptyRequestBody.getInstance())
+                .get(30, TimeUnit.SECONDS).getExecutionConfigInfo().getGlobalJobParameters();
     }
 
     /** The parallelism of each of the job's vertices. */

@@ -37,6 +37,14 @@ public final class TestJars {
     public static final String FAILING_JOB = "testjobs.FailingJob";
     public static final String FAILING_JOB_MESSAGE = "no input topic given (--topic)";
 
+    /**
+     * A bounded job that shows what it was given in its global job parameters, which the cluster's job config endpoint
+     * returns as "user-config": argument i as {@code arg.<i>}, and when it names an option of the program's
+     * configuration or a global job parameter, that one's value as {@code config.<i>} or {@code global.<i>}. So a test
+     * sees the options a job really got; the names are numbered because Flink hides the values of secret-looking ones.
+     */
+    public static final String CONFIG_ECHO_JOB = "testjobs.ConfigEchoJob";
+
     private static final String DOUBLING_JOB_SOURCE = """
             package testjobs;
 
@@ -57,6 +65,38 @@ public final class TestJars {
             }
             """;
 
+    private static final String CONFIG_ECHO_JOB_SOURCE = """
+            package testjobs;
+
+            import java.util.HashMap;
+            import java.util.Map;
+            import org.apache.flink.configuration.ConfigOptions;
+            import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+            import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
+            import org.apache.flink.util.ParameterTool;
+
+            public class ConfigEchoJob {
+                public static void main(String[] args) throws Exception {
+                    StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+                    Map<String, String> global = env.getConfig().getGlobalJobParameters().toMap();
+                    Map<String, String> shown = new HashMap<>(global);
+                    for (int i = 0; i < args.length; i++) {
+                        String arg = args[i];
+                        int index = i;
+                        shown.put("arg." + i, arg);
+                        env.getConfiguration().getOptional(ConfigOptions.key(arg).stringType().noDefaultValue())
+                                .ifPresent(value -> shown.put("config." + index, value));
+                        if (global.containsKey(arg)) {
+                            shown.put("global." + i, global.get(arg));
+                        }
+                    }
+                    env.getConfig().setGlobalJobParameters(ParameterTool.fromMap(shown));
+                    env.fromSequence(1, 10).sinkTo(new DiscardingSink<>());
+                    env.execute();
+                }
+            }
+            """;
+
     private static final String FAILING_JOB_SOURCE = """
             package testjobs;
 
@@ -69,10 +109,10 @@ public final class TestJars {
 
     private TestJars() {}
 
-    /** A jar with {@link #DOUBLING_JOB} and {@link #FAILING_JOB}, named in no manifest. */
+    /** A jar with {@link #DOUBLING_JOB}, {@link #FAILING_JOB} and {@link #CONFIG_ECHO_JOB}, named in no manifest. */
     public static Path jobsJar(Path directory) {
-        return jar(directory, "test-jobs.jar", Map.of(DOUBLING_JOB, DOUBLING_JOB_SOURCE, FAILING_JOB, FAILING_JOB_SOURCE),
-                List.of());
+        return jar(directory, "test-jobs.jar", Map.of(DOUBLING_JOB, DOUBLING_JOB_SOURCE,
+                FAILING_JOB, FAILING_JOB_SOURCE, CONFIG_ECHO_JOB, CONFIG_ECHO_JOB_SOURCE), List.of());
     }
 
     /**
