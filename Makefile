@@ -24,7 +24,9 @@ DEV_CP := dev/target/classpath.txt
 BENCH_CP := worker/target/bench-classpath.txt
 SOURCES := $(shell find pom.xml worker/pom.xml dev/pom.xml worker/src/main dev/src/main schemas -type f 2>/dev/null)
 
-.PHONY: build run worker demo test chaos fuzz bench clean
+BENCH_LEDGER_ENTRIES ?= 100000,1000000
+
+.PHONY: build run worker demo test chaos fuzz bench bench-ledger clean
 
 $(DEV_CP): $(SOURCES)
 	$(MVN) -q -DskipTests compile dependency:build-classpath -Dmdep.outputFile=target/classpath.txt -DincludeScope=runtime
@@ -69,6 +71,13 @@ bench: $(WORKER_CP)
 		-Dbench.duplicatesRate=$(BENCH_DUPLICATES_RATE) -Dbench.worker.jvm="$(BENCH_WORKER_JVM_OPTS)" \
 		-Dbench.worker.args="$(BENCH_WORKER_ARGS)" -Dbench.worker.classpath=target/classes:$$(cat ../$(WORKER_CP)) \
 		-cp target/test-classes:target/classes:$$(cat ../$(BENCH_CP)) dev.submitworker.bench.SubmitBenchmark
+
+## bench-ledger: the ledger at scale (BENCH_LEDGER_ENTRIES=100000,1000000): a new owner's restore, a restart on the
+##               local stores, heap, disk per entry, duplicate look-ups; prints "ledger: entries=..." lines
+bench-ledger: $(WORKER_CP)
+	$(MVN) -q -pl worker test-compile dependency:build-classpath -Dmdep.outputFile=target/bench-classpath.txt -DincludeScope=test
+	cd worker && $(JAVA) -Xmx1g -XX:+UseParallelGC -Dbench.ledger.entries=$(BENCH_LEDGER_ENTRIES) \
+		-cp target/test-classes:target/classes:$$(cat ../$(BENCH_CP)) dev.submitworker.kafka.LedgerBenchmark
 
 clean:
 	$(MVN) -q clean

@@ -50,8 +50,9 @@ final class KafkaLedger implements Ledger {
     @Override
     public void record(LedgerEntry entry) {
         uncommitted.put(entry.requestId(), entry);
-        ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(topic, partition,
-                entry.requestId().value().getBytes(StandardCharsets.UTF_8), LedgerCodec.encode(entry));
+        ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(topic, partition, null,
+                entry.requestId().value().getBytes(StandardCharsets.UTF_8), LedgerCodec.encode(entry),
+                LedgerCodec.headers(entry));
         unitOfWork.write(record, written -> committed(entry, written.offset()));
     }
 

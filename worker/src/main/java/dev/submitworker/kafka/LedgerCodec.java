@@ -9,8 +9,12 @@ import dev.submitworker.core.RequestId;
 import dev.submitworker.core.StoredAnswer;
 import dev.submitworker.core.SubmitCommand;
 import java.io.ByteArrayOutputStream;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -19,13 +23,42 @@ import java.util.Map;
 /**
  * Ledger entries as the ledger topic holds them: one JSON object per record, keyed by requestId. A DONE entry embeds
  * its first answer as the JSON it was published as, and reads it back as exactly those bytes, so a duplicate gets
- * the first answer byte for byte.
+ * the first answer byte for byte. Each record also carries the entry's state and time in headers, so that a restore
+ * can index a record without parsing it.
  */
 final class LedgerCodec {
+
+    static final String STATE_HEADER = "submit-worker-state";
+    static final String AT_HEADER = "submit-worker-at";
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private LedgerCodec() {}
+
+    /** What a restore needs of a record to index it. */
+    record Summary(LedgerEntry.State state, long atMillis) {}
+
+    static Headers headers(LedgerEntry entry) {
+        return new RecordHeaders()
+                .add(STATE_HEADER, entry.state().name().getBytes(StandardCharsets.UTF_8))
+                .add(AT_HEADER, Long.toString(entry.at().toEpochMilli()).getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** From the record's headers, or from its value when it has none. */
+    static Summary summary(Headers headers, byte[] value) throws IOException {
+        Header state = headers.lastHeader(STATE_HEADER);
+        Header at = headers.lastHeader(AT_HEADER);
+        if (state != null && at != null) {
+            try {
+                return new Summary(LedgerEntry.State.valueOf(new String(state.value(), StandardCharsets.UTF_8)),
+                        Long.parseLong(new String(at.value(), StandardCharsets.UTF_8)));
+            } catch (IllegalArgumentException e) {
+                throw new IOException("bad ledger headers: " + e.getMessage(), e);
+            }
+        }
+        LedgerEntry entry = decode(value);
+        return new Summary(entry.state(), entry.at().toEpochMilli());
+    }
 
     static byte[] encode(LedgerEntry entry) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(256);
@@ -52,7 +85,7 @@ final class LedgerCodec {
             }
             if (entry.answer() != null) {
                 json.writeFieldName("answer");
-                json.writeRawValue(new String(entry.answer().content(), java.nio.charset.StandardCharsets.UTF_8));
+                json.writeRawValue(new String(entry.answer().content(), StandardCharsets.UTF_8));
             }
             json.writeEndObject();
         } catch (IOException e) {

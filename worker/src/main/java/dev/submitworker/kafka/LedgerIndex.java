@@ -18,6 +18,9 @@ interface LedgerIndex extends AutoCloseable {
     /** The entry the ledger topic holds at this offset: the latest record of a key wins, as with compaction. */
     void put(LedgerEntry entry, long offset);
 
+    /** The same, as the ledger record holds it (a restore indexes records without parsing them). */
+    void putEncoded(RequestId requestId, LedgerCodec.Summary summary, byte[] value, long offset);
+
     /** A tombstone at this offset. */
     void remove(RequestId requestId, long offset);
 

@@ -1,6 +1,5 @@
 package dev.submitworker.kafka;
 
-import dev.submitworker.core.LedgerEntry;
 import dev.submitworker.core.RequestId;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -52,6 +51,9 @@ final class LedgerRestorer {
         config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5000);
+        // a restore reads whole partitions: large fetches save thousands of round trips
+        config.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 16 << 20);
+        config.put(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, 64 << 20);
         config.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
         config.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
         this.consumerConfig = config;
@@ -120,18 +122,18 @@ final class LedgerRestorer {
             index.remove(requestId, record.offset());
             return;
         }
-        LedgerEntry entry;
+        LedgerCodec.Summary summary;
         try {
-            entry = LedgerCodec.decode(record.value());
+            summary = LedgerCodec.summary(record.headers(), record.value());
         } catch (IOException e) {
             log.warn("Ledger record {}-{}@{} is unreadable and ignored: {}", record.topic(), record.partition(),
                     record.offset(), e.getMessage());
             return;
         }
-        if (entry.at().isBefore(horizon)) {
+        if (summary.atMillis() < horizon.toEpochMilli()) {
             index.remove(requestId, record.offset());
         } else {
-            index.put(entry, record.offset());
+            index.putEncoded(requestId, summary, record.value(), record.offset());
         }
     }
 }

@@ -27,6 +27,15 @@ final class MemoryLedgerIndex implements LedgerIndex {
     }
 
     @Override
+    public void putEncoded(RequestId requestId, LedgerCodec.Summary summary, byte[] value, long offset) {
+        try {
+            put(LedgerCodec.decode(value), offset);
+        } catch (java.io.IOException e) {
+            throw new IllegalArgumentException("Not a ledger entry: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
     public void remove(RequestId requestId, long offset) {
         entries.remove(requestId);
         nextOffset = Math.max(nextOffset, offset + 1);

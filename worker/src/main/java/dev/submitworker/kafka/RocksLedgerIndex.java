@@ -19,6 +19,7 @@ import org.rocksdb.BloomFilter;
 import org.rocksdb.Cache;
 import org.rocksdb.CompressionType;
 import org.rocksdb.FlushOptions;
+import org.rocksdb.MutableColumnFamilyOptions;
 import org.rocksdb.Options;
 import org.rocksdb.ReadOptions;
 import org.rocksdb.RocksDB;
@@ -62,12 +63,13 @@ final class RocksLedgerIndex implements LedgerIndex {
         private final long writeBufferBytes;
 
         /**
-         * @param memoryBytes the budget of all stores: a quarter for memtables, charged to the same cache
+         * @param memoryBytes the budget of all stores: half of it for memtables (a restore writes a lot), charged to
+         *                    the same cache
          */
         Resources(long memoryBytes) {
             RocksDB.loadLibrary();
             this.cache = new org.rocksdb.LRUCache(memoryBytes);
-            this.writeBufferBytes = Math.max(memoryBytes / 4, 4L << 20);
+            this.writeBufferBytes = Math.max(memoryBytes / 2, 4L << 20);
             this.writeBuffers = new WriteBufferManager(writeBufferBytes, cache);
         }
 
@@ -181,13 +183,22 @@ final class RocksLedgerIndex implements LedgerIndex {
 
     @Override
     public void put(LedgerEntry entry, long offset) {
+        putEncoded(entry.requestId(), new LedgerCodec.Summary(entry.state(), entry.at().toEpochMilli()),
+                LedgerCodec.encode(entry), offset);
+    }
+
+    @Override
+    public void putEncoded(RequestId requestId, LedgerCodec.Summary summary, byte[] value, long offset) {
         write(offset, batch -> {
-            unindex(batch, entry.requestId());
-            byte[] requestId = entry.requestId().value().getBytes(StandardCharsets.UTF_8);
-            batch.put(key(ENTRY, requestId), LedgerCodec.encode(entry));
-            batch.put(timeKey(entry.at().toEpochMilli(), requestId), NOTHING);
-            if (entry.is(LedgerEntry.State.PENDING)) {
-                batch.put(key(PENDING, requestId), NOTHING);
+            if (bulk == null) {
+                // while restoring, an entry written twice in a batch may leave a stale index key: see restoring()
+                unindex(batch, requestId);
+            }
+            byte[] id = requestId.value().getBytes(StandardCharsets.UTF_8);
+            batch.put(key(ENTRY, id), value);
+            batch.put(timeKey(summary.atMillis(), id), NOTHING);
+            if (summary.state() == LedgerEntry.State.PENDING) {
+                batch.put(key(PENDING, id), NOTHING);
             }
         });
     }
@@ -246,6 +257,23 @@ final class RocksLedgerIndex implements LedgerIndex {
     @Override
     public void restoring() {
         bulk = new WriteBatch();
+        // RocksDB's advice for a bulk load: no compactions meanwhile, and no write stalls for the level-0 files it
+        // piles up; they are compacted once it is over
+        tune(true);
+    }
+
+    private void tune(boolean bulkLoad) {
+        try {
+            db.setOptions(MutableColumnFamilyOptions.builder()
+                    .setDisableAutoCompactions(bulkLoad)
+                    .setLevel0SlowdownWritesTrigger(bulkLoad ? 1 << 20 : 20)
+                    .setLevel0StopWritesTrigger(bulkLoad ? 1 << 20 : 36)
+                    .setSoftPendingCompactionBytesLimit(bulkLoad ? 0 : 64L << 30)
+                    .setHardPendingCompactionBytesLimit(bulkLoad ? 0 : 256L << 30)
+                    .build());
+        } catch (RocksDBException e) {
+            throw new IllegalStateException("Tuning the ledger store " + directory + " failed: " + e.getMessage(), e);
+        }
     }
 
     /** The restore is over: what it wrote is flushed to disk, and writes go through the write-ahead log again. */
@@ -255,6 +283,7 @@ final class RocksLedgerIndex implements LedgerIndex {
             bulk = null;
             db.write(bulkWrites, rest);
             db.flush(flush);
+            tune(false);
         } catch (RocksDBException e) {
             throw new IllegalStateException("Flushing the ledger store " + directory + " failed: " + e.getMessage(), e);
         }

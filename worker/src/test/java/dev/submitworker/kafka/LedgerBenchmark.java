@@ -45,7 +45,7 @@ public final class LedgerBenchmark {
                 .map(String::strip).map(Integer::parseInt).toList();
         boolean onHeap = "heap".equals(System.getProperty("bench.ledger.store", "rocksdb"));
         List<Map<String, Object>> figures = new ArrayList<>();
-        try (BrokerProcess broker = BrokerProcess.start()) {
+        try (BrokerProcess broker = BrokerProcess.start(List.of("-Xmx1g", "-XX:+UseParallelGC"))) {
             for (int size : sizes) {
                 figures.add(measure(broker.bootstrap(), size, onHeap));
             }

@@ -49,20 +49,31 @@ public final class LedgerFiller {
         return LedgerEntry.done(command, new StoredAnswer(envelopes.serialize(envelopes.envelope(answer))), at);
     }
 
-    /** Writes entries {@code <prefix>-0 .. <prefix>-(n-1)}, all answered at {@code at}. */
+    /**
+     * Writes entries {@code <prefix>-0 .. <prefix>-(n-1)}, all answered at {@code at}. Each is the template's entry
+     * with its own requestId and JobID put in, byte for byte what {@link #done} gives, at a fraction of the cost of
+     * building (and redacting) every answer anew.
+     */
     public void fill(String bootstrap, String ledgerTopic, int partitions, String prefix, int n, Instant at) {
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
                 ProducerConfig.ACKS_CONFIG, "1",
-                ProducerConfig.LINGER_MS_CONFIG, 20,
+                ProducerConfig.LINGER_MS_CONFIG, 50,
+                ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4",
                 ProducerConfig.BATCH_SIZE_CONFIG, 1 << 20,
                 ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class,
                 ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class))) {
+            String templateId = prefix + "-template";
+            LedgerEntry template = done(templateId, at);
+            String encoded = new String(LedgerCodec.encode(template), StandardCharsets.UTF_8);
             for (int i = 0; i < n; i++) {
-                String requestId = prefix + "-" + i;
-                LedgerEntry entry = done(requestId, at);
-                producer.send(new ProducerRecord<>(ledgerTopic, CommandRecords.partitionOf(entry.requestId(),
-                        partitions), requestId.getBytes(StandardCharsets.UTF_8), LedgerCodec.encode(entry)));
+                RequestId requestId = new RequestId(prefix + "-" + i);
+                byte[] value = encoded.replace(templateId, requestId.value())
+                        .replace(template.jobId(), requestId.jobId())
+                        .getBytes(StandardCharsets.UTF_8);
+                producer.send(new ProducerRecord<>(ledgerTopic, CommandRecords.partitionOf(requestId, partitions),
+                        null, requestId.value().getBytes(StandardCharsets.UTF_8), value,
+                        LedgerCodec.headers(template)));
             }
             producer.flush();
         }

@@ -36,11 +36,20 @@ public final class BrokerProcess implements AutoCloseable {
         new CountDownLatch(1).await();
     }
 
+    /** Small and quick to start: C1 only and a modest heap, for tests. */
     public static BrokerProcess start() {
+        return start(List.of("-Xmx512m", "-XX:TieredStopAtLevel=1"));
+    }
+
+    /** @param jvmOptions the broker JVM's options (a benchmark gives it a full JIT) */
+    public static BrokerProcess start(List<String> jvmOptions) {
+        List<String> command = new java.util.ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-Dlogback.configurationFile=logback-quiet.xml", "-cp",
+                System.getProperty("java.class.path"), BrokerProcess.class.getName()));
         try {
-            Process process = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-Xmx512m", "-XX:TieredStopAtLevel=1", "-Dlogback.configurationFile=logback-quiet.xml",
-                    "-cp", System.getProperty("java.class.path"), BrokerProcess.class.getName())
+            Process process = new ProcessBuilder(command)
                     .redirectErrorStream(true)
                     .start();
             BufferedReader output = new BufferedReader(new InputStreamReader(process.getInputStream(),
