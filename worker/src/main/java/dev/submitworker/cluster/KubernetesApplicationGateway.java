@@ -315,4 +315,14 @@ public final class KubernetesApplicationGateway implements ClusterGateway, AutoC
         bounded.close();
         kubernetes.close();
     }
+
+    @Override
+    public Observation observe(java.util.Map<String, String> known) {
+        throw new UnsupportedOperationException("not yet");
+    }
+
+    @Override
+    public void release(String jobId) {
+        throw new UnsupportedOperationException("not yet");
+    }
 }

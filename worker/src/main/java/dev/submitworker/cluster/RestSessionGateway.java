@@ -270,4 +270,14 @@ public final class RestSessionGateway implements ClusterGateway, AutoCloseable {
             open.client().close();
         }
     }
+
+    @Override
+    public Observation observe(java.util.Map<String, String> known) {
+        throw new UnsupportedOperationException("not yet");
+    }
+
+    @Override
+    public void release(String jobId) {
+        throw new UnsupportedOperationException("not yet");
+    }
 }

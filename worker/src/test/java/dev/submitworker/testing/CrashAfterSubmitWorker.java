@@ -70,6 +70,16 @@ public final class CrashAfterSubmitWorker {
                 public Optional<JobState> find(String jobId) {
                     return gateway.find(jobId);
                 }
+
+                @Override
+                public Observation observe(java.util.Map<String, String> known) {
+                    return gateway.observe(known);
+                }
+
+                @Override
+                public void release(String jobId) {
+                    gateway.release(jobId);
+                }
             };
         }
 

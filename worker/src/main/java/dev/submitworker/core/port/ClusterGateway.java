@@ -1,5 +1,6 @@
 package dev.submitworker.core.port;
 
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -29,6 +30,34 @@ public interface ClusterGateway {
     Optional<JobState> find(String jobId);
 
     /**
+     * The jobs of a set, as the cluster reports them now, in as few calls as it can: a session cluster answers for all
+     * of them with one call (its jobs overview), however many there are; an application cluster is asked on its own
+     * (one job each, a bounded number at once). For a job whose state changed since {@code known} says, it also tells
+     * the cause of a failure and the last completed checkpoint or savepoint.
+     *
+     * @param known the jobs to observe, by JobID, with the status last reported for each (null if none yet)
+     * @throws ClusterUnreachableException the cluster could not be asked at all (transient)
+     */
+    Observation observe(Map<String, String> known);
+
+    /**
+     * Removes what the worker deployed for a job whose end has been recorded (an application cluster, kept after its
+     * job ended so that it is never deployed twice). Nothing for a session cluster. Done is done: asking again is no
+     * error.
+     *
+     * @throws ClusterUnreachableException it could not be done now (transient)
+     */
+    void release(String jobId);
+
+    /**
+     * @param jobs        the jobs the cluster reported
+     * @param unknown     the jobs it does not know (never had, or has forgotten: a session cluster keeps a finished
+     *                    job for {@code jobstore.expiration-time}, an hour by default)
+     * @param unreachable the jobs it could not be asked about (one application cluster of several did not answer)
+     */
+    record Observation(Map<String, JobState> jobs, java.util.Set<String> unknown, java.util.Set<String> unreachable) {}
+
+    /**
      * @param created          false when the cluster had the job already
      * @param jobManagerAddress the REST address of the cluster that runs the job, {@code host:port}
      * @param clusterId        the Kubernetes cluster-id of an application cluster, else null
@@ -36,8 +65,18 @@ public interface ClusterGateway {
     record Deployment(boolean created, String jobManagerAddress, String clusterId) {}
 
     /**
-     * @param name   the job's name on the cluster
-     * @param status Flink's state of the job ({@code RUNNING}, {@code FINISHED}, ...)
+     * @param name       the job's name on the cluster
+     * @param status     Flink's state of the job ({@code RUNNING}, {@code FINISHED}, ...)
+     * @param startTime  when Flink started the job, epoch millis, or null
+     * @param endTime    when it ended, epoch millis, or null while it runs
+     * @param failure    why it failed, when it did and the cluster says (class and message of the root cause)
+     * @param checkpoint the last completed checkpoint or savepoint, when the cluster reports one
      */
-    record JobState(String jobId, String name, String status) {}
+    record JobState(String jobId, String name, String status, Long startTime, Long endTime, String failure,
+                    String checkpoint) {
+
+        public JobState(String jobId, String name, String status) {
+            this(jobId, name, status, null, null, null, null);
+        }
+    }
 }

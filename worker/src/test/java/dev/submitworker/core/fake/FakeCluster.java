@@ -15,6 +15,7 @@ public final class FakeCluster implements ClusterGateway {
     private final String name;
     private final Map<String, JobState> jobs = new ConcurrentHashMap<>();
     private final AtomicInteger calls = new AtomicInteger();
+    private final java.util.Set<String> released = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private volatile boolean down;
     private volatile String refusal;
 
@@ -76,5 +77,37 @@ public final class FakeCluster implements ClusterGateway {
             throw new ClusterUnreachableException("Cluster '" + name + "' (" + address() + ") could not be reached",
                     "Connection refused", null);
         }
+    }
+
+    @Override
+    public Observation observe(Map<String, String> known) {
+        answer();
+        Map<String, JobState> found = new java.util.HashMap<>();
+        java.util.Set<String> unknown = new java.util.HashSet<>();
+        known.keySet().forEach(jobId -> {
+            JobState state = jobs.get(jobId);
+            if (state == null) {
+                unknown.add(jobId);
+            } else {
+                found.put(jobId, state);
+            }
+        });
+        return new Observation(found, unknown, java.util.Set.of());
+    }
+
+    @Override
+    public void release(String jobId) {
+        answer();
+        released.add(jobId);
+    }
+
+    /** The jobs whose deployments were released. */
+    public java.util.Set<String> released() {
+        return java.util.Set.copyOf(released);
+    }
+
+    /** Sets a job's state on the cluster, as Flink would report it. */
+    public void set(JobState state) {
+        jobs.put(state.jobId(), state);
     }
 }
