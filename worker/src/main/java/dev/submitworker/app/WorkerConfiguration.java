@@ -129,9 +129,11 @@ class WorkerConfiguration {
         WorkerProperties.Topics topics = properties.topics();
         CommandConsumers.Settings settings = new CommandConsumers.Settings(
                 new Topics(topics.commands(), topics.results(), topics.deadLetter(), properties.ledger().topic(),
+                        topics.status(),
                         topics.partitions(), Optional.ofNullable(topics.replicationFactor())),
                 properties.consumers(), properties.instanceId(),
-                new Engine.Settings(properties.batch().maxHold(), properties.retry().deadline(), 3),
+                new Engine.Settings(properties.batch().maxHold(), properties.retry().deadline(), 3,
+                        properties.status().interval(), properties.status().lostAfter()),
                 properties.shutdown().grace(), properties.ledger().retention(),
                 new CommandConsumers.LedgerStore(properties.ledger().store().dir(),
                         properties.ledger().store().memory().toBytes(),

@@ -30,6 +30,7 @@ import org.springframework.validation.annotation.Validated;
  * @param submissions how many submissions (compile and submit) run at once in this process
  * @param shutdown   how a stopping worker settles what it has under way
  * @param clusterTimeouts how long a call to a Flink cluster or the Kubernetes API may take
+ * @param status     how submitted jobs are followed to their end
  * @param instanceId names this worker instance: unique among running instances. It prefixes the Kafka transactional
  *                   ids: set it to a name that is stable across restarts of one instance (a StatefulSet pod's name) and
  *                   a restarted instance aborts its dead predecessor's open transaction at once. Unset, each process
@@ -54,7 +55,8 @@ public record WorkerProperties(
         @Min(1) @DefaultValue("2") int consumers,
         @Valid @NotNull @DefaultValue Submissions submissions,
         @Valid @NotNull @DefaultValue Shutdown shutdown,
-        @Valid @NotNull @DefaultValue ClusterTimeouts clusterTimeouts) {
+        @Valid @NotNull @DefaultValue ClusterTimeouts clusterTimeouts,
+        @Valid @NotNull @DefaultValue Status status) {
 
     public WorkerProperties {
         clusters = clusters == null ? Map.of() : clusters;
@@ -84,6 +86,15 @@ public record WorkerProperties(
             @NotNull @DefaultValue("15s") java.time.Duration request,
             @NotNull @DefaultValue("60s") java.time.Duration submit) {}
 
+    /**
+     * @param interval  how often each cluster is asked about the jobs followed on it: one call per cluster, whatever
+     *                  the number of jobs; a job's end is published at most this long (plus a commit) after it
+     * @param lostAfter how long a followed job's cluster may stay unreachable before the job is given up as UNKNOWN
+     */
+    public record Status(
+            @NotNull @DefaultValue("1s") java.time.Duration interval,
+            @NotNull @DefaultValue("1h") java.time.Duration lostAfter) {}
+
     /** @param threads submissions running at once; each compiles on the worker's CPU or waits on a cluster */
     public record Submissions(@Min(1) @DefaultValue("4") int threads) {}
 
@@ -101,6 +112,7 @@ public record WorkerProperties(
             @NotBlank @DefaultValue("submit-worker.commands") String commands,
             @NotBlank @DefaultValue("submit-worker.results") String results,
             @NotBlank @DefaultValue("submit-worker.commands.DLT") String deadLetter,
+            @NotBlank @DefaultValue("submit-worker.status") String status,
             @Min(1) @DefaultValue("4") int partitions,
             Short replicationFactor) {}
 

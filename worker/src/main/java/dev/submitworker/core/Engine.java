@@ -8,6 +8,7 @@ import dev.submitworker.core.port.Ledger;
 import dev.submitworker.core.port.Redaction;
 import dev.submitworker.core.port.RefusedException;
 import dev.submitworker.core.port.RetryPolicy;
+import dev.submitworker.core.port.StatusEvents;
 import dev.submitworker.core.port.TaskCatalog;
 import dev.submitworker.core.port.UnitOfWork;
 import java.time.Clock;
@@ -53,11 +54,14 @@ public final class Engine {
      * @param retryDeadline     how long after its cluster was first unreachable a request is answered with "gave up"
      * @param attemptsPerRecord how often a record whose handling fails unexpectedly is tried before it is
      *                          dead-lettered
+     * @param statusInterval    how often each cluster is asked about the jobs followed on it
+     * @param statusLostAfter   how long a followed job's cluster may stay unreachable before it is given up
      */
-    public record Settings(Duration maxHold, Duration retryDeadline, int attemptsPerRecord) {}
+    public record Settings(Duration maxHold, Duration retryDeadline, int attemptsPerRecord, Duration statusInterval,
+                           Duration statusLostAfter) {}
 
     public record Ports(TaskCatalog catalog, JobCompiler compiler, Clusters clusters, Answers answers, Intake intake,
-                        UnitOfWork unitOfWork, RetryPolicy retries, Redaction redaction) {}
+                        StatusEvents statusEvents, UnitOfWork unitOfWork, RetryPolicy retries, Redaction redaction) {}
 
     /** A round failed and wrote nothing; its commands are read again (the blamed one, if any, is counted). */
     public static final class RoundFailedException extends RuntimeException {
@@ -81,6 +85,7 @@ public final class Engine {
     private final Executor executor;
     private final Runnable wakeUp;
     private final Attempt attempt;
+    private final Follower follower;
     private final ClusterHealth health = new ClusterHealth();
     private final Map<Integer, Ledger> ledgers = new HashMap<>();
     /** Submissions under way, or ended and not yet written. */
@@ -103,6 +108,9 @@ public final class Engine {
         this.executor = executor;
         this.wakeUp = wakeUp;
         this.attempt = new Attempt(ports.clusters(), ports.compiler(), ports.redaction());
+        this.follower = new Follower(ports.clusters(), ports.statusEvents(), ports.unitOfWork(), ports.retries(),
+                ports.redaction(), clock, executor, wakeUp, new Follower.Settings(settings.statusInterval(),
+                settings.statusLostAfter()));
     }
 
     /** A partition this consumer now owns, its ledger restored: its PENDING requests are taken up again. */
@@ -112,6 +120,7 @@ public final class Engine {
         for (LedgerEntry entry : ledger.pending()) {
             waiting.put(entry.requestId(), new Waiting(partition, entry.requestId(), null, now, 0));
         }
+        follower.open(partition, ledger);
     }
 
     /**
@@ -128,6 +137,7 @@ public final class Engine {
             return true;
         });
         waiting.values().removeIf(w -> w.partition == partition);
+        follower.close(partition);
     }
 
     /** The partitions this consumer owns and has opened. */
@@ -140,9 +150,25 @@ public final class Engine {
         return flights.values().stream().anyMatch(flight -> partitions.contains(flight.partition));
     }
 
-    /** When the next waiting request is due, if any: the consumer should not poll for longer. */
+    /** When the next waiting request or status observation is due, if any: the consumer should not poll longer. */
     public Optional<Instant> nextDue() {
-        return waiting.values().stream().map(w -> w.due).min(Comparator.naturalOrder());
+        Optional<Instant> retry = waiting.values().stream().map(w -> w.due).min(Comparator.naturalOrder());
+        Optional<Instant> follow = follower.due();
+        return retry.isEmpty() ? follow : follow.isEmpty() ? retry
+                : Optional.of(retry.get().isBefore(follow.get()) ? retry.get() : follow.get());
+    }
+
+    /** The jobs followed to their end for these partitions. */
+    public int followed() {
+        return follower.size();
+    }
+
+    /**
+     * Publishes what changed of the followed jobs' status, in a unit of work of its own: a status topic that cannot
+     * be written holds back the events, not the commands.
+     */
+    public void follow() {
+        follower.follow(ledgers);
     }
 
     /**
@@ -446,7 +472,12 @@ public final class Engine {
                 }
                 health.reached(cluster, flight.command.requestId());
                 StoredAnswer first = publish(answer(flight, result, outcome, now), flight.duplicates());
-                ledger(flight.partition).record(LedgerEntry.done(flight.command, first, now));
+                // a job on its cluster is followed to its end from here
+                Following following = outcome instanceof Outcome.Submitted
+                        ? Following.start(flight.target, result.clusterId()) : null;
+                LedgerEntry done = LedgerEntry.done(flight.command, first, now, following);
+                ledger(flight.partition).record(done);
+                round.answered.put(done, flight.partition);
                 log.info("Request {}: {}", flight.command.requestId(), masked(outcome.message()));
             }
             case RETRY -> {
@@ -664,6 +695,8 @@ public final class Engine {
         private final Map<RequestId, Waiting> toWaiting = new LinkedHashMap<>();
         private final List<RequestId> gaveUp = new ArrayList<>();
         private final Set<String> reached = new HashSet<>();
+        /** DONE entries of submitted jobs, with their partitions: followed once committed. */
+        private final Map<LedgerEntry, Integer> answered = new LinkedHashMap<>();
         /** The blame keys of the records this round handled. */
         private final Set<Object> handled = new HashSet<>();
 
@@ -686,6 +719,7 @@ public final class Engine {
                     .forEach(w -> w.due = now);
             handled.forEach(failures::remove);
             written.forEach(failures::remove);
+            answered.forEach((done, partition) -> follower.watch(partition, done));
         }
     }
 }

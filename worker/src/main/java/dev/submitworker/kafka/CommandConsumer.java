@@ -142,6 +142,7 @@ final class CommandConsumer implements Runnable {
         try {
             engine.round(incoming);
             failedRounds = 0;
+            follow();
         } catch (Engine.RoundFailedException e) {
             // nothing of the round was written: read its commands again, after a pause that grows while it fails
             roundStart.forEach(consumer::seek);
@@ -149,6 +150,15 @@ final class CommandConsumer implements Runnable {
             log.warn("{}; reading its commands again in {} ms", e.getMessage(), pause.toMillis(),
                     e.getCause() instanceof RuntimeException ? null : e.getCause());
             pause(pause);
+        }
+    }
+
+    private void follow() {
+        try {
+            engine.follow();
+        } catch (RuntimeException e) {
+            // the commands go on; the jobs are followed again at the next interval
+            log.warn("{} could not follow its jobs this time: {}", name, e.toString());
         }
     }
 

@@ -130,6 +130,7 @@ public final class CommandConsumers implements AutoCloseable {
                         new KafkaAnswers(settings.topics().results(), services.envelopes(), unitOfWork),
                         new KafkaIntake(settings.topics().deadLetter(), settings.topics().commands(), groupId,
                                 maxRequestBytes, services.redactor(), records, unitOfWork),
+                        new KafkaStatusEvents(settings.topics().status(), unitOfWork),
                         unitOfWork, services.retries(), services.redactor()::redactText), settings.engine(),
                         services.clock(), services.submissions(),
                         wakeUp));

@@ -70,6 +70,11 @@ final class KafkaLedger implements Ledger {
         return index.pending();
     }
 
+    @Override
+    public List<LedgerEntry> followed() {
+        return index.followed();
+    }
+
     int partition() {
         return partition;
     }

@@ -4,8 +4,10 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.submitworker.core.Following;
 import dev.submitworker.core.LedgerEntry;
 import dev.submitworker.core.RequestId;
+import dev.submitworker.core.RunMode;
 import dev.submitworker.core.StoredAnswer;
 import dev.submitworker.core.SubmitCommand;
 import java.io.ByteArrayOutputStream;
@@ -30,34 +32,42 @@ final class LedgerCodec {
 
     static final String STATE_HEADER = "submit-worker-state";
     static final String AT_HEADER = "submit-worker-at";
+    static final String FOLLOWED_HEADER = "submit-worker-followed";
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private LedgerCodec() {}
 
-    /** What a restore needs of a record to index it. */
-    record Summary(LedgerEntry.State state, long atMillis) {}
+    /** What a restore needs of a record to index it: its state, its time, whether its job is still followed. */
+    record Summary(LedgerEntry.State state, long atMillis, boolean followed) {
+
+        static Summary of(LedgerEntry entry) {
+            return new Summary(entry.state(), entry.at().toEpochMilli(), entry.followed());
+        }
+    }
 
     static Headers headers(LedgerEntry entry) {
         return new RecordHeaders()
                 .add(STATE_HEADER, entry.state().name().getBytes(StandardCharsets.UTF_8))
-                .add(AT_HEADER, Long.toString(entry.at().toEpochMilli()).getBytes(StandardCharsets.UTF_8));
+                .add(AT_HEADER, Long.toString(entry.at().toEpochMilli()).getBytes(StandardCharsets.UTF_8))
+                .add(FOLLOWED_HEADER, Boolean.toString(entry.followed()).getBytes(StandardCharsets.UTF_8));
     }
 
     /** From the record's headers, or from its value when it has none. */
     static Summary summary(Headers headers, byte[] value) throws IOException {
         Header state = headers.lastHeader(STATE_HEADER);
         Header at = headers.lastHeader(AT_HEADER);
-        if (state != null && at != null) {
+        Header followed = headers.lastHeader(FOLLOWED_HEADER);
+        if (state != null && at != null && followed != null) {
             try {
                 return new Summary(LedgerEntry.State.valueOf(new String(state.value(), StandardCharsets.UTF_8)),
-                        Long.parseLong(new String(at.value(), StandardCharsets.UTF_8)));
+                        Long.parseLong(new String(at.value(), StandardCharsets.UTF_8)),
+                        Boolean.parseBoolean(new String(followed.value(), StandardCharsets.UTF_8)));
             } catch (IllegalArgumentException e) {
                 throw new IOException("bad ledger headers: " + e.getMessage(), e);
             }
         }
-        LedgerEntry entry = decode(value);
-        return new Summary(entry.state(), entry.at().toEpochMilli());
+        return Summary.of(decode(value));
     }
 
     static byte[] encode(LedgerEntry entry) {
@@ -82,6 +92,21 @@ final class LedgerCodec {
             }
             if (entry.waitingDuplicates() > 0) {
                 json.writeNumberField("waitingDuplicates", entry.waitingDuplicates());
+            }
+            if (entry.following() != null) {
+                Following following = entry.following();
+                json.writeObjectFieldStart("following");
+                json.writeStringField("cluster", following.cluster());
+                json.writeStringField("mode", following.mode().value());
+                json.writeStringField("clusterId", following.clusterId());
+                json.writeStringField("status", following.status());
+                json.writeNumberField("sequence", following.sequence());
+                json.writeBooleanField("terminal", following.terminal());
+                if (following.unreachableSince() != null) {
+                    json.writeStringField("unreachableSince", following.unreachableSince().toString());
+                }
+                json.writeBooleanField("released", following.released());
+                json.writeEndObject();
             }
             if (entry.answer() != null) {
                 json.writeFieldName("answer");
@@ -112,9 +137,8 @@ final class LedgerCodec {
                     json.skipChildren();
                     int end = (int) json.currentLocation().getByteOffset();
                     answer = new StoredAnswer(Arrays.copyOfRange(value, start, end));
-                } else if (name.equals("command")) {
-                    Map<?, ?> raw = JSON.readValue(json, Map.class);
-                    fields.put("command", raw);
+                } else if (name.equals("command") || name.equals("following")) {
+                    fields.put(name, JSON.readValue(json, Map.class));
                 } else if (token.isScalarValue()) {
                     fields.put(name, json.getValueAsString());
                 } else {
@@ -129,6 +153,13 @@ final class LedgerCodec {
             command = new SubmitCommand(requestId, ((Number) raw.get("id")).intValue(),
                     (String) raw.get("savePointPath"), variables);
         }
+        Following following = null;
+        if (fields.get("following") instanceof Map<?, ?> raw) {
+            following = new Following((String) raw.get("cluster"), RunMode.of((String) raw.get("mode")),
+                    (String) raw.get("clusterId"), (String) raw.get("status"), ((Number) raw.get("sequence")).intValue(),
+                    Boolean.TRUE.equals(raw.get("terminal")), raw.get("unreachableSince") == null ? null
+                    : Instant.parse((String) raw.get("unreachableSince")), Boolean.TRUE.equals(raw.get("released")));
+        }
         String firstFailure = (String) fields.get("firstFailure");
         String waiting = (String) fields.get("waitingDuplicates");
         try {
@@ -136,7 +167,7 @@ final class LedgerCodec {
                     required(fields, "fingerprint"), Integer.parseInt(required(fields, "taskId")),
                     Instant.parse(required(fields, "at")), command,
                     firstFailure == null ? null : Instant.parse(firstFailure),
-                    waiting == null ? 0 : Integer.parseInt(waiting), answer);
+                    waiting == null ? 0 : Integer.parseInt(waiting), answer, following);
         } catch (RuntimeException e) {
             throw new IOException("not a ledger entry: " + e.getMessage(), e);
         }

@@ -26,6 +26,9 @@ interface LedgerIndex extends AutoCloseable {
 
     List<LedgerEntry> pending();
 
+    /** The DONE entries whose jobs are still followed. */
+    List<LedgerEntry> followed();
+
     /** Drops the entries written before the horizon: they have left the topic, or will with its retention. */
     void expire(Instant horizon);
 

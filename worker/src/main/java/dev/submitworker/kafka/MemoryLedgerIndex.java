@@ -48,6 +48,11 @@ final class MemoryLedgerIndex implements LedgerIndex {
     }
 
     @Override
+    public List<LedgerEntry> followed() {
+        return entries.values().stream().filter(LedgerEntry::followed).toList();
+    }
+
+    @Override
     public void expire(Instant horizon) {
         entries.values().removeIf(entry -> entry.at().isBefore(horizon));
     }

@@ -50,6 +50,7 @@ final class RocksLedgerIndex implements LedgerIndex {
     private static final byte ENTRY = 'e';
     private static final byte TIME = 't';
     private static final byte PENDING = 'p';
+    private static final byte FOLLOWED = 'f';
     private static final byte[] NEXT_OFFSET = {'m', 'o'};
     private static final byte[] TOPIC = {'m', 't'};
     private static final byte[] NOTHING = new byte[0];
@@ -183,8 +184,7 @@ final class RocksLedgerIndex implements LedgerIndex {
 
     @Override
     public void put(LedgerEntry entry, long offset) {
-        putEncoded(entry.requestId(), new LedgerCodec.Summary(entry.state(), entry.at().toEpochMilli()),
-                LedgerCodec.encode(entry), offset);
+        putEncoded(entry.requestId(), LedgerCodec.Summary.of(entry), LedgerCodec.encode(entry), offset);
     }
 
     @Override
@@ -199,6 +199,9 @@ final class RocksLedgerIndex implements LedgerIndex {
             batch.put(timeKey(summary.atMillis(), id), NOTHING);
             if (summary.state() == LedgerEntry.State.PENDING) {
                 batch.put(key(PENDING, id), NOTHING);
+            }
+            if (summary.followed()) {
+                batch.put(key(FOLLOWED, id), NOTHING);
             }
         });
     }
@@ -218,6 +221,7 @@ final class RocksLedgerIndex implements LedgerIndex {
             byte[] id = requestId.value().getBytes(StandardCharsets.UTF_8);
             batch.delete(timeKey(before.get().at().toEpochMilli(), id));
             batch.delete(key(PENDING, id));
+            batch.delete(key(FOLLOWED, id));
         }
     }
 
@@ -309,6 +313,14 @@ final class RocksLedgerIndex implements LedgerIndex {
     }
 
     @Override
+    public List<LedgerEntry> followed() {
+        List<LedgerEntry> followed = new ArrayList<>();
+        forEachKey(FOLLOWED, Long.MAX_VALUE, key -> get(new RequestId(new String(key, 1, key.length - 1,
+                StandardCharsets.UTF_8))).filter(LedgerEntry::followed).ifPresent(followed::add));
+        return followed;
+    }
+
+    @Override
     public void expire(Instant horizon) {
         List<byte[]> expired = new ArrayList<>();
         forEachKey(TIME, horizon.toEpochMilli(), expired::add);
@@ -321,6 +333,7 @@ final class RocksLedgerIndex implements LedgerIndex {
                 if (get(requestId).filter(entry -> entry.at().toEpochMilli() == millis).isPresent()) {
                     batch.delete(key(ENTRY, requestId));
                     batch.delete(key(PENDING, requestId));
+                    batch.delete(key(FOLLOWED, requestId));
                 }
             }
             db.write(writes, batch);

@@ -23,13 +23,13 @@ import org.slf4j.LoggerFactory;
  * The worker's topics, created when missing and checked when present, before the worker consumes anything. The
  * ledger must have exactly as many partitions as the commands topic (entries of commands partition p live in ledger
  * partition p) and must be compacted; anything else is a start-up error, not something to discover later as a lost
- * duplicate.
+ * duplicate. The status topic is compacted too (each request's latest status stays), with the ledger's retention.
  *
  * @param partitions        partitions of the topics it creates (the commands topic's decides the ledger's)
  * @param replicationFactor replication of the topics it creates; empty = the broker's default
  */
-public record Topics(String commands, String results, String deadLetter, String ledger, int partitions,
-                     Optional<Short> replicationFactor) {
+public record Topics(String commands, String results, String deadLetter, String ledger, String status,
+                     int partitions, Optional<Short> replicationFactor) {
 
     private static final Logger log = LoggerFactory.getLogger(Topics.class);
     private static final long ADMIN_TIMEOUT_SECONDS = 30;
@@ -44,7 +44,17 @@ public record Topics(String commands, String results, String deadLetter, String 
                 create(admin, new NewTopic(topic, Optional.of(partitions), replicationFactor));
             }
         }
-        return provisionLedger(admin, commands, ledger, partitions, replicationFactor, retention);
+        int commandPartitions = provisionLedger(admin, commands, ledger, partitions, replicationFactor, retention);
+        if (describe(admin, status).isEmpty()) {
+            create(admin, new NewTopic(status, Optional.of(commandPartitions), replicationFactor).configs(Map.of(
+                    TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT + ","
+                            + TopicConfig.CLEANUP_POLICY_DELETE,
+                    TopicConfig.RETENTION_MS_CONFIG, String.valueOf(retention.toMillis()))));
+        } else if (!cleanupPolicy(admin, status).contains(TopicConfig.CLEANUP_POLICY_COMPACT)) {
+            throw new IllegalStateException("Status topic " + status + " must be compacted (cleanup.policy compact), "
+                    + "so that each request's latest status stays for readers that start late");
+        }
+        return commandPartitions;
     }
 
     /** The ledger topic's id: a ledger topic deleted and created again has another, and local stores of it are void. */

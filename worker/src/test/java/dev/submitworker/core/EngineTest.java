@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.submitworker.core.fake.FakeAnswers.Published;
 import dev.submitworker.core.fake.FakeCluster;
 import dev.submitworker.core.fake.World;
+import dev.submitworker.core.port.ClusterGateway;
 import dev.submitworker.core.port.RefusedException;
 import java.time.Duration;
 import java.util.List;
@@ -370,7 +371,7 @@ class EngineTest {
             assertThat(handedOff.waitingDuplicates()).isEqualTo(1);
 
             slow.complete(null);
-            org.awaitility.Awaitility.await().until(() -> {
+            org.awaitility.Awaitility.await().pollInSameThread().until(() -> {
                 world.round();
                 return !answers("r-slow").isEmpty();
             });
@@ -389,7 +390,7 @@ class EngineTest {
             assertThat(entry("r-slow").waitingDuplicates()).isEqualTo(1);
 
             slow.complete(null);
-            org.awaitility.Awaitility.await().until(() -> {
+            org.awaitility.Awaitility.await().pollInSameThread().until(() -> {
                 world.round();
                 return answers("r-slow").size() == 2;
             });
@@ -505,6 +506,167 @@ class EngineTest {
 
             assertThat(world.answers.all()).isEmpty();
             assertThat(entry("r-slow").state()).isEqualTo(LedgerEntry.State.PENDING);
+        }
+    }
+
+    @Nested
+    class FollowingJobs {
+
+        /** Follows until the condition holds, moving the clock an interval on between observations. */
+        private void followUntil(java.util.function.BooleanSupplier condition) {
+            org.awaitility.Awaitility.await().pollInSameThread().atMost(Duration.ofSeconds(10)).until(() -> {
+                world.clock.advance(World.STATUS_INTERVAL);
+                world.engine.follow();
+                return condition.getAsBoolean();
+            });
+        }
+
+        private List<StatusEvent> events(String requestId) {
+            return world.statusEvents.of(requestId);
+        }
+
+        private void set(String requestId, String status, Long start, Long end, String failure) {
+            world.session.set(new ClusterGateway.JobState(jobId(requestId), "task-1", status, start, end, failure,
+                    null));
+        }
+
+        @Test
+        void aSubmittedJobIsFollowedToItsEndWithIncreasingSequencesAndNothingAfter() {
+            world.round(world.submit("r-1", 1));
+            set("r-1", "RUNNING", 1000L, null, null);
+            followUntil(() -> events("r-1").size() == 1);
+            set("r-1", "FINISHED", 1000L, 5000L, null);
+            followUntil(() -> events("r-1").size() == 2);
+            set("r-1", "RUNNING", 1000L, null, null); // a cluster that goes back is not believed
+            for (int i = 0; i < 3; i++) {
+                world.clock.advance(World.STATUS_INTERVAL);
+                world.engine.follow();
+            }
+
+            assertThat(events("r-1")).extracting(StatusEvent::status, StatusEvent::previousStatus,
+                    StatusEvent::sequence, StatusEvent::terminal).containsExactly(
+                    org.assertj.core.groups.Tuple.tuple("RUNNING", null, 1, false),
+                    org.assertj.core.groups.Tuple.tuple("FINISHED", "RUNNING", 2, true));
+            assertThat(events("r-1").get(1).endTime()).isEqualTo(5000L);
+            assertThat(entry("r-1").following().terminal()).isTrue();
+            assertThat(entry("r-1").following().sequence()).isEqualTo(2);
+            assertThat(world.engine.followed()).isZero();
+        }
+
+        @Test
+        void eachClusterIsAskedOncePerIntervalHoweverManyJobsItRuns() {
+            Incoming[] many = new Incoming[200];
+            for (int i = 0; i < many.length; i++) {
+                many[i] = world.submit("r-" + i, 1);
+            }
+            world.round(many);
+            for (int i = 0; i < many.length; i++) {
+                set("r-" + i, "RUNNING", 1000L, null, null);
+            }
+            int before = world.session.calls();
+            followUntil(() -> world.statusEvents.all().size() == 200);
+
+            assertThat(world.session.calls() - before).isEqualTo(1);
+        }
+
+        @Test
+        void aJobItsClusterNoLongerKnowsEndsUnknownWithAReason() {
+            world.round(world.submit("r-1", 1));
+            set("r-1", "RUNNING", 1000L, null, null);
+            followUntil(() -> events("r-1").size() == 1);
+            world.session.forget(jobId("r-1"));
+            followUntil(() -> events("r-1").size() == 2);
+
+            StatusEvent last = events("r-1").get(1);
+            assertThat(last.status()).isEqualTo(StatusEvent.UNKNOWN);
+            assertThat(last.terminal()).isTrue();
+            assertThat(last.reason()).contains("no longer knows it");
+        }
+
+        @Test
+        void whileItsClusterIsUnreachableNothingIsInventedAndItIsGivenUpAfterLostAfter() {
+            world.round(world.submit("r-1", 1));
+            set("r-1", "RUNNING", 1000L, null, null);
+            followUntil(() -> events("r-1").size() == 1);
+            world.session.down(true);
+            followUntil(() -> entry("r-1").following().unreachableSince() != null);
+            assertThat(events("r-1")).hasSize(1);
+
+            world.session.down(false);
+            set("r-1", "FAILED", 1000L, 9000L, "java.lang.NumberFormatException: For input string: \"x\"");
+            followUntil(() -> events("r-1").size() == 2);
+            assertThat(events("r-1").get(1).failure()).contains("NumberFormatException");
+            assertThat(entry("r-1").following().unreachableSince()).isNull();
+
+            world.round(world.submit("r-2", 1));
+            set("r-2", "RUNNING", 1000L, null, null);
+            followUntil(() -> events("r-2").size() == 1);
+            world.session.down(true);
+            followUntil(() -> entry("r-2").following().unreachableSince() != null);
+            world.clock.advance(World.LOST_AFTER);
+            followUntil(() -> events("r-2").size() == 2);
+            assertThat(events("r-2").get(1).status()).isEqualTo(StatusEvent.UNKNOWN);
+            assertThat(events("r-2").get(1).reason()).contains("could not be asked for PT10M");
+        }
+
+        @Test
+        void aNewOwnerGoesOnWithTheNextSequenceFromTheLedger() {
+            world.round(world.submit("r-1", 1));
+            set("r-1", "RUNNING", 1000L, null, null);
+            followUntil(() -> events("r-1").size() == 1);
+            world.engine.close(0);
+
+            World next = new World();
+            next.clusters.add("session").set(new ClusterGateway.JobState(jobId("r-1"), "task-1", "FINISHED", 1000L,
+                    2000L, null, null));
+            next.ledger(0).record(entry("r-1"));
+            next.unitOfWork.commit();
+            next.engine.open(0, next.ledger(0));
+            org.awaitility.Awaitility.await().pollInSameThread().atMost(Duration.ofSeconds(10)).until(() -> {
+                next.clock.advance(World.STATUS_INTERVAL);
+                next.engine.follow();
+                return !next.statusEvents.of("r-1").isEmpty();
+            });
+            next.close();
+
+            assertThat(next.statusEvents.of("r-1")).singleElement().satisfies(event -> {
+                assertThat(event.sequence()).isEqualTo(2);
+                assertThat(event.previousStatus()).isEqualTo("RUNNING");
+            });
+        }
+
+        @Test
+        void anApplicationClusterIsReleasedOnlyOnceItsJobsEndIsRecorded() {
+            world.catalog.add(new Task(9, "app", Dialect.FlinkSql, RunMode.KUBERNETES_APPLICATION, "apps", 1, 0,
+                    SavePointStrategy.NONE, null, true, null, true, false, null, "INSERT INTO t SELECT 1", null));
+            FakeCluster apps = world.clusters.add("apps").application();
+            world.round(world.submit("r-1", 9));
+            apps.set(new ClusterGateway.JobState(jobId("r-1"), "app", "RUNNING"));
+            followUntil(() -> events("r-1").size() == 1);
+            assertThat(apps.released()).isEmpty();
+
+            apps.set(new ClusterGateway.JobState(jobId("r-1"), "app", "FINISHED"));
+            followUntil(() -> !apps.released().isEmpty());
+            followUntil(() -> entry("r-1").following().released());
+            assertThat(apps.released()).containsExactly(jobId("r-1"));
+            assertThat(world.engine.followed()).isZero();
+        }
+
+        @Test
+        void eventsThatCannotBeWrittenAreWrittenLaterWithTheSameSequences() {
+            world.round(world.submit("r-1", 1));
+            set("r-1", "RUNNING", 1000L, null, null);
+            world.unitOfWork.refuseWritesFor(cause -> true);
+            for (int i = 0; i < 5; i++) {
+                world.clock.advance(World.STATUS_INTERVAL);
+                world.engine.follow();
+            }
+            assertThat(events("r-1")).isEmpty();
+
+            world.unitOfWork.refuseWritesFor(cause -> false);
+            world.clock.advance(Duration.ofMinutes(1));
+            followUntil(() -> events("r-1").size() == 1);
+            assertThat(events("r-1").get(0).sequence()).isEqualTo(1);
         }
     }
 }

@@ -110,7 +110,7 @@ class IdempotencyTest {
             admin.createTopics(List.of(new NewTopic(prefix + ".commands", 4, (short) 1),
                     new NewTopic(prefix + ".ledger", 2, (short) 1))).all().get();
             Topics topics = new Topics(prefix + ".commands", prefix + ".results", prefix + ".commands.DLT",
-                    prefix + ".ledger", 4, Optional.empty());
+                    prefix + ".ledger", prefix + ".status", 4, Optional.empty());
             assertThatThrownBy(() -> topics.provision(admin, Duration.ofDays(7)))
                     .hasMessageContaining("has 2 partitions but commands topic")
                     .hasMessageContaining("has 4");

@@ -61,8 +61,8 @@ public final class LedgerBenchmark {
     private static Map<String, Object> measure(String bootstrap, int entries, boolean onHeap) throws Exception {
         String prefix = "bench-ledger-" + entries + "-" + Long.toString(System.nanoTime(), 36);
         String ledger = prefix + ".ledger";
-        Topics topics = new Topics(prefix + ".commands", prefix + ".results", prefix + ".DLT", ledger, PARTITIONS,
-                Optional.empty());
+        Topics topics = new Topics(prefix + ".commands", prefix + ".results", prefix + ".DLT", ledger,
+                prefix + ".status", PARTITIONS, Optional.empty());
         String topicId;
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
             topics.provision(admin, Duration.ofDays(7));

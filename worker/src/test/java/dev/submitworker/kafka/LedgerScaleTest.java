@@ -61,7 +61,7 @@ class LedgerScaleTest {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
                 SharedInfrastructure.kafkaBootstrap()))) {
             new Topics(prefix + ".commands", prefix + ".results", prefix + ".commands.DLT", prefix + ".ledger",
-                    PARTITIONS, Optional.empty()).provision(admin, Duration.ofDays(7));
+                    prefix + ".status", PARTITIONS, Optional.empty()).provision(admin, Duration.ofDays(7));
         }
         filler.fill(SharedInfrastructure.kafkaBootstrap(), prefix + ".ledger", PARTITIONS, prefix, ENTRIES, ANSWERED);
     }

@@ -38,8 +38,8 @@ class LedgerStoreRecoveryTest {
         properties.put("worker.ledger.store.dir", stores.toString());
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
                 SharedInfrastructure.kafkaBootstrap()))) {
-            new Topics(prefix + ".commands", prefix + ".results", prefix + ".commands.DLT", prefix + ".ledger", 4,
-                    Optional.empty()).provision(admin, Duration.ofDays(7));
+            new Topics(prefix + ".commands", prefix + ".results", prefix + ".commands.DLT", prefix + ".ledger",
+                    prefix + ".status", 4,                    Optional.empty()).provision(admin, Duration.ofDays(7));
         }
         LedgerFiller filler = new LedgerFiller();
         Instant answered = Instant.now().minusSeconds(60);

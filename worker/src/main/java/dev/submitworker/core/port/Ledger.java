@@ -18,4 +18,7 @@ public interface Ledger {
 
     /** The partition's PENDING entries, oldest first: requests to finish. */
     List<LedgerEntry> pending();
+
+    /** The partition's DONE entries whose jobs are still followed to their end. */
+    List<LedgerEntry> followed();
 }

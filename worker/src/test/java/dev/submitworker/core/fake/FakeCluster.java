@@ -17,10 +17,17 @@ public final class FakeCluster implements ClusterGateway {
     private final AtomicInteger calls = new AtomicInteger();
     private final java.util.Set<String> released = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private volatile boolean down;
+    private volatile boolean application;
     private volatile String refusal;
 
     public FakeCluster(String name) {
         this.name = name;
+    }
+
+    /** It deploys an application cluster per job, named after its JobID, as Kubernetes application mode does. */
+    public FakeCluster application() {
+        this.application = true;
+        return this;
     }
 
     public void down(boolean down) {
@@ -62,7 +69,7 @@ public final class FakeCluster implements ClusterGateway {
         if (before != null && !before.name().equals(job.description().jobName())) {
             throw new RefusedException("JobID " + job.jobId() + " is taken by job '" + before.name() + "'");
         }
-        return new Deployment(before == null, address(), null);
+        return new Deployment(before == null, address(), application ? "job-" + job.jobId() : null);
     }
 
     @Override
@@ -104,6 +111,11 @@ public final class FakeCluster implements ClusterGateway {
     /** The jobs whose deployments were released. */
     public java.util.Set<String> released() {
         return java.util.Set.copyOf(released);
+    }
+
+    /** The cluster forgets a job (a session cluster's job store expires it). */
+    public void forget(String jobId) {
+        jobs.remove(jobId);
     }
 
     /** Sets a job's state on the cluster, as Flink would report it. */

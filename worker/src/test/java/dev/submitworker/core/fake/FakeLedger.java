@@ -40,6 +40,11 @@ public final class FakeLedger implements Ledger {
                 .sorted(Comparator.comparing(LedgerEntry::at)).toList();
     }
 
+    @Override
+    public List<LedgerEntry> followed() {
+        return committed.values().stream().filter(LedgerEntry::followed).toList();
+    }
+
     /** The committed entry. */
     public Optional<LedgerEntry> committed(RequestId requestId) {
         return Optional.ofNullable(committed.get(requestId));

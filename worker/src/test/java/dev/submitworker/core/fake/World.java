@@ -19,6 +19,8 @@ public final class World implements AutoCloseable {
 
     public static final Duration DEADLINE = Duration.ofMinutes(3);
     public static final Duration BACKOFF = Duration.ofSeconds(1);
+    public static final Duration STATUS_INTERVAL = Duration.ofSeconds(1);
+    public static final Duration LOST_AFTER = Duration.ofMinutes(10);
 
     public final MutableClock clock = new MutableClock();
     public final FakeUnitOfWork unitOfWork = new FakeUnitOfWork();
@@ -27,6 +29,7 @@ public final class World implements AutoCloseable {
     public final FakeClusters clusters = new FakeClusters();
     public final FakeAnswers answers = new FakeAnswers(unitOfWork);
     public final FakeIntake intake = new FakeIntake(unitOfWork);
+    public final FakeStatusEvents statusEvents = new FakeStatusEvents(unitOfWork);
     public final FakeCluster session = clusters.add("session");
     private final Map<Integer, FakeLedger> ledgers = new HashMap<>();
     private final Map<Integer, Long> offsets = new HashMap<>();
@@ -43,9 +46,9 @@ public final class World implements AutoCloseable {
 
     /** @param maxHold how long a round waits for its submissions */
     public World(Duration maxHold) {
-        engine = new Engine(new Engine.Ports(catalog, compiler, clusters, answers, intake, unitOfWork,
+        engine = new Engine(new Engine.Ports(catalog, compiler, clusters, answers, intake, statusEvents, unitOfWork,
                 retry -> BACKOFF.multipliedBy(1L << Math.min(retry - 1, 4)), text -> text),
-                new Engine.Settings(maxHold, DEADLINE, 3), clock, executor, () -> {});
+                new Engine.Settings(maxHold, DEADLINE, 3, STATUS_INTERVAL, LOST_AFTER), clock, executor, () -> {});
         catalog.add(1, "session");
         open(0);
     }
