@@ -9,6 +9,7 @@ TASK ?= 1
 REPEAT ?= 1
 VARS ?=
 REQUEST_ID ?=
+BOOTSTRAP ?=
 DEMO_TIMEOUT ?=
 CHAOS_COMMANDS ?= 1000
 CHAOS_KILLS ?= 5
@@ -46,13 +47,14 @@ run: $(DEV_CP)
 worker: $(WORKER_CP)
 	$(JAVA) $(RUN_JVM_OPTS) -cp worker/target/classes:$$(cat $(WORKER_CP)) dev.submitworker.app.SubmitWorkerApplication $(ARGS)
 
-## demo: send one command (TASK=<id>, VARS="k=v,k2=v2", REQUEST_ID=<id>) to the worker started by `make run`, print
-##       its answer, and fail unless the answer's code is 0 (DEMO_TIMEOUT=240 s by default, past the 3-minute retry
-##       deadline); REPEAT=20 sends 20 (requestIds <id>-1..-20, one after another) and prints their latencies and median
+## demo: send one command (TASK=<id>, VARS="k=v,k2=v2", REQUEST_ID=<id>) to the worker started by `make run` (or to
+##       the broker BOOTSTRAP=host:port), print its answer, and fail unless the answer's code is 0 (DEMO_TIMEOUT=240 s by
+##       default, past the 3-minute retry deadline); REPEAT=20 sends 20 (requestIds <id>-1..-20, one after another) and
+##       prints their latencies and median
 demo: $(DEV_CP)
 	$(JAVA) -Dlogback.configurationFile=logback-demo.xml -Ddemo.task='$(TASK)' -Ddemo.repeat='$(REPEAT)' \
 		-Ddemo.vars='$(VARS)' -Ddemo.request-id='$(REQUEST_ID)' -Ddemo.timeout='$(DEMO_TIMEOUT)' \
-		-cp dev/target/classes:$$(cat $(DEV_CP)) dev.submitworker.dev.DemoClient
+		-Ddemo.bootstrap='$(BOOTSTRAP)' -cp dev/target/classes:$$(cat $(DEV_CP)) dev.submitworker.dev.DemoClient
 
 ## test: the whole suite, on a real embedded Kafka broker and a real Flink MiniCluster
 test:

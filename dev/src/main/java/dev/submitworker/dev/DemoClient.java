@@ -47,9 +47,12 @@ public final class DemoClient {
     private DemoClient() {}
 
     public static void main(String[] args) throws Exception {
-        String bootstrap = System.getProperty("demo.bootstrap", Files.exists(EmbeddedLauncher.BOOTSTRAP_FILE)
-                ? Files.readString(EmbeddedLauncher.BOOTSTRAP_FILE).strip()
-                : "localhost:9092");
+        String bootstrap = System.getProperty("demo.bootstrap", "");
+        if (bootstrap.isBlank()) {
+            bootstrap = Files.exists(EmbeddedLauncher.BOOTSTRAP_FILE)
+                    ? Files.readString(EmbeddedLauncher.BOOTSTRAP_FILE).strip()
+                    : "localhost:9092";
+        }
         int taskId = Integer.parseInt(System.getProperty("demo.task", "1"));
         Map<String, String> variables = variables(System.getProperty("demo.vars", ""));
         String requestId = System.getProperty("demo.request-id", "");
@@ -65,7 +68,7 @@ public final class DemoClient {
             admin.describeCluster().nodes().get(10, TimeUnit.SECONDS);
         } catch (Exception e) {
             System.err.println("No Kafka broker answers at " + bootstrap + ". Start the worker first (make run) "
-                    + "in another terminal, or set -Ddemo.bootstrap=host:port.");
+                    + "in another terminal, or name its broker: make demo BOOTSTRAP=host:port.");
             System.exit(2);
         }
 
