@@ -7,6 +7,10 @@ RUN_JVM_OPTS ?= -Xmx2g -XX:+UseParallelGC
 ARGS ?=
 TASK ?= 1
 REPEAT ?= 1
+VARS ?=
+REQUEST_ID ?=
+BOOTSTRAP ?=
+DEMO_TIMEOUT ?=
 CHAOS_COMMANDS ?= 1000
 CHAOS_KILLS ?= 5
 FUZZ_RECORDS ?= 100000
@@ -18,7 +22,10 @@ BENCH_JVM_OPTS ?= -Xms3g -Xmx3g -XX:+AlwaysPreTouch -XX:TieredStopAtLevel=1 -XX:
 BENCH_WORKER_JVM_OPTS ?= -Xms1g -Xmx1g -XX:+AlwaysPreTouch -XX:TieredStopAtLevel=1 -XX:+UseParallelGC
 BENCH_WORKER_ARGS ?=
 
-# Each module's runtime classpath, written by the build (maven-dependency-plugin reads includeScope, not mdep.*).
+# Each module's runtime classpath, written by one build: the worker's alone (make worker) and the dev module's, which
+# adds the embedded broker (make run, make demo). Rebuilt when a pom or a source changes, then touched: the plugin
+# leaves an unchanged file as it was, and make would rebuild it every time. (-DincludeScope is the plugin's property;
+# -Dmdep.includeScope would be ignored.)
 WORKER_CP := worker/target/classpath.txt
 DEV_CP := dev/target/classpath.txt
 BENCH_CP := worker/target/bench-classpath.txt
@@ -28,12 +35,11 @@ BENCH_LEDGER_ENTRIES ?= 100000,1000000
 
 .PHONY: build run worker demo test chaos fuzz bench bench-ledger clean
 
-$(DEV_CP): $(SOURCES)
+$(WORKER_CP) $(DEV_CP) &: $(SOURCES)
 	$(MVN) -q -DskipTests compile dependency:build-classpath -Dmdep.outputFile=target/classpath.txt -DincludeScope=runtime
+	touch $(WORKER_CP) $(DEV_CP)
 
-$(WORKER_CP): $(DEV_CP)
-
-build: $(DEV_CP)
+build: $(WORKER_CP) $(DEV_CP)
 
 ## run: the worker with an embedded Kafka broker and an embedded Flink cluster, on the sample tasks in tasks/
 run: $(DEV_CP)
@@ -43,11 +49,14 @@ run: $(DEV_CP)
 worker: $(WORKER_CP)
 	$(JAVA) $(RUN_JVM_OPTS) -cp worker/target/classes:$$(cat $(WORKER_CP)) dev.submitworker.app.SubmitWorkerApplication $(ARGS)
 
-## demo: send one command (TASK=<id>) to the worker started by `make run` and print its answer;
-##       REPEAT=20 sends 20 (fresh requestIds, one after another) and prints their latencies and median
+## demo: send one command (TASK=<id>, VARS="k=v,k2=v2", REQUEST_ID=<id>) to the worker started by `make run` (or to
+##       the broker BOOTSTRAP=host:port), print its answer, and fail unless the answer's code is 0 (DEMO_TIMEOUT=240 s by
+##       default, past the 3-minute retry deadline); REPEAT=20 sends 20 (requestIds <id>-1..-20, one after another) and
+##       prints their latencies and median
 demo: $(DEV_CP)
-	$(JAVA) -Dlogback.configurationFile=logback-demo.xml -Ddemo.task=$(TASK) -Ddemo.repeat=$(REPEAT) \
-		-cp dev/target/classes:$$(cat $(DEV_CP)) dev.submitworker.dev.DemoClient
+	$(JAVA) -Dlogback.configurationFile=logback-demo.xml -Ddemo.task='$(TASK)' -Ddemo.repeat='$(REPEAT)' \
+		-Ddemo.vars='$(VARS)' -Ddemo.request-id='$(REQUEST_ID)' -Ddemo.timeout='$(DEMO_TIMEOUT)' \
+		-Ddemo.bootstrap='$(BOOTSTRAP)' -cp dev/target/classes:$$(cat $(DEV_CP)) dev.submitworker.dev.DemoClient
 
 ## test: the whole suite, on a real embedded Kafka broker and a real Flink MiniCluster
 test:

@@ -2,19 +2,29 @@ package dev.submitworker.dev;
 
 import dev.submitworker.app.SubmitWorkerApplication;
 import dev.submitworker.app.WorkerProperties;
-import dev.submitworker.kafka.CommandConsumers;
 import dev.submitworker.cluster.FlinkClusters;
 import dev.submitworker.core.ClusterTarget;
 import dev.submitworker.core.RunMode;
 import dev.submitworker.core.Task;
 import dev.submitworker.core.port.TaskCatalog;
+import dev.submitworker.kafka.CommandConsumers;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
+import org.apache.kafka.common.utils.Exit;
 import org.springframework.boot.SpringApplication;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.core.env.MapPropertySource;
 import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
 
 /**
@@ -32,27 +42,56 @@ public final class EmbeddedLauncher {
 
     private EmbeddedLauncher() {}
 
-    public static void main(String[] args) throws InterruptedException, IOException {
+    public static void main(String[] args) throws InterruptedException {
         long start = System.nanoTime();
-        // The KRaft test kit binds a free port (it ignores kafkaPorts(), and a fixed listener port never comes up),
-        // so the address is published in a file for `make demo` and printed in the banner.
+        // The broker's test kit deletes its log directories in JVM shutdown hooks of its own, which would run alongside
+        // ours and pull them from under the broker while the worker still commits: they run after ours instead.
+        List<Runnable> brokerCleanups = new CopyOnWriteArrayList<>();
+        Exit.setShutdownHookAdder((name, hook) -> brokerCleanups.add(hook));
         EmbeddedKafkaKraftBroker broker = EmbeddedBroker.create();
-        broker.afterPropertiesSet();
-        Files.createDirectories(BOOTSTRAP_FILE.getParent());
-        Files.writeString(BOOTSTRAP_FILE, broker.getBrokersAsString());
-        // A system property outranks application.yml, which names a broker on localhost:9092 for non-embedded use.
-        System.setProperty("spring.kafka.bootstrap-servers", broker.getBrokersAsString());
+        AtomicReference<ConfigurableApplicationContext> started = new AtomicReference<>();
 
-        ConfigurableApplicationContext context = SpringApplication.run(SubmitWorkerApplication.class, args);
+        SpringApplication application = new SpringApplication(SubmitWorkerApplication.class);
+        // Started once logging is configured (application.yml quiets the broker) and before the worker's beans need it.
+        application.addInitializers(context -> {
+            started.set(context);
+            broker.afterPropertiesSet();
+            // Outranks application.yml, which names a broker on localhost:9092 for non-embedded use.
+            context.getEnvironment().getPropertySources().addFirst(new MapPropertySource("embedded-broker",
+                    Map.of("spring.kafka.bootstrap-servers", broker.getBrokersAsString())));
+            // The KRaft test kit binds a free port (it ignores kafkaPorts(), and a fixed listener port never comes
+            // up), so the address is published in a file for `make demo` and printed in the banner.
+            try {
+                Files.createDirectories(BOOTSTRAP_FILE.getParent());
+                Files.writeString(BOOTSTRAP_FILE, broker.getBrokersAsString());
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
+        // One hook, in order: the worker settles against a live broker, then the broker stops, then its files go.
+        application.setRegisterShutdownHook(false);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            context.close();
+            if (started.get() != null) {
+                started.get().close();
+            }
             broker.destroy();
+            brokerCleanups.forEach(Runnable::run);
             BOOTSTRAP_FILE.toFile().delete();
         }, "embedded-shutdown"));
+        ConfigurableApplicationContext context = application.run(args);
 
         FlinkClusters clusters = context.getBean(FlinkClusters.class);
         String flinkAddress = clusters.gateway(new ClusterTarget(FlinkClusters.DEFAULT_LOCAL, RunMode.LOCAL)).address();
-        awaitReady(context.getBean(CommandConsumers.class));
+        try {
+            context.getBean(CommandConsumers.class).firstReady().get(READY_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+        } catch (TimeoutException e) {
+            System.err.println("The worker's consumers did not open their partitions within "
+                    + READY_TIMEOUT.toSeconds() + " s; see the log above.");
+            System.exit(1);
+        } catch (ExecutionException e) {
+            System.err.println("The worker stopped before it was ready: " + e.getCause());
+            System.exit(1);
+        }
 
         WorkerProperties properties = context.getBean(WorkerProperties.class);
         TaskCatalog catalog = context.getBean(TaskCatalog.class);
@@ -80,16 +119,5 @@ public final class EmbeddedLauncher {
                 %n""", (System.nanoTime() - start) / 1e9, broker.getBrokersAsString(), flinkAddress,
                 properties.topics().commands(), properties.topics().results(), properties.topics().deadLetter(),
                 catalogDir, tasks, firstTask);
-    }
-
-    /** Ready means the consumers own their partitions and have restored their ledgers: a command is answered. */
-    private static void awaitReady(CommandConsumers consumers) throws InterruptedException {
-        long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
-        while (!consumers.ready()) {
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("The worker did not get its partitions within " + READY_TIMEOUT);
-            }
-            Thread.sleep(100);
-        }
     }
 }

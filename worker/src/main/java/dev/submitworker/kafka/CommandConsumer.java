@@ -54,6 +54,7 @@ final class CommandConsumer implements Runnable {
     /** The current round's records, by the incoming commands the engine sees. */
     private final Map<Incoming, ConsumerRecord<byte[], byte[]>> round = new HashMap<>();
     private final CountDownLatch stopped = new CountDownLatch(1);
+    private final CompletableFuture<Void> firstReady = new CompletableFuture<>();
     private volatile boolean running = true;
     private volatile Duration shutdownHold = Duration.ZERO;
     private int failedRounds;
@@ -84,8 +85,10 @@ final class CommandConsumer implements Runnable {
             throw e;
         } catch (Throwable e) {
             log.error("Consumer {} stopped on an unexpected failure", name, e);
+            firstReady.completeExceptionally(e);
             throw e;
         } finally {
+            firstReady.completeExceptionally(new IllegalStateException("Consumer " + name + " stopped before ready"));
             try {
                 consumer.close(Duration.ofSeconds(10));
             } finally {
@@ -121,10 +124,18 @@ final class CommandConsumer implements Runnable {
         return restoring.isEmpty() && !ledgers.isEmpty();
     }
 
+    /** Completes the first time it is {@link #ready()}; fails if it stops before. */
+    CompletableFuture<Void> firstReady() {
+        return firstReady;
+    }
+
     private void iterate() {
         ConsumerRecords<byte[], byte[]> polled;
         try {
             openRestored();
+            if (!firstReady.isDone() && ready()) {
+                firstReady.complete(null);
+            }
             polled = consumer.poll(pollTimeout());
         } catch (WakeupException e) {
             return; // a submission or a restore ended, or stop() was called

@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.Consumer;
@@ -176,9 +177,16 @@ public final class CommandConsumers implements AutoCloseable {
         return !threads.isEmpty() && threads.stream().allMatch(Thread::isAlive);
     }
 
-    /** Whether every consumer has opened every partition it was given. */
-    public boolean ready() {
-        return !consumers.isEmpty() && consumers.stream().allMatch(CommandConsumer::ready);
+    /**
+     * Completes once every consumer has been ready (opened every partition it was given) at least once, so a command
+     * is answered; fails if a consumer stops before. Call after {@link #start}.
+     */
+    public CompletableFuture<Void> firstReady() {
+        if (consumers.isEmpty()) {
+            throw new IllegalStateException("The consumers have not been started");
+        }
+        return CompletableFuture.allOf(consumers.stream().map(CommandConsumer::firstReady)
+                .toArray(CompletableFuture[]::new));
     }
 
     /**
