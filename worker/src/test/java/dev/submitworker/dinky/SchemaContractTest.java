@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.submitworker.testing.Schemas;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,6 +21,34 @@ class SchemaContractTest {
         for (JsonNode example : schema.get("examples")) {
             Schemas.assertValid(Schemas.COMMAND, example);
         }
+    }
+
+    @Test
+    void theStatusEventExamplesAreValid() throws Exception {
+        JsonNode schema = JSON.readTree(Files.readString(Path.of("../schemas", "job-status-event.schema.json")));
+        for (JsonNode example : schema.get("examples")) {
+            Schemas.assertValid(Schemas.STATUS_EVENT, example);
+        }
+        for (String example : new String[] {"status-finished.json", "status-failed.json", "status-unknown.json"}) {
+            Schemas.assertValid(Schemas.STATUS_EVENT,
+                    JSON.readTree(Files.readString(Path.of("../schemas/examples", example))));
+        }
+    }
+
+    @Test
+    void statusEventsThatContradictThemselvesAreInvalid() throws Exception {
+        JsonNode finished = JSON.readTree(Files.readString(Path.of("../schemas/examples/status-finished.json")));
+        for (String[] change : new String[][] {
+                {"terminal", "false"}, {"sequence", "0"}, {"previousStatus", "null"}, {"reason", "\"gone\""},
+                {"failure", "{\"class\": null, \"message\": \"x\"}"}, {"status", "\"DONE\""}}) {
+            ObjectNode event = finished.deepCopy();
+            event.set(change[0], JSON.readTree(change[1]));
+            assertThat(Schemas.violations(Schemas.STATUS_EVENT, event)).as(change[0] + "=" + change[1]).isNotEmpty();
+        }
+        JsonNode unknown = JSON.readTree(Files.readString(Path.of("../schemas/examples/status-unknown.json")));
+        ObjectNode withoutReason = unknown.deepCopy();
+        withoutReason.putNull("reason");
+        assertThat(Schemas.violations(Schemas.STATUS_EVENT, withoutReason)).isNotEmpty();
     }
 
     @Test
@@ -48,7 +77,7 @@ class SchemaContractTest {
     @Test
     void anEnvelopeWhoseSuccessContradictsItsCodeIsInvalid() throws Exception {
         JsonNode envelope = JSON.readTree(Files.readString(Path.of("../schemas/examples/envelope-success.json")));
-        ((com.fasterxml.jackson.databind.node.ObjectNode) envelope).put("code", 1);
+        ((ObjectNode) envelope).put("code", 1);
         assertThat(Schemas.violations(Schemas.ENVELOPE, envelope)).isNotEmpty();
     }
 }

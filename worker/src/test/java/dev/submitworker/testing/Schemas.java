@@ -20,6 +20,7 @@ public final class Schemas {
 
     public static final JsonSchema COMMAND = load("submit-task-command.schema.json");
     public static final JsonSchema ENVELOPE = load("job-result-envelope.schema.json");
+    public static final JsonSchema STATUS_EVENT = load("job-status-event.schema.json");
 
     private Schemas() {}
 
