@@ -11,6 +11,8 @@ VARS ?=
 REQUEST_ID ?=
 BOOTSTRAP ?=
 DEMO_TIMEOUT ?=
+FOLLOW ?=
+FOLLOW_SECONDS ?= 20
 CHAOS_COMMANDS ?= 1000
 CHAOS_KILLS ?= 5
 FUZZ_RECORDS ?= 100000
@@ -52,9 +54,11 @@ worker: $(WORKER_CP)
 ## demo: send one command (TASK=<id>, VARS="k=v,k2=v2", REQUEST_ID=<id>) to the worker started by `make run` (or to
 ##       the broker BOOTSTRAP=host:port), print its answer, and fail unless the answer's code is 0 (DEMO_TIMEOUT=240 s by
 ##       default, past the 3-minute retry deadline); REPEAT=20 sends 20 (requestIds <id>-1..-20, one after another) and
-##       prints their latencies and median
+##       prints their latencies and median; FOLLOW=1 then prints the job's status events until it ends, or for
+##       FOLLOW_SECONDS (20), and a last line "status: requestId=.. final=.. events=.."
 demo: $(DEV_CP)
 	$(JAVA) -Dlogback.configurationFile=logback-demo.xml -Ddemo.task='$(TASK)' -Ddemo.repeat='$(REPEAT)' \
+		-Ddemo.follow='$(FOLLOW)' -Ddemo.follow-seconds='$(FOLLOW_SECONDS)' \
 		-Ddemo.vars='$(VARS)' -Ddemo.request-id='$(REQUEST_ID)' -Ddemo.timeout='$(DEMO_TIMEOUT)' \
 		-Ddemo.bootstrap='$(BOOTSTRAP)' -cp dev/target/classes:$$(cat $(DEV_CP)) dev.submitworker.dev.DemoClient
 

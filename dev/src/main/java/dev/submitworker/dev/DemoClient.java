@@ -36,7 +36,10 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * value cannot hold a comma), {@code demo.request-id} (default a fresh one), {@code demo.commands} and
  * {@code demo.results} (the default topics), {@code demo.timeout} (ISO-8601 or seconds, default 240 s),
  * {@code demo.repeat} (default 1: with N > 1, N commands one after another, each with the requestId and a suffix
- * -1..-N, and the latency of each and their median instead of the envelope).
+ * -1..-N, and the latency of each and their median instead of the envelope), {@code demo.follow} (true: after a
+ * successful answer, print the job's status events from {@code demo.status} as they come, until the terminal one or
+ * for at most {@code demo.follow-seconds}, default 20, then one line {@code status: requestId=.. final=.. events=..};
+ * exits 1 when the job ended other than FINISHED).
  */
 public final class DemoClient {
 
@@ -61,6 +64,10 @@ public final class DemoClient {
         }
         String commands = System.getProperty("demo.commands", "submit-worker.commands");
         String results = System.getProperty("demo.results", "submit-worker.results");
+        String status = System.getProperty("demo.status", "submit-worker.status");
+        boolean follow = Boolean.parseBoolean(System.getProperty("demo.follow", "false"))
+                || "1".equals(System.getProperty("demo.follow"));
+        Duration followFor = timeout(System.getProperty("demo.follow-seconds", "20"));
         int repeat = Integer.parseInt(System.getProperty("demo.repeat", "1"));
         Duration timeout = timeout(System.getProperty("demo.timeout", ""));
 
@@ -89,10 +96,15 @@ public final class DemoClient {
                         + ": is the worker running (make run)?");
                 System.exit(2);
             }
+            if (follow) {
+                partitions = new ArrayList<>(partitions);
+                partitions.addAll(consumer.partitionsFor(status, Duration.ofSeconds(10)).stream()
+                        .map(p -> new TopicPartition(p.topic(), p.partition())).toList());
+            }
             consumer.assign(partitions);
             consumer.seekToEnd(partitions);
             partitions.forEach(consumer::position);
-            Sender sender = new Sender(producer, consumer, commands, taskId, variables, timeout);
+            Sender sender = new Sender(producer, consumer, commands, results, taskId, variables, timeout);
 
             if (repeat == 1) {
                 long sent = System.nanoTime();
@@ -100,7 +112,10 @@ public final class DemoClient {
                 System.out.printf("<- %s  key=%s  after %d ms%n", results, requestId,
                         (System.nanoTime() - sent) / 1_000_000);
                 System.out.println(JSON.writerWithDefaultPrettyPrinter().writeValueAsString(envelope));
-                System.exit(code(envelope) == 0 ? 0 : 1);
+                if (code(envelope) != 0) {
+                    System.exit(1);
+                }
+                System.exit(follow ? follow(consumer, status, requestId, followFor) : 0);
             }
             List<Double> latencies = new ArrayList<>();
             JsonNode firstFailure = null;
@@ -126,6 +141,32 @@ public final class DemoClient {
             System.err.println(e.getMessage());
             System.exit(3);
         }
+    }
+
+    /**
+     * Prints the request's status events as they come, until its terminal one or {@code followFor}; the consumer sits
+     * on the status topic from before the command was sent, so none is missed.
+     */
+    private static int follow(KafkaConsumer<String, byte[]> consumer, String status, String requestId,
+                              Duration followFor) throws Exception {
+        long deadline = System.nanoTime() + followFor.toNanos();
+        String last = "NONE";
+        int events = 0;
+        boolean terminal = false;
+        while (!terminal && System.nanoTime() < deadline) {
+            for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(50))) {
+                if (status.equals(record.topic()) && requestId.equals(record.key())) {
+                    JsonNode event = JSON.readTree(new String(record.value(), StandardCharsets.UTF_8));
+                    System.out.printf("<- %s  key=%s  #%d %s%n%s%n", status, requestId, event.path("sequence").asInt(),
+                            event.path("status").asText(), JSON.writeValueAsString(event));
+                    last = event.path("status").asText();
+                    terminal = event.path("terminal").asBoolean();
+                    events++;
+                }
+            }
+        }
+        System.out.printf("status: requestId=%s final=%s events=%d%n", requestId, last, events);
+        return terminal && !"FINISHED".equals(last) ? 1 : 0;
     }
 
     private static int code(JsonNode envelope) {
@@ -159,7 +200,7 @@ public final class DemoClient {
 
     /** Sends commands and waits for their answers; the consumer already sits at the end of the results topic. */
     private record Sender(KafkaProducer<String, String> producer, KafkaConsumer<String, byte[]> consumer,
-                          String commands, int taskId, Map<String, String> variables, Duration timeout) {
+                          String commands, String results, int taskId, Map<String, String> variables, Duration timeout) {
 
         JsonNode roundTrip(String requestId) throws Exception {
             ObjectNode command = JSON.createObjectNode().put("requestId", requestId).put("id", taskId);
@@ -172,7 +213,7 @@ public final class DemoClient {
             long deadline = System.nanoTime() + timeout.toNanos();
             while (System.nanoTime() < deadline) {
                 for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(20))) {
-                    if (requestId.equals(record.key())) {
+                    if (record.topic().equals(results) && requestId.equals(record.key())) {
                         return JSON.readTree(new String(record.value(), StandardCharsets.UTF_8));
                     }
                 }
