@@ -28,6 +28,8 @@ import org.slf4j.LoggerFactory;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
+import org.springframework.util.StringUtils;
 import org.springframework.util.backoff.BackOffExecution;
 import org.springframework.util.backoff.ExponentialBackOff;
 
@@ -125,7 +127,7 @@ class WorkerConfiguration {
     CommandConsumers commandConsumers(WorkerProperties properties, KafkaProperties kafka, TaskCatalog catalog,
                                       JobCompiler compiler, Clusters clusters, RetryPolicy retries,
                                       Envelopes envelopes, Redactor redactor, Clock clock,
-                                      ExecutorService submissions, FatalFailures fatal) {
+                                      ExecutorService submissions, FatalFailures fatal, Environment environment) {
         WorkerProperties.Topics topics = properties.topics();
         CommandConsumers.Settings settings = new CommandConsumers.Settings(
                 new Topics(topics.commands(), topics.results(), topics.deadLetter(), properties.ledger().topic(),
@@ -137,7 +139,8 @@ class WorkerConfiguration {
                 properties.shutdown().grace(), properties.ledger().retention(),
                 new CommandConsumers.LedgerStore(properties.ledger().store().dir(),
                         properties.ledger().store().memory().toBytes(),
-                        properties.ledger().store().type() == WorkerProperties.StoreType.HEAP));
+                        properties.ledger().store().type() == WorkerProperties.StoreType.HEAP,
+                        !StringUtils.hasText(environment.getProperty("worker.instance-id"))));
         CommandConsumers.Services services = new CommandConsumers.Services(catalog, compiler, clusters, retries,
                 envelopes, redactor, new CommandReader(properties.limits().toCommandLimits()), clock, submissions);
         log.info("Instance {}", properties.instanceId());

@@ -56,8 +56,9 @@ public final class CommandConsumers implements AutoCloseable {
      * @param directory   under it, {@code <instance-id>/<ledger topic>-<partition>}: one RocksDB store per partition
      * @param memoryBytes the memory (off the Java heap) all stores share: block cache and write buffers
      * @param onHeap      keep the entries on the Java heap instead (they are then restored in full on every start)
+     * @param ephemeral   the instance id was generated for this process: its stores are of no use after it
      */
-    public record LedgerStore(java.nio.file.Path directory, long memoryBytes, boolean onHeap) {}
+    public record LedgerStore(java.nio.file.Path directory, long memoryBytes, boolean onHeap, boolean ephemeral) {}
 
     /** The core's services every consumer's engine runs over. */
     public record Services(TaskCatalog catalog, JobCompiler compiler, Clusters clusters, RetryPolicy retries,
@@ -73,6 +74,7 @@ public final class CommandConsumers implements AutoCloseable {
     private final List<Thread> threads = new ArrayList<>();
     private final ExecutorService restores = Executors.newCachedThreadPool(daemon("ledger-restore"));
     private RocksLedgerIndex.Resources rocks;
+    private StoreDirectory storeDirectory;
 
     /**
      * @param consumerConfig the connection and group settings; the consumers add what exactly-once needs
@@ -165,9 +167,10 @@ public final class CommandConsumers implements AutoCloseable {
         if (store.onHeap()) {
             return partition -> new MemoryLedgerIndex();
         }
+        storeDirectory = StoreDirectory.claim(store.directory(), settings.instanceId(), store.ephemeral());
         rocks = new RocksLedgerIndex.Resources(store.memoryBytes());
-        java.nio.file.Path base = store.directory().resolve(settings.instanceId());
-        log.info("Ledger stores in {}", base.toAbsolutePath());
+        java.nio.file.Path base = storeDirectory.path();
+        log.info("Ledger stores in {}", base);
         return partition -> RocksLedgerIndex.open(base.resolve(settings.topics().ledger() + "-" + partition),
                 ledgerTopicId, rocks);
     }
@@ -208,6 +211,9 @@ public final class CommandConsumers implements AutoCloseable {
         restores.shutdownNow();
         if (rocks != null) {
             rocks.close();
+        }
+        if (storeDirectory != null) {
+            storeDirectory.close();
         }
     }
 
