@@ -35,7 +35,8 @@ interface LedgerIndex extends AutoCloseable {
     /** The ledger offset after the last record this index reflects. */
     long nextOffset();
 
-    int size();
+    /** How many entries it holds: exact on the heap; RocksDB's estimate of its keys for a store (for logs). */
+    long approximateSize();
 
     /** Forgets everything: the index is rebuilt from the start of the ledger. */
     void clear();

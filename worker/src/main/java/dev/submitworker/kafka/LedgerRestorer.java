@@ -111,8 +111,8 @@ final class LedgerRestorer {
             index.close();
             throw e;
         }
-        log.info("Ledger partition {} restored: {} entries, {} records read from offset {} in {} ms", partition,
-                index.size(), records, from, (System.nanoTime() - start) / 1_000_000);
+        log.info("Ledger partition {} restored: about {} entries, {} records read from offset {} in {} ms",
+                partition, index.approximateSize(), records, from, (System.nanoTime() - start) / 1_000_000);
         return index;
     }
 

@@ -63,7 +63,7 @@ final class MemoryLedgerIndex implements LedgerIndex {
     }
 
     @Override
-    public int size() {
+    public long approximateSize() {
         return entries.size();
     }
 

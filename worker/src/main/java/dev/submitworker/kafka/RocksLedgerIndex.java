@@ -54,7 +54,8 @@ final class RocksLedgerIndex implements LedgerIndex {
     private static final byte[] NEXT_OFFSET = {'m', 'o'};
     private static final byte[] TOPIC = {'m', 't'};
     private static final byte[] NOTHING = new byte[0];
-    private static final int BULK_CHANGES = 20_000;
+    /** A restore's batches: large enough to amortise a write, small enough not to be copied around as they grow. */
+    private static final long BULK_BYTES = 1 << 20;
 
     /** What the stores of one process share: their memory budget. */
     static final class Resources implements AutoCloseable {
@@ -234,8 +235,8 @@ final class RocksLedgerIndex implements LedgerIndex {
         try {
             if (bulk != null) {
                 change.apply(bulk);
-                bulk.put(NEXT_OFFSET, ByteBuffer.allocate(8).putLong(next).array());
-                if (bulk.count() >= BULK_CHANGES) {
+                if (bulk.getDataSize() >= BULK_BYTES) {
+                    bulk.put(NEXT_OFFSET, ByteBuffer.allocate(8).putLong(next).array());
                     db.write(bulkWrites, bulk);
                     bulk.clear();
                 }
@@ -285,6 +286,7 @@ final class RocksLedgerIndex implements LedgerIndex {
     public void restored() {
         try (WriteBatch rest = bulk; FlushOptions flush = new FlushOptions().setWaitForFlush(true)) {
             bulk = null;
+            rest.put(NEXT_OFFSET, ByteBuffer.allocate(8).putLong(nextOffset).array());
             db.write(bulkWrites, rest);
             db.flush(flush);
             tune(false);
@@ -361,9 +363,10 @@ final class RocksLedgerIndex implements LedgerIndex {
     }
 
     @Override
-    public int size() {
+    public long approximateSize() {
         try {
-            return (int) db.getLongProperty("rocksdb.estimate-num-keys");
+            // every entry has an entry key and a time key; pending and followed ones one more
+            return db.getLongProperty("rocksdb.estimate-num-keys") / 2;
         } catch (RocksDBException e) {
             return -1;
         }
