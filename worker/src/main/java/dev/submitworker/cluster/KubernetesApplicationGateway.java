@@ -8,11 +8,20 @@ import dev.submitworker.core.port.CompiledJob;
 import dev.submitworker.core.port.RefusedException;
 import java.io.IOException;
 import java.net.URI;
+import java.time.Duration;
+import java.util.Collections;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeoutException;
 import org.apache.flink.client.deployment.ClusterDeploymentException;
 import org.apache.flink.client.deployment.application.ApplicationConfiguration;
@@ -30,14 +39,23 @@ import org.apache.flink.kubernetes.KubernetesClusterDescriptor;
 import org.apache.flink.kubernetes.artifact.DefaultKubernetesArtifactUploader;
 import org.apache.flink.kubernetes.configuration.KubernetesConfigOptions;
 import org.apache.flink.kubernetes.configuration.KubernetesDeploymentTarget;
+import org.apache.flink.kubernetes.kubeclient.Endpoint;
 import org.apache.flink.kubernetes.kubeclient.FlinkKubeClient;
 import org.apache.flink.kubernetes.kubeclient.FlinkKubeClientFactory;
 import org.apache.flink.kubernetes.kubeclient.decorators.ExternalServiceDecorator;
+import org.apache.flink.kubernetes.kubeclient.services.ServiceType;
 import org.apache.flink.kubernetes.shaded.io.fabric8.kubernetes.api.model.Service;
 import org.apache.flink.kubernetes.shaded.io.fabric8.kubernetes.client.KubernetesClientException;
 import org.apache.flink.kubernetes.shaded.io.fabric8.kubernetes.client.NamespacedKubernetesClient;
 import org.apache.flink.runtime.jobgraph.SavepointRestoreSettings;
+import org.apache.flink.runtime.rest.RestClient;
+import org.apache.flink.runtime.rest.messages.EmptyRequestBody;
+import org.apache.flink.runtime.rest.messages.MessageHeaders;
+import org.apache.flink.runtime.rest.messages.MessageParameters;
+import org.apache.flink.runtime.rest.messages.ResponseBody;
+import org.apache.flink.util.ConfigurationException;
 import org.apache.flink.util.ExceptionUtils;
+import org.apache.flink.util.concurrent.ExecutorThreadFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -51,8 +69,8 @@ import org.slf4j.LoggerFactory;
  * Service carries as the annotation {@value #JOB_NAME_ANNOTATION}, tells whether it is this request's job. The
  * JobManager stays up after its job ends ({@code execution.shutdown-on-application-finish=false}, as the Flink
  * Kubernetes operator deploys): a cluster that removed itself would be deployed, and its job run, again by the next
- * reconciliation. The worker deletes a cluster ({@link #delete}) once it has seen its job end. A program that fails
- * before it submits its job still leaves a FAILED job behind
+ * reconciliation. The worker deletes a cluster ({@link #release}) once it has recorded its job's end. A program that
+ * fails before it submits its job still leaves a FAILED job behind
  * ({@code execution.submit-failed-job-on-application-error=true}).
  *
  * <p>SQL tasks run Flink's own SQL driver on the JobManager ({@value #SQL_DRIVER}, FLIP-480) with the script as its
@@ -66,6 +84,8 @@ public final class KubernetesApplicationGateway implements ClusterGateway, AutoC
     /** The state {@link #find} reports for a deployed job whose JobManager cannot tell (unreachable, starting). */
     public static final String UNKNOWN_STATUS = "UNKNOWN";
     static final String JOB_NAME_ANNOTATION = "submit-worker/job-name";
+    /** Application clusters asked at once while observing: each holds one job, so each is one question. */
+    static final int CLUSTERS_ASKED_AT_ONCE = 8;
 
     private static final Logger log = LoggerFactory.getLogger(KubernetesApplicationGateway.class);
 
@@ -76,11 +96,16 @@ public final class KubernetesApplicationGateway implements ClusterGateway, AutoC
     private final ClusterTimeouts timeouts;
     private final NamespacedKubernetesClient kubernetes;
     private final Bounded bounded;
+    private final ExecutorService observers;
+    private final ExecutorService restResponses;
+    /** One REST client for every application cluster's JobManager: each call names its address. */
+    private final RestClient jobManagers;
 
     /**
      * @param flinkConfig the entry's Flink options: {@code kubernetes.*} (namespace, kubeconfig, image, service
      *                    account, ...) and the defaults of every cluster it deploys
      * @throws ClusterUnreachableException no Kubernetes client can be made (the kubeconfig cannot be read)
+     * @throws IllegalArgumentException    the REST client options (SSL) are wrong
      */
     public KubernetesApplicationGateway(String entry, Map<String, String> flinkConfig, ClusterTimeouts timeouts) {
         validate(entry, flinkConfig);
@@ -89,13 +114,29 @@ public final class KubernetesApplicationGateway implements ClusterGateway, AutoC
         this.entryConfiguration = Configuration.fromMap(flinkConfig);
         this.namespace = entryConfiguration.get(KubernetesConfigOptions.NAMESPACE);
         this.timeouts = timeouts;
+        Configuration restConfiguration = timeouts.restClientDefaults();
+        restConfiguration.addAll(entryConfiguration);
+        // the client's responses are read here, never on the observers, which wait for them
+        this.restResponses = Executors.newFixedThreadPool(2,
+                new ExecutorThreadFactory("kubernetes-application-rest-" + entry));
+        try {
+            this.jobManagers = new RestClient(restConfiguration, restResponses);
+        } catch (ConfigurationException e) {
+            restResponses.shutdownNow();
+            throw new IllegalArgumentException("worker.clusters." + entry + ".flink-config: no REST client for the "
+                    + "application clusters: " + e.getMessage(), e);
+        }
         try {
             this.kubernetes = FlinkKubeClientFactory.getInstance().createFabric8ioKubernetesClient(entryConfiguration);
         } catch (RuntimeException e) {
+            jobManagers.closeAsync();
+            restResponses.shutdownNow();
             throw new ClusterUnreachableException("No Kubernetes client for cluster entry '" + entry + "': "
                     + Failures.explain(e), e);
         }
         this.bounded = new Bounded("kubernetes-application-" + entry);
+        this.observers = Executors.newFixedThreadPool(CLUSTERS_ASKED_AT_ONCE,
+                new ExecutorThreadFactory("kubernetes-application-observer-" + entry));
     }
 
     static void validate(String entryName, Map<String, String> flinkConfig) {
@@ -209,18 +250,107 @@ public final class KubernetesApplicationGateway implements ClusterGateway, AutoC
      */
     @Override
     public Optional<JobState> find(String jobId) {
-        String what = "Looking up the application cluster of job " + jobId;
         String clusterId = clusterId(jobId);
-        Optional<Service> service;
+        return lookUpRestService(jobId).map(found -> jobManagerState(clusterId, jobId)
+                .orElseGet(() -> new JobState(jobId, jobNameOf(found), UNKNOWN_STATUS)));
+    }
+
+    /**
+     * The REST Service of the job's application cluster, empty when there is none.
+     *
+     * @throws ClusterUnreachableException the Kubernetes API could not be asked
+     */
+    private Optional<Service> lookUpRestService(String jobId) {
+        String what = "Looking up the application cluster of job " + jobId;
         try {
-            service = bounded.call(() -> restService(clusterId), timeouts.request(), what);
+            return bounded.call(() -> restService(clusterId(jobId)), timeouts.request(), what);
         } catch (ExecutionException | TimeoutException e) {
             Throwable failure = unwrap(e);
             throw new ClusterUnreachableException(what + " (cluster entry '" + entry + "', namespace " + namespace
                     + ") failed: " + Failures.explain(failure), failure);
         }
-        return service.map(found -> jobManagerState(clusterId, jobId)
-                .orElseGet(() -> new JobState(jobId, jobNameOf(found), UNKNOWN_STATUS)));
+    }
+
+    /**
+     * Each job's cluster is asked on its own, {@value #CLUSTERS_ASKED_AT_ONCE} at once: Kubernetes for its REST
+     * Service (there is none: the job is unknown), then the JobManager behind it, as a session cluster is asked
+     * ({@link JobObserver}). A JobManager that does not answer, or has no job yet (its program is still starting),
+     * leaves its job unreachable; the other jobs are reported all the same.
+     *
+     * @throws ClusterUnreachableException the Kubernetes API could not be asked
+     */
+    @Override
+    public Observation observe(Map<String, String> known) {
+        Map<String, Future<Observation>> asked = new LinkedHashMap<>();
+        known.forEach((jobId, status) -> asked.put(jobId, observers.submit(() -> observeCluster(jobId, status))));
+        Map<String, JobState> jobs = new HashMap<>();
+        Set<String> unknown = new HashSet<>();
+        Set<String> unreachable = new HashSet<>();
+        try {
+            for (Future<Observation> cluster : asked.values()) {
+                // every call made for a cluster is bounded, so this wait is too
+                Observation seen = cluster.get();
+                jobs.putAll(seen.jobs());
+                unknown.addAll(seen.unknown());
+                unreachable.addAll(seen.unreachable());
+            }
+        } catch (ExecutionException e) {
+            asked.values().forEach(cluster -> cluster.cancel(true));
+            throw e.getCause() instanceof RuntimeException failure ? failure : new IllegalStateException(e);
+        } catch (InterruptedException e) {
+            asked.values().forEach(cluster -> cluster.cancel(true));
+            Thread.currentThread().interrupt();
+            throw new ClusterUnreachableException("Interrupted while observing the jobs of cluster entry '" + entry
+                    + "'", e);
+        }
+        return new Observation(jobs, unknown, unreachable);
+    }
+
+    private Observation observeCluster(String jobId, String lastStatus) {
+        Optional<Service> service = lookUpRestService(jobId);
+        if (service.isEmpty()) {
+            return new Observation(Map.of(), Set.of(jobId), Set.of());
+        }
+        String clusterId = clusterId(jobId);
+        try {
+            Endpoint jobManager = bounded.call(() -> restEndpoint(service.get()), timeouts.request(),
+                    "working out the REST address of application cluster " + clusterId)
+                    .orElseThrow(() -> new IllegalStateException("its REST Service exposes no address yet"));
+            Observation seen = new JobObserver(rest(jobManager), timeouts.request())
+                    .observe(Collections.singletonMap(jobId, lastStatus));
+            if (seen.unknown().isEmpty()) {
+                return seen;
+            }
+            log.debug("The JobManager of application cluster {} has no job {} yet", clusterId, jobId);
+        } catch (ExecutionException | TimeoutException | RuntimeException e) {
+            log.debug("The JobManager of application cluster {} did not tell the state of job {}: {}", clusterId,
+                    jobId, Failures.explain(e));
+        }
+        return new Observation(Map.of(), Set.of(), Set.of(jobId));
+    }
+
+    /**
+     * The JobManager's REST endpoint as its Service exposes it, worked out as Flink's Kubernetes client does, but from
+     * the Service already read and with this gateway's client (Flink's would be a new Kubernetes client per call).
+     */
+    private Optional<Endpoint> restEndpoint(Service restService) {
+        return ServiceType.classify(restService).serviceType().getRestEndpoint(restService, kubernetes,
+                entryConfiguration.get(KubernetesConfigOptions.REST_SERVICE_EXPOSED_NODE_PORT_ADDRESS_TYPE));
+    }
+
+    private JobObserver.Rest rest(Endpoint jobManager) {
+        return new JobObserver.Rest() {
+            @Override
+            public <M extends MessageHeaders<EmptyRequestBody, P, U>, U extends MessageParameters,
+                    P extends ResponseBody> CompletableFuture<P> get(M headers, U parameters) {
+                try {
+                    return jobManagers.sendRequest(jobManager.getAddress(), jobManager.getPort(), headers, parameters,
+                            EmptyRequestBody.getInstance());
+                } catch (IOException e) {
+                    return CompletableFuture.failedFuture(e);
+                }
+            }
+        };
     }
 
     private Optional<JobState> jobManagerState(String clusterId, String jobId) {
@@ -239,13 +369,15 @@ public final class KubernetesApplicationGateway implements ClusterGateway, AutoC
     }
 
     /**
-     * Deletes an application cluster: its JobManager Deployment, and with it (as its owner) everything Flink made
-     * for the cluster. For when the worker has seen the job end; a cluster that is gone already is no error.
+     * Deletes the job's application cluster: its JobManager Deployment, and with it (as its owner) everything Flink
+     * made for the cluster. A cluster that is gone already is no error.
      *
      * @throws ClusterUnreachableException the Kubernetes API could not be reached (transient)
      * @throws RefusedException            the API refused (forbidden)
      */
-    public void delete(String clusterId) {
+    @Override
+    public void release(String jobId) {
+        String clusterId = clusterId(jobId);
         String what = "Deleting application cluster " + clusterId;
         try {
             bounded.call(() -> {
@@ -312,17 +444,10 @@ public final class KubernetesApplicationGateway implements ClusterGateway, AutoC
 
     @Override
     public void close() {
+        observers.shutdownNow();
         bounded.close();
         kubernetes.close();
-    }
-
-    @Override
-    public Observation observe(java.util.Map<String, String> known) {
-        throw new UnsupportedOperationException("not yet");
-    }
-
-    @Override
-    public void release(String jobId) {
-        throw new UnsupportedOperationException("not yet");
+        jobManagers.shutdown(Duration.ofSeconds(5));
+        restResponses.shutdownNow();
     }
 }

@@ -25,6 +25,10 @@ import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.runtime.client.DuplicateJobSubmissionException;
 import org.apache.flink.runtime.client.JobSubmissionException;
 import org.apache.flink.runtime.messages.FlinkJobNotFoundException;
+import org.apache.flink.runtime.rest.messages.EmptyRequestBody;
+import org.apache.flink.runtime.rest.messages.MessageHeaders;
+import org.apache.flink.runtime.rest.messages.MessageParameters;
+import org.apache.flink.runtime.rest.messages.ResponseBody;
 import org.apache.flink.runtime.rest.messages.job.JobDetailsInfo;
 import org.apache.flink.runtime.rest.util.RestClientException;
 import org.apache.flink.util.ExceptionUtils;
@@ -44,9 +48,9 @@ import org.slf4j.LoggerFactory;
 public final class RestSessionGateway implements ClusterGateway, AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(RestSessionGateway.class);
-    /** A line of a stack trace as Flink's REST handlers send it: the exception's class and message. */
-    private static final Pattern EXCEPTION_LINE =
-            Pattern.compile("(?m)^\\[?(?:<Exception on server side:\\s*)?(?:Caused by: )?((?:[\\w$]+\\.)+[\\w$]+): (.+)$");
+    /** A line of a stack trace, as Flink's REST handlers send it too: the exception's class and message, if any. */
+    private static final Pattern EXCEPTION_LINE = Pattern.compile(
+            "(?m)^\\[?(?:<Exception on server side:\\s*)?(?:Caused by: )?((?:[\\w$]+\\.)+[\\w$]+)(?:: (.+))?$");
     private static final int MAX_REASON = 2000;
 
     private final String entry;
@@ -162,6 +166,36 @@ public final class RestSessionGateway implements ClusterGateway, AutoCloseable {
         }
     }
 
+    /**
+     * One call, the cluster's jobs overview, for all the jobs; more only for the jobs whose status changed (see
+     * {@link JobObserver}).
+     */
+    @Override
+    public Observation observe(Map<String, String> known) {
+        Connection connection = connection();
+        try {
+            return new JobObserver(rest(connection.client()), timeouts.request()).observe(known);
+        } catch (ExecutionException | TimeoutException e) {
+            throw unreachable(connection, "Reading the jobs overview", unwrap(e));
+        }
+    }
+
+    private static JobObserver.Rest rest(RestClusterClient<?> client) {
+        return new JobObserver.Rest() {
+            @Override
+            public <M extends MessageHeaders<EmptyRequestBody, P, U>, U extends MessageParameters,
+                    P extends ResponseBody> CompletableFuture<P> get(M headers, U parameters) {
+                return client.sendRequest(headers, parameters, EmptyRequestBody.getInstance());
+            }
+        };
+    }
+
+    /** A session cluster keeps nothing for a job besides the job, which Flink forgets in its own time. */
+    @Override
+    public void release(String jobId) {
+        // nothing was deployed for the job alone
+    }
+
     /** What the cluster's answer to a failed call means. */
     enum Verdict {
         /** No answer (a refused, reset or silent connection, a timeout), or one that means "not now" (5xx). */
@@ -247,15 +281,26 @@ public final class RestSessionGateway implements ClusterGateway, AutoCloseable {
     }
 
     private static String serverReason(String said) {
+        String causes = causes(said);
+        return causes.isEmpty() ? bounded(said.replaceAll("^\\[|]$", "").replaceAll("\\s+", " ").strip()) : causes;
+    }
+
+    /**
+     * The exceptions a stack trace names, class and message: the first, and the root cause when it is another; empty
+     * when it names none. At most {@value #MAX_REASON} characters.
+     */
+    static String causes(String stackTrace) {
         List<String> exceptions = new ArrayList<>();
-        Matcher matcher = EXCEPTION_LINE.matcher(said);
+        Matcher matcher = EXCEPTION_LINE.matcher(stackTrace);
         while (matcher.find()) {
-            exceptions.add(matcher.group(1) + ": " + matcher.group(2).strip());
+            exceptions.add(matcher.group(2) == null ? matcher.group(1)
+                    : matcher.group(1) + ": " + matcher.group(2).strip());
         }
-        String reason = exceptions.isEmpty()
-                ? said.replaceAll("^\\[|]$", "").replaceAll("\\s+", " ").strip()
-                : exceptions.size() == 1 ? exceptions.get(0)
-                : exceptions.get(0) + "; root cause: " + exceptions.get(exceptions.size() - 1);
+        return bounded(exceptions.isEmpty() ? "" : exceptions.size() == 1 ? exceptions.get(0)
+                : exceptions.get(0) + "; root cause: " + exceptions.get(exceptions.size() - 1));
+    }
+
+    private static String bounded(String reason) {
         return reason.length() > MAX_REASON ? reason.substring(0, MAX_REASON) + "..." : reason;
     }
 
@@ -269,15 +314,5 @@ public final class RestSessionGateway implements ClusterGateway, AutoCloseable {
         if (open != null) {
             open.client().close();
         }
-    }
-
-    @Override
-    public Observation observe(java.util.Map<String, String> known) {
-        throw new UnsupportedOperationException("not yet");
-    }
-
-    @Override
-    public void release(String jobId) {
-        throw new UnsupportedOperationException("not yet");
     }
 }

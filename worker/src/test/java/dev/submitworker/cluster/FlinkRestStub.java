@@ -15,28 +15,32 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import org.apache.flink.runtime.rest.util.RestMapperUtils;
 
 /**
  * A stand-in for a JobManager's REST endpoint (or a proxy in front of one) that answers job submissions as told,
- * with Flink's error format {@code {"errors":[...]}}; reads of jobs are answered as told too, or passed on to a real
- * cluster.
+ * with Flink's error format {@code {"errors":[...]}}; reads are answered as told too, or passed on to a real cluster.
+ * It keeps a log of the requests it was sent.
  */
 final class FlinkRestStub implements AutoCloseable {
 
     record Reply(int status, String contentType, String body) {}
 
+    /** The answer to a GET, by its path and query. */
+    interface Reads {
+        Reply answer(URI request) throws IOException;
+    }
+
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final HttpClient UPSTREAM = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     private final HttpServer server;
-    private final AtomicInteger submissions = new AtomicInteger();
+    private final Queue<String> requests = new ConcurrentLinkedQueue<>();
 
-    /**
-     * @param onSubmit the answer to {@code POST /v1/jobs}
-     * @param onRead   the answer to any GET, or null to pass GETs on to {@code upstream}
-     */
-    private FlinkRestStub(Reply onSubmit, Reply onRead, URI upstream) {
+    /** @param onSubmit the answer to {@code POST /v1/jobs} */
+    private FlinkRestStub(Reply onSubmit, Reads onRead) {
         try {
             server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         } catch (IOException e) {
@@ -44,25 +48,35 @@ final class FlinkRestStub implements AutoCloseable {
         }
         server.createContext("/", exchange -> {
             exchange.getRequestBody().readAllBytes();
-            if (exchange.getRequestMethod().equals("POST")) {
-                submissions.incrementAndGet();
-                send(exchange, onSubmit);
-            } else if (onRead != null) {
-                send(exchange, onRead);
-            } else {
-                send(exchange, forward(upstream, exchange.getRequestURI()));
-            }
+            requests.add(exchange.getRequestMethod() + " " + exchange.getRequestURI());
+            send(exchange, exchange.getRequestMethod().equals("POST") ? onSubmit
+                    : onRead.answer(exchange.getRequestURI()));
         });
         server.start();
     }
 
     static FlinkRestStub answering(Reply onSubmit, Reply onRead) {
-        return new FlinkRestStub(onSubmit, onRead, null);
+        return new FlinkRestStub(onSubmit, request -> onRead);
     }
 
     /** Refuses submissions as told; reads go to the real cluster at {@code upstream}. */
     static FlinkRestStub inFrontOf(URI upstream, Reply onSubmit) {
-        return new FlinkRestStub(onSubmit, null, upstream);
+        return new FlinkRestStub(onSubmit, request -> forward(upstream, request));
+    }
+
+    /** A JobManager that answers reads as told and takes no jobs. */
+    static FlinkRestStub reading(Reads onRead) {
+        return new FlinkRestStub(errors(503, "Not taking jobs."), onRead);
+    }
+
+    /** An answer of Flink's REST API: one of its message classes as Flink's REST handlers write it. */
+    static Reply flink(Object message) {
+        try {
+            return new Reply(200, "application/json",
+                    RestMapperUtils.getStrictObjectMapper().writeValueAsString(message));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     static Reply errors(int status, String... errors) {
@@ -82,7 +96,12 @@ final class FlinkRestStub implements AutoCloseable {
     }
 
     int submissions() {
-        return submissions.get();
+        return (int) requests.stream().filter(request -> request.startsWith("POST ")).count();
+    }
+
+    /** Every request so far, as {@code METHOD path?query}, in the order they came. */
+    List<String> requests() {
+        return List.copyOf(requests);
     }
 
     private static Reply forward(URI upstream, URI path) throws IOException {

@@ -14,6 +14,7 @@ import dev.submitworker.core.JobDescription;
 import dev.submitworker.core.Task;
 import dev.submitworker.core.port.ClusterGateway.Deployment;
 import dev.submitworker.core.port.ClusterGateway.JobState;
+import dev.submitworker.core.port.ClusterGateway.Observation;
 import dev.submitworker.core.port.ClusterUnreachableException;
 import dev.submitworker.core.port.RefusedException;
 import dev.submitworker.testing.KubernetesMock;
@@ -22,13 +23,22 @@ import io.fabric8.kubernetes.client.NamespacedKubernetesClient;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.flink.api.common.JobID;
+import org.apache.flink.api.common.JobStatus;
+import org.apache.flink.runtime.execution.ExecutionState;
 import org.apache.flink.runtime.jobgraph.JobGraph;
+import org.apache.flink.runtime.messages.webmonitor.JobDetails;
+import org.apache.flink.runtime.messages.webmonitor.MultipleJobsDetails;
+import org.apache.flink.runtime.rest.messages.JobExceptionsInfoWithHistory;
+import org.apache.flink.runtime.rest.messages.JobExceptionsInfoWithHistory.JobExceptionHistory;
+import org.apache.flink.runtime.rest.messages.JobExceptionsInfoWithHistory.RootExceptionInfo;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -180,14 +190,61 @@ class KubernetesApplicationGatewayTest {
     }
 
     @Test
-    void aDeletedClusterIsGoneAndDeletingItAgainIsNoError() {
+    void aReleasedJobsClusterIsGoneAndReleasingItAgainIsNoError() {
         String jobId = new JobID().toHexString();
         Deployment deployment = gateway.submit(sqlJob(jobId, "finished"));
 
-        gateway.delete(deployment.clusterId());
+        gateway.release(jobId);
 
         assertThat(jobManagers(deployment.clusterId())).isZero();
-        assertThatCode(() -> gateway.delete(deployment.clusterId())).doesNotThrowAnyException();
+        assertThatCode(() -> gateway.release(jobId)).doesNotThrowAnyException();
+        assertThatCode(() -> gateway.release(new JobID().toHexString())).as("never deployed")
+                .doesNotThrowAnyException();
+    }
+
+    @Test
+    void observingAsksEachJobsClusterOnItsOwnAndReportsWhatEachTells() throws IOException {
+        JobID failed = new JobID();
+        String noJobYet = new JobID().toHexString();
+        String deployed = new JobID().toHexString();
+        String dead = new JobID().toHexString();
+        String none = new JobID().toHexString();
+        JobDetails failedJob = new JobDetails(failed, "failed", 1_700_000_000_000L, 1_700_000_060_000L, 60_000,
+                JobStatus.FAILED, 1_700_000_060_000L, new int[ExecutionState.values().length], 1);
+        JobExceptionsInfoWithHistory exceptions = new JobExceptionsInfoWithHistory(new JobExceptionHistory(List.of(
+                new RootExceptionInfo("java.lang.IllegalStateException", "java.lang.IllegalStateException: boom\n"
+                        + "\tat com.acme.Job.main(Job.java:1)\n", 1_700_000_060_000L, Map.of(), List.of())), false));
+        try (FlinkRestStub answering = FlinkRestStub.reading(request -> request.getPath().endsWith("/overview")
+                     ? FlinkRestStub.flink(new MultipleJobsDetails(List.of(failedJob)))
+                     : request.getPath().endsWith("/exceptions") ? FlinkRestStub.flink(exceptions)
+                     : FlinkRestStub.errors(404, "Checkpointing has not been enabled."));
+             FlinkRestStub starting = FlinkRestStub.reading(request -> FlinkRestStub.flink(
+                     new MultipleJobsDetails(List.of())))) {
+            kubernetes.exposeSessionCluster(KubernetesApplicationGateway.clusterId(failed.toHexString()),
+                    answering.address());
+            kubernetes.exposeSessionCluster(KubernetesApplicationGateway.clusterId(noJobYet), starting.address());
+            // its Service names an address where no JobManager answers, as from outside Kubernetes
+            gateway.submit(sqlJob(deployed, "deployed"));
+            try (ServerSocket closed = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+                kubernetes.exposeSessionCluster(KubernetesApplicationGateway.clusterId(dead),
+                        URI.create("http://127.0.0.1:" + closed.getLocalPort()));
+            }
+            Map<String, String> known = new HashMap<>();
+            known.put(failed.toHexString(), "RUNNING");
+            List.of(noJobYet, deployed, dead, none).forEach(jobId -> known.put(jobId, null));
+
+            Observation observation = gateway.observe(known);
+
+            assertThat(observation.jobs()).containsOnlyKeys(failed.toHexString());
+            assertThat(observation.jobs().get(failed.toHexString())).isEqualTo(new JobState(failed.toHexString(),
+                    "failed", "FAILED", 1_700_000_000_000L, 1_700_000_060_000L,
+                    "java.lang.IllegalStateException: boom", null));
+            assertThat(observation.unreachable()).containsExactlyInAnyOrder(noJobYet, deployed, dead);
+            assertThat(observation.unknown()).containsExactly(none);
+            assertThat(answering.requests()).containsExactly("GET /v1/jobs/overview",
+                    "GET /v1/jobs/" + failed.toHexString() + "/exceptions?maxExceptions=1",
+                    "GET /v1/jobs/" + failed.toHexString() + "/checkpoints");
+        }
     }
 
     @Test
@@ -233,6 +290,12 @@ class KubernetesApplicationGatewayTest {
                             .isInstanceOf(ClusterUnreachableException.class)
                             .hasMessageContaining("took longer than 3000 ms");
                     assertThatThrownBy(() -> stuck.find(new JobID().toHexString()))
+                            .isInstanceOf(ClusterUnreachableException.class)
+                            .hasMessageContaining("took longer than 2000 ms");
+                    assertThatThrownBy(() -> stuck.observe(Map.of(new JobID().toHexString(), "RUNNING")))
+                            .isInstanceOf(ClusterUnreachableException.class)
+                            .hasMessageContaining("took longer than 2000 ms");
+                    assertThatThrownBy(() -> stuck.release(new JobID().toHexString()))
                             .isInstanceOf(ClusterUnreachableException.class)
                             .hasMessageContaining("took longer than 2000 ms");
                 });

@@ -1,13 +1,14 @@
 package dev.submitworker.cluster;
 
 import static dev.submitworker.cluster.FlinkRestStub.errors;
+import static dev.submitworker.cluster.FlinkRestStub.flink;
 import static dev.submitworker.cluster.FlinkRestStub.html;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import dev.submitworker.compile.ApplicationJob;
-import dev.submitworker.compile.BuiltJob;
 import dev.submitworker.compile.SessionJob;
 import dev.submitworker.compile.SqlJobBuilder;
 import dev.submitworker.core.Dialect;
@@ -17,28 +18,45 @@ import dev.submitworker.core.SavePointStrategy;
 import dev.submitworker.core.Task;
 import dev.submitworker.core.port.ClusterGateway.Deployment;
 import dev.submitworker.core.port.ClusterGateway.JobState;
+import dev.submitworker.core.port.ClusterGateway.Observation;
 import dev.submitworker.core.port.ClusterUnreachableException;
 import dev.submitworker.core.port.RefusedException;
+import dev.submitworker.testing.FlinkTestClient;
 import dev.submitworker.testing.SharedInfrastructure;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.apache.flink.api.common.JobID;
+import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.api.common.operators.ResourceSpec;
+import org.apache.flink.runtime.execution.ExecutionState;
 import org.apache.flink.runtime.jobgraph.JobGraph;
 import org.apache.flink.runtime.jobgraph.JobVertex;
+import org.apache.flink.runtime.messages.webmonitor.JobDetails;
+import org.apache.flink.runtime.messages.webmonitor.MultipleJobsDetails;
+import org.apache.flink.runtime.rest.messages.JobExceptionsInfoWithHistory;
+import org.apache.flink.runtime.rest.messages.JobExceptionsInfoWithHistory.JobExceptionHistory;
+import org.apache.flink.runtime.rest.messages.JobExceptionsInfoWithHistory.RootExceptionInfo;
 import org.apache.flink.streaming.runtime.tasks.SourceStreamTask;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
@@ -77,14 +95,40 @@ class RestSessionGatewayTest {
     }
 
     private static SessionJob job(String taskName, String requestId) {
-        Task task = new Task(1, taskName, Dialect.FlinkSql, RunMode.STANDALONE, "session", 1, 0,
-                SavePointStrategy.NONE, null, true, null, true, false, null, null, null);
-        BuiltJob built = new SqlJobBuilder().build(task, requestId, """
+        return job(taskName, requestId, 0, """
                 CREATE TEMPORARY TABLE src (id BIGINT) WITH ('connector' = 'datagen', 'number-of-rows' = '1');
                 CREATE TEMPORARY TABLE snk (id BIGINT) WITH ('connector' = 'blackhole');
                 INSERT INTO snk SELECT id FROM src;
-                """, null, false);
-        return sessionJob(built.jobGraph());
+                """);
+    }
+
+    private static SessionJob job(String taskName, String requestId, int checkpointInterval, String script) {
+        Task task = new Task(1, taskName, Dialect.FlinkSql, RunMode.STANDALONE, "session", 1, checkpointInterval,
+                SavePointStrategy.NONE, null, true, null, true, false, null, null, null);
+        return sessionJob(new SqlJobBuilder().build(task, requestId, script, null, false).jobGraph());
+    }
+
+    /** A job that runs until it is stopped, checkpointing every 100 ms into {@code checkpoints} (kept on cancel). */
+    private static SessionJob streamingJob(String requestId, Path checkpoints) {
+        return job("observed-streaming", requestId, 100, """
+                SET 'execution.checkpointing.dir' = '%s';
+                SET 'execution.checkpointing.externalized-checkpoint-retention' = 'RETAIN_ON_CANCELLATION';
+                CREATE TEMPORARY TABLE src (id BIGINT) WITH ('connector' = 'datagen', 'rows-per-second' = '10');
+                CREATE TEMPORARY TABLE snk (id BIGINT) WITH ('connector' = 'blackhole');
+                INSERT INTO snk SELECT id FROM src;
+                """.formatted(checkpoints.toUri()));
+    }
+
+    /** A job whose status was never reported: every observation tells all there is to tell about it. */
+    private static Map<String, String> unreported(String jobId) {
+        return Collections.singletonMap(jobId, null);
+    }
+
+    private static JobState observed(RestSessionGateway observer, String jobId, String lastStatus) {
+        Observation observation = observer.observe(Collections.singletonMap(jobId, lastStatus));
+        assertThat(observation.unknown()).isEmpty();
+        assertThat(observation.unreachable()).isEmpty();
+        return observation.jobs().get(jobId);
     }
 
     private static SessionJob sessionJob(JobGraph jobGraph) {
@@ -185,6 +229,9 @@ class RestSessionGatewayTest {
                     .hasMessageContaining("HTTP " + reply.status());
             assertThatThrownBy(() -> stubbed.find(new JobID().toHexString()))
                     .isInstanceOf(ClusterUnreachableException.class);
+            assertThatThrownBy(() -> stubbed.observe(unreported(new JobID().toHexString())))
+                    .isInstanceOf(ClusterUnreachableException.class)
+                    .hasMessageContaining("HTTP " + reply.status());
         }
     }
 
@@ -223,6 +270,9 @@ class RestSessionGatewayTest {
                 assertThatThrownBy(() -> stuck.find(new JobID().toHexString()))
                         .isInstanceOf(ClusterUnreachableException.class)
                         .hasMessageContaining("took longer than 2000 ms");
+                assertThatThrownBy(() -> stuck.observe(unreported(new JobID().toHexString())))
+                        .isInstanceOf(ClusterUnreachableException.class)
+                        .hasMessageContaining("took longer than 2000 ms");
             });
         }
     }
@@ -231,6 +281,8 @@ class RestSessionGatewayTest {
     void anUnreachableClusterIsTransient() throws IOException {
         try (RestSessionGateway closed = RestSessionGateway.at("closed", deadAddress(), Map.of(), SHORT)) {
             assertThatThrownBy(() -> closed.find(new JobID().toHexString()))
+                    .isInstanceOf(ClusterUnreachableException.class).hasMessageContaining("'closed'");
+            assertThatThrownBy(() -> closed.observe(unreported(new JobID().toHexString())))
                     .isInstanceOf(ClusterUnreachableException.class).hasMessageContaining("'closed'");
         }
     }
@@ -246,6 +298,222 @@ class RestSessionGatewayTest {
                     .isInstanceOf(ClusterUnreachableException.class).hasMessageContaining(before);
             assertThat(moving.find(new JobID().toHexString())).isEmpty();
             assertThat(moving.address()).isEqualTo(hostPort(session));
+        }
+    }
+
+    @Test
+    void aBoundedJobIsObservedToItsEndWithItsTimes() {
+        SessionJob job = job("observed-bounded", "observe-" + UUID.randomUUID());
+        gateway.submit(job);
+
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
+                assertThat(observed(gateway, job.jobId(), null)).satisfies(state -> {
+                    assertThat(state.status()).isEqualTo("FINISHED");
+                    assertThat(state.name()).isEqualTo("observed-bounded");
+                    assertThat(state.startTime()).isNotNull();
+                    assertThat(state.endTime()).isGreaterThanOrEqualTo(state.startTime());
+                    assertThat(state.failure()).isNull();
+                    assertThat(state.checkpoint()).isNull();
+                }));
+    }
+
+    @Test
+    void aJobThatFailsAtRunTimeIsObservedFailedWithItsCause() {
+        // not a constant, so the planner cannot fold the cast: it fails in the task, on the first row
+        SessionJob job = job("observed-failing", "observe-" + UUID.randomUUID(), 0, """
+                CREATE TEMPORARY TABLE src (id BIGINT) WITH ('connector' = 'datagen', 'number-of-rows' = '1',
+                    'fields.id.kind' = 'sequence', 'fields.id.start' = '1', 'fields.id.end' = '1');
+                CREATE TEMPORARY TABLE snk (n INT) WITH ('connector' = 'blackhole');
+                INSERT INTO snk SELECT CAST(CONCAT('not-a-number-', CAST(id AS STRING)) AS INT) FROM src;
+                """);
+        gateway.submit(job);
+
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
+                assertThat(observed(gateway, job.jobId(), null)).satisfies(state -> {
+                    assertThat(state.status()).isEqualTo("FAILED");
+                    assertThat(state.endTime()).isNotNull();
+                    assertThat(state.failure()).contains(
+                            "root cause: java.lang.NumberFormatException: For input string: 'not-a-number-1'");
+                }));
+    }
+
+    @Test
+    void aStreamingJobIsObservedRunningWithItsCheckpointThenCanceled(@TempDir Path checkpoints) throws Exception {
+        SessionJob job = streamingJob("observe-" + UUID.randomUUID(), checkpoints);
+        gateway.submit(job);
+
+        AtomicReference<JobState> running = new AtomicReference<>();
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+            running.set(observed(gateway, job.jobId(), null));
+            assertThat(running.get().status()).isEqualTo("RUNNING");
+            assertThat(running.get().checkpoint()).isNotNull();
+            assertThat(Path.of(URI.create(running.get().checkpoint()))).startsWith(checkpoints);
+        });
+        assertThat(running.get().startTime()).isNotNull();
+        assertThat(running.get().endTime()).isNull();
+
+        FlinkTestClient.shared().cancel(job.jobId());
+
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
+                assertThat(observed(gateway, job.jobId(), "RUNNING")).satisfies(state -> {
+                    assertThat(state.status()).isEqualTo("CANCELED");
+                    assertThat(state.endTime()).isGreaterThanOrEqualTo(state.startTime());
+                    assertThat(state.failure()).isNull();
+                    assertThat(state.checkpoint()).isNotNull();
+                    assertThat(Path.of(URI.create(state.checkpoint()))).as("kept on cancel").isDirectory();
+                }));
+    }
+
+    @Test
+    void aJobStoppedWithASavepointReportsTheSavepoint(@TempDir Path checkpoints) throws Exception {
+        SessionJob job = streamingJob("observe-" + UUID.randomUUID(), checkpoints);
+        gateway.submit(job);
+        await().atMost(Duration.ofSeconds(60)).ignoreExceptions()
+                .until(() -> FlinkTestClient.shared().allTasksRunning(job.jobId()));
+
+        String savepoint = FlinkTestClient.shared().stopWithSavepoint(job.jobId(),
+                checkpoints.resolve("savepoints").toUri().toString());
+
+        // the checkpoint statistics may come from Flink's cache, a few seconds old: the savepoint shows once it expires
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+                assertThat(observed(gateway, job.jobId(), "RUNNING")).satisfies(state -> {
+                    assertThat(state.status()).isEqualTo("FINISHED");
+                    assertThat(state.checkpoint()).isEqualTo(savepoint);
+                }));
+    }
+
+    @Test
+    void aJobTheClusterDoesNotKnowIsObservedUnknown() {
+        String jobId = new JobID().toHexString();
+
+        Observation observation = gateway.observe(Map.of(jobId, "RUNNING"));
+
+        assertThat(observation.unknown()).containsExactly(jobId);
+        assertThat(observation.jobs()).isEmpty();
+        assertThat(observation.unreachable()).isEmpty();
+    }
+
+    @Test
+    void releasingAJobOfASessionClusterLeavesItBe() {
+        SessionJob job = job("released", "observe-" + UUID.randomUUID());
+        gateway.submit(job);
+
+        gateway.release(job.jobId());
+
+        assertThat(gateway.find(job.jobId())).isPresent();
+    }
+
+    /** A cluster's jobs as its overview lists them, and the JobIDs the observer knows them by. */
+    private record Overview(MultipleJobsDetails details, Map<String, String> known) {
+
+        static Overview of(int jobs, JobStatus status) {
+            List<JobDetails> details = new ArrayList<>();
+            Map<String, String> known = new HashMap<>();
+            for (int i = 0; i < jobs; i++) {
+                JobID jobId = new JobID();
+                details.add(job(jobId, "job-" + i, status));
+                known.put(jobId.toHexString(), JobStatus.RUNNING.name());
+            }
+            return new Overview(new MultipleJobsDetails(details), known);
+        }
+
+        static JobDetails job(JobID jobId, String name, JobStatus status) {
+            long start = 1_700_000_000_000L;
+            long end = status.isGloballyTerminalState() ? start + 60_000 : -1;
+            return new JobDetails(jobId, name, start, end, 60_000, status, start + 60_000,
+                    new int[ExecutionState.values().length], 1);
+        }
+    }
+
+    private static FlinkRestStub.Reply overviewOr(URI request, MultipleJobsDetails overview,
+                                                 FlinkRestStub.Reply otherwise) {
+        return request.getPath().equals("/v1/jobs/overview") ? flink(overview) : otherwise;
+    }
+
+    @ParameterizedTest(name = "{0} jobs known of {1} on the cluster")
+    @CsvSource({"1000, 1000", "1000, 10000", "10000, 10000"})
+    void observingJobsWhoseStatusDidNotChangeIsOneCallHoweverManyThereAre(int known, int onCluster) {
+        Overview cluster = Overview.of(onCluster, JobStatus.RUNNING);
+        Map<String, String> observed = cluster.known().entrySet().stream().limit(known)
+                .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
+        try (FlinkRestStub stub = FlinkRestStub.reading(request -> overviewOr(request, cluster.details(),
+                     errors(404, "Not found")));
+             RestSessionGateway observer = RestSessionGateway.at("stub", stub.address(), Map.of(), SHORT)) {
+
+            Observation observation = observer.observe(observed);
+
+            assertThat(stub.requests()).containsExactly("GET /v1/jobs/overview");
+            assertThat(observation.jobs()).hasSize(known).allSatisfy((jobId, state) -> {
+                assertThat(state.status()).isEqualTo("RUNNING");
+                assertThat(state.startTime()).isEqualTo(1_700_000_000_000L);
+                assertThat(state.endTime()).isNull();
+            });
+            assertThat(observation.unknown()).isEmpty();
+        }
+    }
+
+    @Test
+    void onlyAJobWhoseStatusChangedCostsMoreCallsAndAFailedOneTellsItsRootCause() {
+        Overview cluster = Overview.of(1000, JobStatus.RUNNING);
+        List<JobDetails> jobs = new ArrayList<>(cluster.details().getJobs());
+        JobDetails failed = Overview.job(jobs.get(0).getJobId(), "failed", JobStatus.FAILED);
+        JobDetails finished = Overview.job(jobs.get(1).getJobId(), "finished", JobStatus.FINISHED);
+        jobs.set(0, failed);
+        jobs.set(1, finished);
+        String trace = """
+                org.apache.flink.runtime.JobException: Recovery is suppressed by NoRestartBackoffTimeStrategy
+                \tat org.apache.flink.runtime.executiongraph.failover.ExecutionFailureHandler.handleFailure(Unknown)
+                Caused by: java.lang.NumberFormatException: For input string: 'x'
+                \tat java.base/java.lang.Integer.parseInt(Integer.java:652)
+                """;
+        JobExceptionsInfoWithHistory exceptions = new JobExceptionsInfoWithHistory(new JobExceptionHistory(List.of(
+                new RootExceptionInfo("org.apache.flink.runtime.JobException", trace, 1_700_000_060_000L, Map.of(),
+                        List.of())), false));
+        try (FlinkRestStub stub = FlinkRestStub.reading(request -> request.getPath().endsWith("/exceptions")
+                     ? flink(exceptions)
+                     : overviewOr(request, new MultipleJobsDetails(jobs),
+                             errors(404, "Checkpointing has not been enabled.")));
+             RestSessionGateway observer = RestSessionGateway.at("stub", stub.address(), Map.of(), SHORT)) {
+
+            Observation observation = observer.observe(cluster.known());
+
+            String failedJob = failed.getJobId().toHexString();
+            String finishedJob = finished.getJobId().toHexString();
+            assertThat(stub.requests()).containsExactlyInAnyOrder(
+                    "GET /v1/jobs/overview",
+                    "GET /v1/jobs/" + failedJob + "/exceptions?maxExceptions=1",
+                    "GET /v1/jobs/" + failedJob + "/checkpoints",
+                    "GET /v1/jobs/" + finishedJob + "/checkpoints");
+            assertThat(observation.jobs()).hasSize(1000);
+            assertThat(observation.jobs().get(failedJob)).satisfies(state -> {
+                assertThat(state.status()).isEqualTo("FAILED");
+                assertThat(state.endTime()).isEqualTo(1_700_000_060_000L);
+                assertThat(state.failure()).isEqualTo("org.apache.flink.runtime.JobException: Recovery is "
+                        + "suppressed by NoRestartBackoffTimeStrategy; root cause: java.lang.NumberFormatException: "
+                        + "For input string: 'x'");
+                assertThat(state.checkpoint()).isNull();
+            });
+            assertThat(observation.jobs().get(finishedJob).status()).isEqualTo("FINISHED");
+        }
+    }
+
+    @Test
+    void aJobManagerThatStopsAnsweringCostsOneRoundOfExtraCallsAndTheJobsAreStillReported() {
+        Overview cluster = Overview.of(20, JobStatus.FAILED);
+        try (FlinkRestStub stub = FlinkRestStub.reading(request -> overviewOr(request, cluster.details(),
+                     errors(503, "Service temporarily unavailable due to an ongoing leader election.")));
+             RestSessionGateway observer = RestSessionGateway.at("stub", stub.address(), Map.of(), SHORT)) {
+
+            Observation observation = observer.observe(cluster.known());
+
+            assertThat(observation.jobs()).hasSize(20).allSatisfy((jobId, state) -> {
+                assertThat(state.status()).isEqualTo("FAILED");
+                assertThat(state.failure()).isNull();
+            });
+            assertThat(stub.requests().stream().filter(request -> !request.endsWith("/overview"))
+                    .map(request -> request.split("/")[3]).distinct())
+                    .as("jobs asked about before the JobManager was found silent")
+                    .hasSize(JobObserver.EXTRA_CALLS_AT_ONCE);
         }
     }
 
