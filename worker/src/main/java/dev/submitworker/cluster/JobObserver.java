@@ -175,15 +175,18 @@ final class JobObserver {
         return parameters;
     }
 
-    /** The newest failure, newest first in the history: its exception and root cause, class and message. */
+    /**
+     * The root cause of the newest failure (newest first in the history), class and message: what went wrong, where
+     * the exception on top mostly says that Flink gave up ("Recovery is suppressed by ...").
+     */
     private static String rootCause(JobExceptionsInfoWithHistory exceptions) {
         List<RootExceptionInfo> entries = exceptions.getExceptionHistory().getEntries();
         if (entries.isEmpty()) {
             return null;
         }
         RootExceptionInfo newest = entries.get(0);
-        String causes = RestSessionGateway.causes(newest.getStacktrace());
-        return causes.isEmpty() ? newest.getExceptionName() : causes;
+        String cause = RestSessionGateway.rootCause(newest.getStacktrace());
+        return cause == null ? newest.getExceptionName() : cause;
     }
 
     /**

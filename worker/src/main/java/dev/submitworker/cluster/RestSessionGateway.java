@@ -290,14 +290,25 @@ public final class RestSessionGateway implements ClusterGateway, AutoCloseable {
      * when it names none. At most {@value #MAX_REASON} characters.
      */
     static String causes(String stackTrace) {
+        List<String> exceptions = exceptions(stackTrace);
+        return bounded(exceptions.isEmpty() ? "" : exceptions.size() == 1 ? exceptions.get(0)
+                : exceptions.get(0) + "; root cause: " + exceptions.get(exceptions.size() - 1));
+    }
+
+    /** The root cause a stack trace names, class and message, or null; at most {@value #MAX_REASON} characters. */
+    static String rootCause(String stackTrace) {
+        List<String> exceptions = exceptions(stackTrace);
+        return exceptions.isEmpty() ? null : bounded(exceptions.get(exceptions.size() - 1));
+    }
+
+    private static List<String> exceptions(String stackTrace) {
         List<String> exceptions = new ArrayList<>();
         Matcher matcher = EXCEPTION_LINE.matcher(stackTrace);
         while (matcher.find()) {
             exceptions.add(matcher.group(2) == null ? matcher.group(1)
                     : matcher.group(1) + ": " + matcher.group(2).strip());
         }
-        return bounded(exceptions.isEmpty() ? "" : exceptions.size() == 1 ? exceptions.get(0)
-                : exceptions.get(0) + "; root cause: " + exceptions.get(exceptions.size() - 1));
+        return exceptions;
     }
 
     private static String bounded(String reason) {

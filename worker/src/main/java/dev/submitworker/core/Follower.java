@@ -37,6 +37,12 @@ final class Follower {
 
     private static final Logger log = LoggerFactory.getLogger(Follower.class);
     private static final int MAX_FAILURE = 2_000;
+    /**
+     * How long after a job failed its root cause may still be missing from its cluster's answer (Flink serves a job's
+     * exceptions from a cache refreshed every few seconds): until then the failure is asked for again rather than
+     * published without it.
+     */
+    static final Duration CAUSE_GRACE = Duration.ofSeconds(10);
 
     /**
      * @param interval  how often each cluster is asked about its followed jobs
@@ -274,7 +280,7 @@ final class Follower {
                             + "after jobstore.expiration-time, and a cluster that was replaced forgets them all)", now);
                 } else {
                     following = following.unreachable(null);
-                    if (!state.status().equals(following.status())) {
+                    if (!state.status().equals(following.status()) && !causeToCome(state, now)) {
                         event = event(w, state, now);
                     }
                 }
@@ -297,6 +303,11 @@ final class Follower {
             }
         }
         return wrote;
+    }
+
+    private static boolean causeToCome(ClusterGateway.JobState state, Instant now) {
+        return "FAILED".equals(state.status()) && state.failure() == null && state.endTime() != null
+                && now.isBefore(Instant.ofEpochMilli(state.endTime()).plus(CAUSE_GRACE));
     }
 
     /** The request's DONE entry with its job followed this far, in the unit of work. */

@@ -332,8 +332,8 @@ class RestSessionGatewayTest {
                 assertThat(observed(gateway, job.jobId(), null)).satisfies(state -> {
                     assertThat(state.status()).isEqualTo("FAILED");
                     assertThat(state.endTime()).isNotNull();
-                    assertThat(state.failure()).contains(
-                            "root cause: java.lang.NumberFormatException: For input string: 'not-a-number-1'");
+                    assertThat(state.failure()).startsWith(
+                            "java.lang.NumberFormatException: For input string: 'not-a-number-1'");
                 }));
     }
 
@@ -347,7 +347,8 @@ class RestSessionGatewayTest {
             running.set(observed(gateway, job.jobId(), null));
             assertThat(running.get().status()).isEqualTo("RUNNING");
             assertThat(running.get().checkpoint()).isNotNull();
-            assertThat(Path.of(URI.create(running.get().checkpoint()))).startsWith(checkpoints);
+            // lexically: a newer checkpoint may have replaced (deleted) this one already
+            assertThat(Path.of(URI.create(running.get().checkpoint())).startsWith(checkpoints)).isTrue();
         });
         assertThat(running.get().startTime()).isNotNull();
         assertThat(running.get().endTime()).isNull();
@@ -488,9 +489,7 @@ class RestSessionGatewayTest {
             assertThat(observation.jobs().get(failedJob)).satisfies(state -> {
                 assertThat(state.status()).isEqualTo("FAILED");
                 assertThat(state.endTime()).isEqualTo(1_700_000_060_000L);
-                assertThat(state.failure()).isEqualTo("org.apache.flink.runtime.JobException: Recovery is "
-                        + "suppressed by NoRestartBackoffTimeStrategy; root cause: java.lang.NumberFormatException: "
-                        + "For input string: 'x'");
+                assertThat(state.failure()).isEqualTo("java.lang.NumberFormatException: For input string: 'x'");
                 assertThat(state.checkpoint()).isNull();
             });
             assertThat(observation.jobs().get(finishedJob).status()).isEqualTo("FINISHED");

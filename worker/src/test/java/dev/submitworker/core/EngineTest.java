@@ -554,6 +554,31 @@ class EngineTest {
         }
 
         @Test
+        void aFailedJobWhoseCauseIsNotReportedYetIsAskedAgainBeforeItsEndIsPublished() {
+            world.round(world.submit("r-1", 1));
+            long end = world.clock.instant().toEpochMilli();
+            set("r-1", "FAILED", 1000L, end, null);
+            int before = world.session.calls();
+            followUntil(() -> world.session.calls() >= before + 3);
+            assertThat(events("r-1")).isEmpty();
+
+            set("r-1", "FAILED", 1000L, end, "java.lang.NumberFormatException: For input string: 'x'");
+            followUntil(() -> events("r-1").size() == 1);
+            assertThat(events("r-1").get(0).failure()).contains("NumberFormatException");
+        }
+
+        @Test
+        void aFailedJobWhoseCauseNeverComesEndsWithoutOne() {
+            world.round(world.submit("r-1", 1));
+            set("r-1", "FAILED", 1000L, world.clock.instant().toEpochMilli(), null);
+            followUntil(() -> events("r-1").size() == 1);
+
+            assertThat(events("r-1").get(0).failure()).isNull();
+            assertThat(events("r-1").get(0).observedAt()).isAfterOrEqualTo(
+                    java.time.Instant.ofEpochMilli(events("r-1").get(0).endTime()).plusSeconds(10));
+        }
+
+        @Test
         void eachClusterIsAskedOncePerIntervalHoweverManyJobsItRuns() {
             Incoming[] many = new Incoming[200];
             for (int i = 0; i < many.length; i++) {
