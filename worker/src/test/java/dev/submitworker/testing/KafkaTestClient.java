@@ -43,15 +43,18 @@ public final class KafkaTestClient implements AutoCloseable {
     private volatile boolean closed;
     private final Map<String, List<JsonNode>> envelopes = new ConcurrentHashMap<>();
     private final List<ConsumerRecord<String, byte[]>> deadLetters = new CopyOnWriteArrayList<>();
+    private final Map<String, List<JsonNode>> statusEvents = new ConcurrentHashMap<>();
 
-    private KafkaTestClient(String bootstrap, String commandsTopic, String resultsTopic, String deadLetterTopic) {
+    private KafkaTestClient(String bootstrap, String commandsTopic, String resultsTopic, String deadLetterTopic,
+                            String statusTopic) {
         this.bootstrap = bootstrap;
         this.commandsTopic = commandsTopic;
         this.producer = new KafkaProducer<>(Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
                 ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class,
                 ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class));
-        this.collector = new Thread(() -> collect(bootstrap, resultsTopic, deadLetterTopic), "test-results-collector");
+        this.collector = new Thread(() -> collect(bootstrap, resultsTopic, deadLetterTopic, statusTopic),
+                "test-results-collector");
         collector.setDaemon(true);
         collector.start();
     }
@@ -63,32 +66,42 @@ public final class KafkaTestClient implements AutoCloseable {
 
     /** The same, on another broker. */
     public static KafkaTestClient forTopics(String bootstrap, String commands, String results, String deadLetters) {
-        return new KafkaTestClient(bootstrap, commands, results, deadLetters);
+        return new KafkaTestClient(bootstrap, commands, results, deadLetters, null);
+    }
+
+    /** A client that also collects the status events of a worker configured with these topics. */
+    public static KafkaTestClient withStatus(String commands, String results, String deadLetters, String status) {
+        return new KafkaTestClient(SharedInfrastructure.kafkaBootstrap(), commands, results, deadLetters, status);
     }
 
     /** The client of the shared worker's topics. */
     public static synchronized KafkaTestClient shared() {
         if (shared == null) {
             shared = new KafkaTestClient(SharedInfrastructure.kafkaBootstrap(), WorkerTestInitializer.COMMANDS,
-                    WorkerTestInitializer.RESULTS, WorkerTestInitializer.DEAD_LETTERS);
+                    WorkerTestInitializer.RESULTS, WorkerTestInitializer.DEAD_LETTERS, WorkerTestInitializer.STATUS);
         }
         return shared;
     }
 
-    private void collect(String bootstrap, String resultsTopic, String deadLetterTopic) {
+    private void collect(String bootstrap, String resultsTopic, String deadLetterTopic, String statusTopic) {
         try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
                 ConsumerConfig.GROUP_ID_CONFIG, "test-collector-" + System.nanoTime(),
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
                 ConsumerConfig.METADATA_MAX_AGE_CONFIG, 500,
+                // the worker creates its topics (the status topic compacted); a reader must not create them first
+                ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false,
                 ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class,
                 ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class))) {
-            consumer.subscribe(List.of(resultsTopic, deadLetterTopic));
+            consumer.subscribe(statusTopic == null ? List.of(resultsTopic, deadLetterTopic)
+                    : List.of(resultsTopic, deadLetterTopic, statusTopic));
             while (!closed) {
                 for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(100))) {
                     if (record.topic().equals(deadLetterTopic)) {
                         deadLetters.add(record);
+                    } else if (record.topic().equals(statusTopic)) {
+                        statusEvents.computeIfAbsent(record.key(), k -> new CopyOnWriteArrayList<>()).add(parse(record));
                     } else {
                         envelopes.computeIfAbsent(record.key(), k -> new CopyOnWriteArrayList<>()).add(parse(record));
                     }
@@ -205,6 +218,27 @@ public final class KafkaTestClient implements AutoCloseable {
 
     public List<JsonNode> envelopes(String requestId) {
         return new ArrayList<>(envelopes.getOrDefault(requestId, List.of()));
+    }
+
+    /** The status events of a request received so far, in the order of the topic, each checked against the schema. */
+    public List<JsonNode> statusEvents(String requestId) {
+        List<JsonNode> events = new ArrayList<>(statusEvents.getOrDefault(requestId, List.of()));
+        events.forEach(event -> Schemas.assertValid(Schemas.STATUS_EVENT, event));
+        return events;
+    }
+
+    /** Every status event received so far, by requestId. */
+    public Map<String, List<JsonNode>> allStatusEvents() {
+        Map<String, List<JsonNode>> copy = new java.util.HashMap<>();
+        statusEvents.forEach((key, list) -> copy.put(key, new ArrayList<>(list)));
+        return copy;
+    }
+
+    /** Waits for the terminal status event of a request and returns all its events. */
+    public List<JsonNode> awaitTerminal(String requestId, Duration atMost) {
+        await().atMost(atMost).until(() -> statusEvents(requestId).stream()
+                .anyMatch(event -> event.get("terminal").asBoolean()));
+        return statusEvents(requestId);
     }
 
     public List<ConsumerRecord<String, byte[]>> deadLetters() {

@@ -16,6 +16,7 @@ public final class WorkerTestInitializer implements ApplicationContextInitialize
     public static final String COMMANDS = "it.commands";
     public static final String RESULTS = "it.results";
     public static final String DEAD_LETTERS = "it.commands.DLT";
+    public static final String STATUS = "it.status";
     /** The worker's default ledger topic name, set explicitly so that tests can read the ledger by this name. */
     public static final String LEDGER = "submit-worker.ledger";
     public static final String APPLICATION_IMAGE = "registry.example/flink:2.2.0-sql";
@@ -36,6 +37,7 @@ public final class WorkerTestInitializer implements ApplicationContextInitialize
                 "worker.topics.commands=" + COMMANDS,
                 "worker.topics.results=" + RESULTS,
                 "worker.topics.dead-letter=" + DEAD_LETTERS,
+                "worker.topics.status=" + STATUS,
                 "worker.ledger.topic=" + LEDGER,
                 "worker.catalog.dir=src/test/resources/tasks",
                 "worker.ledger.store.dir=target/worker-state",
