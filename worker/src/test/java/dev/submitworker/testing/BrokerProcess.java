@@ -6,7 +6,6 @@ import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
@@ -78,18 +77,11 @@ public final class BrokerProcess implements AutoCloseable {
     }
 
     public void freeze() throws IOException, InterruptedException {
-        signal("STOP");
+        Signals.send(process, "STOP");
     }
 
     public void thaw() throws IOException, InterruptedException {
-        signal("CONT");
-    }
-
-    private void signal(String signal) throws IOException, InterruptedException {
-        Process kill = new ProcessBuilder(List.of("kill", "-" + signal, String.valueOf(process.pid()))).start();
-        if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
-            throw new IllegalStateException("kill -" + signal + " " + process.pid() + " failed");
-        }
+        Signals.send(process, "CONT");
     }
 
     @Override
