@@ -61,7 +61,7 @@ chaos:
 	$(MVN) verify -pl worker -Dtest=ChaosTest -Dsurefire.failIfNoSpecifiedTests=false \
 		-Dchaos.commands=$(CHAOS_COMMANDS) -Dchaos.kills=$(CHAOS_KILLS) -Dchaos.stops=$(CHAOS_STOPS) \
 		-Dchaos.unavailable=$(CHAOS_UNAVAILABLE) -Dchaos.unresponsive=$(CHAOS_UNRESPONSIVE) \
-		| grep -aE '^chaos[: ]|Tests run:|BUILD|ERROR'
+		| grep -aE '^chaos[: ]|Tests run:|BUILD|\[ERROR\]'
 
 ## fuzz: the hostile-input fuzz test at a larger scale; prints "fuzz: records=... lagAfter=..." (FUZZ_RECORDS bad records)
 fuzz:

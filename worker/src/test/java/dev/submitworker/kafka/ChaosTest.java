@@ -42,8 +42,8 @@ import org.junit.jupiter.api.Test;
  * </ul>
  * Every command must end as one job and answers with one outcome, code 0 (the retry deadline outlasts every fault).
  * The summary line counts the injections: the outage a freeze waits behind counts as a 503 or an unresponsive one,
- * {@code slowCompiles} is the number of requestIds of task 161. Scale: {@code -Dchaos.commands} (default 200); {@code make chaos} runs it larger. The seed ({@code -Dchaos.seed})
- * is printed to run the same schedule again.
+ * {@code slowCompiles} is the number of requestIds of task 161. Scale: {@code -Dchaos.commands} (default 200);
+ * {@code make chaos} runs it larger. The seed ({@code -Dchaos.seed}) is printed to run the same schedule again.
  */
 class ChaosTest {
 

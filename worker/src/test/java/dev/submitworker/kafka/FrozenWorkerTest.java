@@ -73,8 +73,8 @@ class FrozenWorkerTest {
             WorkerProcess frozen = workers.worker(a);
             frozen.freeze();
             // A's session runs out (10 s) and B is given A's partitions
-            await().atMost(Duration.ofSeconds(90)).until(() -> workers.partitionsOf(b).size() == KafkaTestClient.PARTITIONS
-                    && workers.partitionsOf(a).isEmpty());
+            await().atMost(Duration.ofSeconds(90)).until(() -> workers.partitionsOf(a).isEmpty()
+                    && workers.partitionsOf(b).size() == KafkaTestClient.PARTITIONS);
             assertThat(kafka.allEnvelopes()).isEmpty();
 
             try (EmbeddedFlinkCluster cluster = EmbeddedFlinkCluster.start(clusterPort, 8, Map.of());

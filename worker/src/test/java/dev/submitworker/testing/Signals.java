@@ -4,7 +4,7 @@ import java.io.IOException;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-/** Sends POSIX signals to a process started by a test: SIGSTOP freezes it exactly as a hung host would, SIGCONT thaws it. */
+/** POSIX signals to a process a test started: SIGSTOP freezes it as a hung host would, SIGCONT thaws it. */
 final class Signals {
 
     private Signals() {}
