@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -70,7 +71,15 @@ class FrozenWorkerTest {
                     && requestIds.stream().anyMatch(id -> workers.worker(b).logLines(parked(id)) > 0));
             assertThat(kafka.allEnvelopes()).isEmpty();
 
+            // frozen between two of its rounds (a worker frozen inside a commit also holds up its partitions' readers
+            // until the transaction times out, which the chaos test may draw): A's output has been still for a while
             WorkerProcess frozen = workers.worker(a);
+            AtomicLong lines = new AtomicLong(-1);
+            await().during(Duration.ofMillis(700)).atMost(Duration.ofSeconds(30))
+                    .until(() -> {
+                        long now = frozen.logLines("");
+                        return lines.getAndSet(now) == now;
+                    });
             frozen.freeze();
             // A's session runs out (10 s) and B is given A's partitions
             await().atMost(Duration.ofSeconds(90)).until(() -> workers.partitionsOf(a).isEmpty()

@@ -51,7 +51,7 @@ public final class ChaosRun {
                 requestId = ids.get(random.nextInt(ids.size()));
             } else {
                 requestId = label + "-" + runId + "-" + i;
-                taskOf.put(requestId, pick(kinds, random.nextDouble()).taskId());
+                taskOf.put(requestId, pick(kinds, random).taskId());
             }
             ids.add(requestId);
             requestIds.add(requestId);
@@ -61,9 +61,12 @@ public final class ChaosRun {
         }
     }
 
-    private static Kind pick(List<Kind> kinds, double draw) {
-        double total = kinds.stream().mapToDouble(Kind::share).sum();
-        double at = draw * total;
+    /** A kind drawn by the shares; one kind draws nothing, so a seed gives a one-task run the stream it always did. */
+    private static Kind pick(List<Kind> kinds, Random random) {
+        if (kinds.size() == 1) {
+            return kinds.get(0);
+        }
+        double at = random.nextDouble() * kinds.stream().mapToDouble(Kind::share).sum();
         for (Kind kind : kinds) {
             at -= kind.share();
             if (at < 0) {
