@@ -15,6 +15,9 @@ FOLLOW ?=
 FOLLOW_SECONDS ?= 20
 CHAOS_COMMANDS ?= 1000
 CHAOS_KILLS ?= 5
+CHAOS_STOPS ?= 2
+CHAOS_UNAVAILABLE ?= 2
+CHAOS_UNRESPONSIVE ?= 2
 FUZZ_RECORDS ?= 100000
 # make bench: N distinct jobs per route, duplicates sent, and the JVM flags (fixed, pre-touched heap, C1 only; see BENCHMARKS.md)
 BENCH_N ?= 200
@@ -66,10 +69,14 @@ demo: $(DEV_CP)
 test:
 	$(MVN) verify
 
-## chaos: the SIGKILL chaos test at a larger scale; prints "chaos: commands=... violations=..." (0 is the only pass)
+## chaos: the chaos test at a larger scale (two workers; SIGKILLs, SIGSTOPs past the session timeout, a cluster
+##        answering 503 or not at all, slow compiles); prints its seed, each fault, and
+##        "chaos: commands=... violations=... stops=... unavailable503=... unresponsive=... slowCompiles=..." (0 violations is the only pass)
 chaos:
 	$(MVN) verify -pl worker -Dtest=ChaosTest -Dsurefire.failIfNoSpecifiedTests=false \
-		-Dchaos.commands=$(CHAOS_COMMANDS) -Dchaos.kills=$(CHAOS_KILLS) | grep -E '^chaos:|Tests run:|BUILD|ERROR'
+		-Dchaos.commands=$(CHAOS_COMMANDS) -Dchaos.kills=$(CHAOS_KILLS) -Dchaos.stops=$(CHAOS_STOPS) \
+		-Dchaos.unavailable=$(CHAOS_UNAVAILABLE) -Dchaos.unresponsive=$(CHAOS_UNRESPONSIVE) \
+		| grep -aE '^chaos[: ]|Tests run:|BUILD|\[ERROR\]'
 
 ## fuzz: the hostile-input fuzz test at a larger scale; prints "fuzz: records=... lagAfter=..." (FUZZ_RECORDS bad records)
 fuzz:

@@ -17,6 +17,7 @@ import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.ProducerFencedException;
 import org.apache.kafka.common.errors.RetriableException;
+import org.apache.kafka.common.errors.TransactionAbortedException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -131,7 +132,11 @@ final class KafkaUnitOfWork implements UnitOfWork {
         }
     }
 
-    /** The cause of the first write Kafka refused for itself (too large, invalid), or none: Kafka was at fault. */
+    /**
+     * The cause of the first write Kafka refused for itself (too large, invalid), or none: Kafka was at fault. A write
+     * that failed with the transaction's own failure (the group refused its offsets: the consumer was fenced) or
+     * because the transaction aborted was not refused for itself.
+     */
     private Object blame(List<Future<RecordMetadata>> sent, RuntimeException failure) {
         Map<Integer, Throwable> refused = new HashMap<>();
         for (int i = 0; i < sent.size(); i++) {
@@ -140,8 +145,10 @@ final class KafkaUnitOfWork implements UnitOfWork {
                 try {
                     future.get();
                 } catch (ExecutionException e) {
-                    if (!(e.getCause() instanceof RetriableException)) {
-                        refused.put(i, e.getCause());
+                    Throwable cause = e.getCause();
+                    if (!(cause instanceof RetriableException || cause instanceof TransactionAbortedException
+                            || cause == failure)) {
+                        refused.put(i, cause);
                     }
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();

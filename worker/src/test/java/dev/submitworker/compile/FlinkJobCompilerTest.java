@@ -52,51 +52,7 @@ class FlinkJobCompilerTest {
     @BeforeAll
     static void buildJars() {
         jobsJar = TestJars.jobsJar(jars);
-        faultyJar = TestJars.jar(jars, "faulty.jar", Map.of(
-                "faulty.ExitingMain", """
-                        package faulty;
-                        public class ExitingMain {
-                            public static void main(String[] args) {
-                                System.exit(3);
-                            }
-                        }
-                        """,
-                "faulty.BrokenInitMain", """
-                        package faulty;
-                        public class BrokenInitMain {
-                            static final String SETTING = load();
-                            static String load() { throw new IllegalStateException("main's static init says no"); }
-                            public static void main(String[] args) {}
-                        }
-                        """,
-                "faulty.RecursingMain", """
-                        package faulty;
-                        public class RecursingMain {
-                            static long depth(long n) { return depth(n + 1) + 1; }
-                            public static void main(String[] args) { depth(0); }
-                        }
-                        """,
-                "faulty.OutOfMemoryMain", """
-                        package faulty;
-                        public class OutOfMemoryMain {
-                            public static void main(String[] args) { throw new OutOfMemoryError("simulated"); }
-                        }
-                        """,
-                "faulty.BrokenInitFunction", """
-                        package faulty;
-                        public class BrokenInitFunction extends org.apache.flink.table.functions.ScalarFunction {
-                            static final String SETTING = load();
-                            static String load() { throw new IllegalStateException("UDF's static init says no"); }
-                            public long eval(long x) { return x; }
-                        }
-                        """,
-                "faulty.ExitingFunction", """
-                        package faulty;
-                        public class ExitingFunction extends org.apache.flink.table.functions.ScalarFunction {
-                            static { System.exit(4); }
-                            public long eval(long x) { return x; }
-                        }
-                        """), List.of());
+        faultyJar = TestJars.faultyJar(jars);
     }
 
     private FlinkJobCompiler compiler() {

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.submitworker.testing.HostileRecords;
 import dev.submitworker.testing.KafkaTestClient;
 import dev.submitworker.testing.SharedInfrastructure;
+import dev.submitworker.testing.WorkerGroup;
 import dev.submitworker.testing.WorkerTest;
 import dev.submitworker.testing.WorkerTestInitializer;
 import java.nio.charset.StandardCharsets;
@@ -19,14 +20,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
-import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 
@@ -122,19 +119,6 @@ class FuzzTest {
 
     /** The consumer group's lag on the commands topic: end offsets minus committed offsets, summed. */
     private static long lag(Admin admin) throws ExecutionException, InterruptedException {
-        Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets("it-worker")
-                .partitionsToOffsetAndMetadata().get();
-        Set<TopicPartition> partitions = admin.describeTopics(List.of(WorkerTestInitializer.COMMANDS)).allTopicNames()
-                .get().get(WorkerTestInitializer.COMMANDS).partitions().stream()
-                .map(info -> new TopicPartition(WorkerTestInitializer.COMMANDS, info.partition()))
-                .collect(Collectors.toSet());
-        Map<TopicPartition, OffsetSpec> latest = partitions.stream()
-                .collect(Collectors.toMap(Function.identity(), partition -> OffsetSpec.latest()));
-        long lag = 0;
-        for (var end : admin.listOffsets(latest).all().get().entrySet()) {
-            OffsetAndMetadata offset = committed.get(end.getKey());
-            lag += end.getValue().offset() - (offset == null ? 0 : offset.offset());
-        }
-        return lag;
+        return WorkerGroup.lag(admin, "it-worker", WorkerTestInitializer.COMMANDS);
     }
 }

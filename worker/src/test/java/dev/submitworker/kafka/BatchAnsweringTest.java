@@ -1,5 +1,6 @@
 package dev.submitworker.kafka;
 
+import static dev.submitworker.testing.KafkaTestClient.partitionOf;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -14,7 +15,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.producer.internals.BuiltInPartitioner;
 import org.apache.kafka.common.header.Header;
 import org.junit.jupiter.api.Test;
 
@@ -28,7 +28,6 @@ import org.junit.jupiter.api.Test;
 @WorkerTest
 class BatchAnsweringTest {
 
-    private static final int PARTITIONS = 4;
     private static final KafkaTestClient kafka = KafkaTestClient.shared();
 
     @Test
@@ -96,10 +95,6 @@ class BatchAnsweringTest {
         assertThat(beforeAnswers.get(1).get("time")).isEqualTo(beforeAnswers.get(0).get("time"));
         assertThat(kafka.envelopes(after)).hasSize(1);
         assertThat(kafka.envelopes(after).get(0).get("success").asBoolean()).isFalse();
-    }
-
-    private static int partitionOf(String key) {
-        return BuiltInPartitioner.partitionForKey(key.getBytes(StandardCharsets.UTF_8), PARTITIONS);
     }
 
     private static Map.Entry<String, byte[]> record(String key, String json) {

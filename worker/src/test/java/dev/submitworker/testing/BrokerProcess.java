@@ -87,18 +87,11 @@ public final class BrokerProcess implements AutoCloseable {
     }
 
     public void freeze() throws IOException, InterruptedException {
-        signal("STOP");
+        Signals.send(process, "STOP");
     }
 
     public void thaw() throws IOException, InterruptedException {
-        signal("CONT");
-    }
-
-    private void signal(String signal) throws IOException, InterruptedException {
-        Process kill = new ProcessBuilder(List.of("kill", "-" + signal, String.valueOf(process.pid()))).start();
-        if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
-            throw new IllegalStateException("kill -" + signal + " " + process.pid() + " failed");
-        }
+        Signals.send(process, "CONT");
     }
 
     @Override

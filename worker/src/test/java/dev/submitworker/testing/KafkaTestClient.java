@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,6 +21,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.clients.producer.internals.BuiltInPartitioner;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -42,6 +44,7 @@ public final class KafkaTestClient implements AutoCloseable {
     private final Thread collector;
     private volatile boolean closed;
     private final Map<String, List<JsonNode>> envelopes = new ConcurrentHashMap<>();
+    private final List<String> arrivals = new CopyOnWriteArrayList<>();
     private final List<ConsumerRecord<String, byte[]>> deadLetters = new CopyOnWriteArrayList<>();
     private final Map<String, List<JsonNode>> statusEvents = new ConcurrentHashMap<>();
 
@@ -104,6 +107,7 @@ public final class KafkaTestClient implements AutoCloseable {
                         statusEvents.computeIfAbsent(record.key(), k -> new CopyOnWriteArrayList<>()).add(parse(record));
                     } else {
                         envelopes.computeIfAbsent(record.key(), k -> new CopyOnWriteArrayList<>()).add(parse(record));
+                        arrivals.add(record.key());
                     }
                 }
             }
@@ -202,6 +206,23 @@ public final class KafkaTestClient implements AutoCloseable {
         return label + "-" + java.util.UUID.randomUUID();
     }
 
+    /** The partitions of the commands topics the tests' workers create (worker.topics.partitions). */
+    public static final int PARTITIONS = 4;
+
+    /** The commands partition a requestId belongs to: the one Kafka's default partitioner gives its key. */
+    public static int partitionOf(String requestId) {
+        return BuiltInPartitioner.partitionForKey(requestId.getBytes(StandardCharsets.UTF_8), PARTITIONS);
+    }
+
+    /** A fresh requestId whose commands belong to the partition. */
+    public static String newRequestId(String label, int partition) {
+        String requestId = newRequestId(label);
+        while (partitionOf(requestId) != partition) {
+            requestId = newRequestId(label);
+        }
+        return requestId;
+    }
+
     /** Sends a command (variables and savePointPath may be null) and waits for its first answer. */
     public JsonNode submit(String requestId, int taskId, Map<String, String> variables, String savePointPath) {
         sendCommand(requestId, taskId, variables, savePointPath);
@@ -239,6 +260,14 @@ public final class KafkaTestClient implements AutoCloseable {
         await().atMost(atMost).until(() -> statusEvents(requestId).stream()
                 .anyMatch(event -> event.get("terminal").asBoolean()));
         return statusEvents(requestId);
+    }
+
+    /**
+     * The requestIds of the envelopes in the order they were read: for requestIds whose answers share a results
+     * partition, the order the worker wrote them in.
+     */
+    public List<String> arrivals() {
+        return new ArrayList<>(arrivals);
     }
 
     public List<ConsumerRecord<String, byte[]>> deadLetters() {

@@ -107,12 +107,97 @@ public final class TestJars {
             }
             """.formatted(FAILING_JOB_MESSAGE);
 
+    /**
+     * A main method that sleeps for its first argument's milliseconds before it builds a bounded pipeline (as
+     * {@link #DOUBLING_JOB} does, named by {@code pipeline.name}): a program whose compile takes that long.
+     */
+    public static final String SLOW_JOB = "testjobs.SlowJob";
+
+    private static final String SLOW_JOB_SOURCE = """
+            package testjobs;
+
+            import org.apache.flink.api.common.typeinfo.Types;
+            import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+            import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
+
+            public class SlowJob {
+                public static void main(String[] args) throws Exception {
+                    Thread.sleep(Long.parseLong(args[0]));
+                    StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+                    env.fromSequence(1, 10).map(x -> x * 2).returns(Types.LONG).sinkTo(new DiscardingSink<>());
+                    env.execute();
+                }
+            }
+            """;
+
+    /** Task code that misbehaves while its job is built: each class is named by what it does. */
+    private static final Map<String, String> FAULTY_SOURCES = Map.of(
+            "faulty.ExitingMain", """
+                    package faulty;
+                    public class ExitingMain {
+                        public static void main(String[] args) {
+                            System.exit(3);
+                        }
+                    }
+                    """,
+            "faulty.BrokenInitMain", """
+                    package faulty;
+                    public class BrokenInitMain {
+                        static final String SETTING = load();
+                        static String load() { throw new IllegalStateException("main's static init says no"); }
+                        public static void main(String[] args) {}
+                    }
+                    """,
+            "faulty.RecursingMain", """
+                    package faulty;
+                    public class RecursingMain {
+                        static long depth(long n) { return depth(n + 1) + 1; }
+                        public static void main(String[] args) { depth(0); }
+                    }
+                    """,
+            "faulty.OutOfMemoryMain", """
+                    package faulty;
+                    public class OutOfMemoryMain {
+                        public static void main(String[] args) { throw new OutOfMemoryError("simulated"); }
+                    }
+                    """,
+            "faulty.BrokenInitFunction", """
+                    package faulty;
+                    public class BrokenInitFunction extends org.apache.flink.table.functions.ScalarFunction {
+                        static final String SETTING = load();
+                        static String load() { throw new IllegalStateException("UDF's static init says no"); }
+                        public long eval(long x) { return x; }
+                    }
+                    """,
+            "faulty.ExitingFunction", """
+                    package faulty;
+                    public class ExitingFunction extends org.apache.flink.table.functions.ScalarFunction {
+                        static { System.exit(4); }
+                        public long eval(long x) { return x; }
+                    }
+                    """);
+
     private TestJars() {}
 
     /** A jar with {@link #DOUBLING_JOB}, {@link #FAILING_JOB} and {@link #CONFIG_ECHO_JOB}, named in no manifest. */
     public static Path jobsJar(Path directory) {
         return jar(directory, "test-jobs.jar", Map.of(DOUBLING_JOB, DOUBLING_JOB_SOURCE,
                 FAILING_JOB, FAILING_JOB_SOURCE, CONFIG_ECHO_JOB, CONFIG_ECHO_JOB_SOURCE), List.of());
+    }
+
+    /** A jar with {@link #SLOW_JOB}. */
+    public static Path slowJobsJar(Path directory) {
+        return jar(directory, "slow-jobs.jar", Map.of(SLOW_JOB, SLOW_JOB_SOURCE), List.of());
+    }
+
+    /**
+     * A jar of misbehaving task code: programs ({@code faulty.ExitingMain} calls {@code System.exit(3)},
+     * {@code BrokenInitMain} fails in its static initializer, {@code RecursingMain} overflows its stack,
+     * {@code OutOfMemoryMain} throws an OutOfMemoryError) and functions ({@code faulty.BrokenInitFunction} fails in its
+     * static initializer with "UDF's static init says no", {@code ExitingFunction} calls {@code System.exit(4)}).
+     */
+    public static Path faultyJar(Path directory) {
+        return jar(directory, "faulty.jar", FAULTY_SOURCES, List.of());
     }
 
     /**

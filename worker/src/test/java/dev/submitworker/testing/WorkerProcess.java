@@ -3,6 +3,7 @@ package dev.submitworker.testing;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -20,10 +21,13 @@ public final class WorkerProcess implements AutoCloseable {
     private static final Path LOGS = Path.of("target", "worker-processes");
 
     private final Process process;
+    private final String instanceId;
     private final Path log;
+    private volatile boolean frozen;
 
-    private WorkerProcess(Process process, Path log) {
+    private WorkerProcess(Process process, String instanceId, Path log) {
         this.process = process;
+        this.instanceId = instanceId;
         this.log = log;
     }
 
@@ -70,7 +74,7 @@ public final class WorkerProcess implements AutoCloseable {
                     .redirectOutput(log.toFile())
                     .directory(new File(System.getProperty("user.dir")))
                     .start();
-            return new WorkerProcess(process, log);
+            return new WorkerProcess(process, instanceId, log);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -80,6 +84,25 @@ public final class WorkerProcess implements AutoCloseable {
         return process.isAlive();
     }
 
+    public String instanceId() {
+        return instanceId;
+    }
+
+    /**
+     * SIGSTOP: every thread of the worker stops where it is, its connections stay open, its session with the group
+     * runs out; exactly as a worker on a host that hangs or a JVM in a long pause.
+     */
+    public void freeze() throws IOException, InterruptedException {
+        Signals.send(process, "STOP");
+        frozen = true;
+    }
+
+    /** SIGCONT: the frozen worker carries on from where it stood, unaware that time passed. */
+    public void thaw() throws IOException, InterruptedException {
+        Signals.send(process, "CONT");
+        frozen = false;
+    }
+
     /** SIGKILL: no shutdown hooks, no flush, no goodbye. */
     public void kill() throws InterruptedException {
         process.destroyForcibly();
@@ -87,15 +110,34 @@ public final class WorkerProcess implements AutoCloseable {
     }
 
     /** SIGTERM: the worker shuts down gracefully (its partitions are handed over in a rebalance). */
-    public void stop() throws InterruptedException {
-        process.destroy();
+    public void stop() throws IOException, InterruptedException {
+        terminate();
         if (!process.waitFor(60, TimeUnit.SECONDS)) {
             kill();
         }
     }
 
+    /** SIGTERM without waiting for the worker to end (see {@link #stop}). */
+    public void terminate() throws IOException, InterruptedException {
+        if (frozen) {
+            thaw(); // a stopped process acts on no signal but SIGKILL
+        }
+        process.destroy();
+    }
+
     public Path log() {
         return log;
+    }
+
+    /** How many lines of the worker's output so far contain the (ASCII) text. */
+    public long logLines(String text) {
+        try {
+            // Latin-1 reads any bytes: a task's program may print what is not UTF-8
+            String output = new String(Files.readAllBytes(log), StandardCharsets.ISO_8859_1);
+            return output.lines().filter(line -> line.contains(text)).count();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     @Override
