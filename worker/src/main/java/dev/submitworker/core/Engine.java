@@ -129,6 +129,8 @@ public final class Engine {
      */
     public void close(int partition) {
         ledgers.remove(partition);
+        // a record's failed tries count while this consumer owns it: an owner that gets it back starts again
+        failures.keySet().removeIf(key -> key instanceof String record && record.startsWith(partition + "@"));
         flights.values().removeIf(flight -> {
             if (flight.partition != partition) {
                 return false;

@@ -430,6 +430,25 @@ class EngineTest {
         }
 
         @Test
+        void aRecordsFailedTriesAreForgottenWithItsPartition() {
+            world.answers.failFor(id -> id.startsWith("fault-"));
+            Incoming failing = world.submit("fault-1", 1);
+            for (int attempt = 1; attempt <= 2; attempt++) {
+                assertThatThrownBy(() -> world.round(World.again(failing)))
+                        .isInstanceOf(Engine.RoundFailedException.class);
+            }
+            world.engine.close(0);
+            world.open(0);
+
+            // its next owner tries it three times again before it gives it up
+            for (int attempt = 1; attempt <= 2; attempt++) {
+                assertThatThrownBy(() -> world.round(World.again(failing)))
+                        .isInstanceOf(Engine.RoundFailedException.class);
+            }
+            assertThat(world.intake.deadLetters()).isEmpty();
+        }
+
+        @Test
         void aWriteRefusedAtCommitIsBlamedOnItsRecord() {
             Incoming first = world.submit("r-1", 1);
             Incoming second = world.submit("r-2", 1);
