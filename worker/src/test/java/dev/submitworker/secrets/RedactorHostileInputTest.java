@@ -33,15 +33,22 @@ class RedactorHostileInputTest {
                 Arguments.of("h://u:p@@", false));
     }
 
+    /**
+     * Far above the linear time (a fraction of a second on a quiet machine, a few seconds on a loaded one), far below
+     * what a regular expression that backtracks over a megabyte takes (hours): the test tells the two apart on any
+     * machine. The speed itself is measured by the benchmarks.
+     */
+    private static final Duration BLOW_UP = Duration.ofSeconds(60);
+
     private static Arguments unchanged(String unit) {
         return Arguments.of(unit, true);
     }
 
     @ParameterizedTest
     @MethodSource("nearMisses")
-    void aMegabyteOfNearMissesIsRedactedQuickly(String unit, boolean unchanged) {
+    void aMegabyteOfNearMissesIsRedactedWithoutBacktrackingBlowUp(String unit, boolean unchanged) {
         String text = unit.repeat(SIZE / unit.length());
-        String redacted = assertTimeoutPreemptively(Duration.ofSeconds(5), () -> redactor.redactText(text));
+        String redacted = assertTimeoutPreemptively(BLOW_UP, () -> redactor.redactText(text));
         // not the texts themselves: a failure would print megabytes
         assertThat(redacted.equals(text)).as("unchanged").isEqualTo(unchanged);
         assertThat(redacted.contains(Redactor.MASK)).as("masked").isEqualTo(!unchanged);
@@ -54,10 +61,10 @@ class RedactorHostileInputTest {
 
     @ParameterizedTest
     @MethodSource("quotedNearMisses")
-    void aMegabyteOfQuotedNearMissesInsideAnOptionValueIsRedactedQuickly(String unit) {
+    void aMegabyteOfQuotedNearMissesInsideAnOptionValueIsRedactedWithoutBacktrackingBlowUp(String unit) {
         String value = unit.repeat(SIZE / unit.length()).replace("'", "''");
         String text = "SET 'pipeline.name' = '" + value + "'";
-        String redacted = assertTimeoutPreemptively(Duration.ofSeconds(5), () -> redactor.redactText(text));
+        String redacted = assertTimeoutPreemptively(BLOW_UP, () -> redactor.redactText(text));
         assertThat(redacted.startsWith("SET 'pipeline.name' = '")).isTrue();
     }
 }
