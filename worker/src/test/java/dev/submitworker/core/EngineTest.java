@@ -199,6 +199,15 @@ class EngineTest {
         }
 
         @Test
+        void variablesThatReadTheSameRunTogetherAreAnotherCommand() {
+            world.round(world.submit(0, new SubmitCommand(new RequestId("r-1"), 1, null, Map.of("a", "1;b=2"))));
+            world.round(world.submit(0, new SubmitCommand(new RequestId("r-1"), 1, null, Map.of("a", "1", "b", "2"))));
+
+            assertThat(answers("r-1")).extracting(answer -> answer.outcome().getClass().getSimpleName())
+                    .containsExactly("Submitted", "Conflict");
+        }
+
+        @Test
         void aConflictAndADuplicateInOneRoundAreAnsweredInTheirOrder() {
             world.catalog.add(2, "session");
             world.round(world.submit("r-1", 1));
