@@ -12,6 +12,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionFactory;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
@@ -21,6 +23,13 @@ import org.junit.jupiter.api.Test;
  * cluster. The end-to-end tests prove the same on real Kafka and Flink.
  */
 class EngineTest {
+
+    /** The core runs on fakes in this thread: poll at once and often, not at Awaitility's default of 100 ms. */
+    private static ConditionFactory fast() {
+        return Awaitility.await().pollInSameThread().pollDelay(Duration.ZERO)
+                .pollInterval(Duration.ofMillis(1));
+    }
+
 
     private World world = new World();
 
@@ -380,7 +389,7 @@ class EngineTest {
             assertThat(handedOff.waitingDuplicates()).isEqualTo(1);
 
             slow.complete(null);
-            org.awaitility.Awaitility.await().pollInSameThread().until(() -> {
+            fast().until(() -> {
                 world.round();
                 return !answers("r-slow").isEmpty();
             });
@@ -399,7 +408,7 @@ class EngineTest {
             assertThat(entry("r-slow").waitingDuplicates()).isEqualTo(1);
 
             slow.complete(null);
-            org.awaitility.Awaitility.await().pollInSameThread().until(() -> {
+            fast().until(() -> {
                 world.round();
                 return answers("r-slow").size() == 2;
             });
@@ -542,7 +551,7 @@ class EngineTest {
 
         /** Follows until the condition holds, moving the clock an interval on between observations. */
         private void followUntil(java.util.function.BooleanSupplier condition) {
-            org.awaitility.Awaitility.await().pollInSameThread().atMost(Duration.ofSeconds(10)).until(() -> {
+            fast().atMost(Duration.ofSeconds(10)).until(() -> {
                 world.clock.advance(World.STATUS_INTERVAL);
                 world.engine.follow();
                 return condition.getAsBoolean();
@@ -675,7 +684,7 @@ class EngineTest {
             next.ledger(0).record(entry("r-1"));
             next.unitOfWork.commit();
             next.engine.open(0, next.ledger(0));
-            org.awaitility.Awaitility.await().pollInSameThread().atMost(Duration.ofSeconds(10)).until(() -> {
+            fast().atMost(Duration.ofSeconds(10)).until(() -> {
                 next.clock.advance(World.STATUS_INTERVAL);
                 next.engine.follow();
                 return !next.statusEvents.of("r-1").isEmpty();
