@@ -86,7 +86,10 @@ public final class LedgerBenchmark {
             double restoreNewOwner = (System.nanoTime() - restoreStart) / 1e9;
             // on a shared machine the wall time varies with the load; the CPU it took does much less
             double restoreCpu = (processCpuNanos() - cpuStart) / 1e9;
-            double heapMb = (usedHeap() - heapBefore) / 1e6;
+            long heapAfter = usedHeap();
+            // the whole heap in use after the restore, which must stay within a small budget, and what the restore added
+            double heapMb = heapAfter / 1e6;
+            double heapGrowthMb = (heapAfter - heapBefore) / 1e6;
             long[] lookups = lookups(indexes, prefix, entries);
             long disk = onHeap ? 0 : diskBytes(stores);
             indexes.forEach(LedgerIndex::close);
@@ -103,14 +106,16 @@ public final class LedgerBenchmark {
             result.put("restoreNewOwnerCpuS", round(restoreCpu));
             result.put("restartS", round(restart));
             result.put("heapMB", round(heapMb));
+            result.put("heapGrowthMB", round(heapGrowthMb));
             result.put("diskBytesPerEntry", entries == 0 ? 0 : disk / entries);
             result.put("lookupP50Us", lookups[0]);
             result.put("lookupP99Us", lookups[1]);
             System.out.printf("ledger: entries=%d restoreNewOwnerS=%s restartS=%s heapMB=%s diskBytesPerEntry=%d "
                             + "lookupP99Us=%d%n", entries, result.get("restoreNewOwnerS"), result.get("restartS"),
                     result.get("heapMB"), result.get("diskBytesPerEntry"), lookups[1]);
-            System.out.printf("ledger: entries=%d restoreNewOwnerCpuS=%s (this process, all threads; load average "
-                    + "%.1f)%n", entries, result.get("restoreNewOwnerCpuS"),
+            System.out.printf("ledger: entries=%d restoreNewOwnerCpuS=%s heapGrowthMB=%s lookupP50Us=%d (this process, "
+                    + "all threads; load average %.1f)%n", entries, result.get("restoreNewOwnerCpuS"),
+                    result.get("heapGrowthMB"), lookups[0],
                     ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
             return result;
         } finally {
