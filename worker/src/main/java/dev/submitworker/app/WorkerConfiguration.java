@@ -58,7 +58,12 @@ class WorkerConfiguration {
 
     @Bean
     SqlJobBuilder sqlJobBuilder(WorkerProperties properties) {
-        SqlJobBuilder builder = new SqlJobBuilder();
+        java.nio.file.Path connectorsDir = properties.connectorsDir().toAbsolutePath().normalize();
+        java.util.List<java.nio.file.Path> connectors = SqlJobBuilder.connectorJars(connectorsDir);
+        log.info("Connectors directory {}: {}", connectorsDir, connectors.isEmpty() ? "no jars"
+                : connectors.stream().map(jar -> jar.getFileName().toString())
+                        .collect(java.util.stream.Collectors.joining(", ")));
+        SqlJobBuilder builder = new SqlJobBuilder(connectors);
         switch (properties.warmUp()) {
             case BEFORE_LISTENER -> warmUp(builder);
             case PARALLEL -> {
