@@ -38,7 +38,7 @@ SOURCES := $(shell find pom.xml worker/pom.xml dev/pom.xml worker/src/main dev/s
 
 BENCH_LEDGER_ENTRIES ?= 100000,1000000
 
-.PHONY: build run worker demo test chaos fuzz bench bench-ledger clean
+.PHONY: build run worker dist demo test chaos fuzz bench bench-ledger clean
 
 $(WORKER_CP) $(DEV_CP) &: $(SOURCES)
 	$(MVN) -q -DskipTests compile dependency:build-classpath -Dmdep.outputFile=target/classpath.txt -DincludeScope=runtime
@@ -53,6 +53,18 @@ run: $(DEV_CP)
 ## worker: the worker alone, on its runtime classpath, against the Kafka and Flink clusters its configuration names
 worker: $(WORKER_CP)
 	$(JAVA) $(RUN_JVM_OPTS) -cp worker/target/classes:$$(cat $(WORKER_CP)) dev.submitworker.app.SubmitWorkerApplication $(ARGS)
+
+## dist: the distribution, target/dist/submit-worker-<version>/ and its .tar.gz: bin/submit-worker, lib/ (the
+##       runtime classpath), config/application.yml, connectors/, tasks/ (docs/distribution.md). The archive is
+##       built by the worker module's package phase (worker/src/assembly/dist.xml), where bin/submit-task, the
+##       command-line client, is to be added once it exists.
+dist:
+	$(MVN) -q -pl worker -am package -DskipTests
+	rm -rf target/dist
+	mkdir -p target/dist
+	cp worker/target/dist/submit-worker-*.tar.gz target/dist/
+	tar -xzf target/dist/submit-worker-*.tar.gz -C target/dist
+	@ls -d target/dist/submit-worker-*/ target/dist/submit-worker-*.tar.gz
 
 ## demo: send one command (TASK=<id>, VARS="k=v,k2=v2", REQUEST_ID=<id>) to the worker started by `make run` (or to
 ##       the broker BOOTSTRAP=host:port), print its answer, and fail unless the answer's code is 0 (DEMO_TIMEOUT=240 s by
