@@ -3,6 +3,7 @@ package dev.submitworker;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.submitworker.testing.Distribution;
 import dev.submitworker.testing.FlinkTestClient;
 import dev.submitworker.testing.KafkaTestClient;
 import dev.submitworker.testing.SharedInfrastructure;
@@ -36,8 +37,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class DistributionIT {
 
-    private static final Path ARCHIVE = Path.of(System.getProperty("dist.archive",
-            "target/dist/submit-worker.tar.gz"));
     private static final Pattern STARTED = Pattern.compile("Started SubmitWorkerApplication in ([0-9.]+) seconds");
 
     @TempDir
@@ -49,30 +48,23 @@ class DistributionIT {
 
     @BeforeAll
     static void unpack() throws Exception {
-        assertThat(ARCHIVE).as("the distribution (mvn package, make dist)").isRegularFile();
-        Process tar = new ProcessBuilder("tar", "-xzf", ARCHIVE.toAbsolutePath().toString(), "-C", temp.toString())
-                .inheritIO().start();
-        assertThat(tar.waitFor(120, TimeUnit.SECONDS)).as("tar ends").isTrue();
-        assertThat(tar.exitValue()).isZero();
-        try (Stream<Path> top = Files.list(temp)) {
-            home = top.collect(onlyElement());
-        }
-        connectors = names(home.resolve("connectors"));
-        tasks = names(home.resolve("tasks"));
+        home = Distribution.unpack(temp);
+        connectors = Distribution.names(home.resolve("connectors"));
+        tasks = Distribution.names(home.resolve("tasks"));
         System.out.printf("distribution: %s archive=%.1f MB unpacked=%.1f MB lib=%d jars%n", home.getFileName(),
-                Files.size(ARCHIVE) / 1e6, size(home) / 1e6, names(home.resolve("lib")).size());
+                Files.size(Distribution.ARCHIVE) / 1e6, size(home) / 1e6, Distribution.names(home.resolve("lib")).size());
     }
 
     @Test
     void itIsLaidOutAsOperatorsExpect() throws IOException {
         assertThat(home.getFileName().toString()).startsWith("submit-worker-");
-        assertThat(names(home)).containsExactlyInAnyOrder("bin", "config", "connectors", "lib", "tasks");
+        assertThat(Distribution.names(home)).containsExactlyInAnyOrder("bin", "config", "connectors", "lib", "tasks");
         assertThat(home.resolve("bin/submit-worker")).isExecutable();
         assertThat(connectors).isEmpty();
         assertThat(home.resolve("config/application.yml")).hasSameTextualContentAs(
                 Path.of("src/main/resources/application.yml"));
-        assertThat(tasks).containsExactlyInAnyOrderElementsOf(names(Path.of("../tasks")));
-        List<String> lib = names(home.resolve("lib"));
+        assertThat(tasks).containsExactlyInAnyOrderElementsOf(Distribution.names(Path.of("../tasks")));
+        List<String> lib = Distribution.names(home.resolve("lib"));
         assertThat(lib).anyMatch(jar -> jar.matches("submit-worker-.*\\.jar"))
                 .anyMatch(jar -> jar.startsWith("flink-connector-files-"))
                 // the runtime classpath only: nothing of the tests, the embedded broker or Scala
@@ -95,16 +87,14 @@ class DistributionIT {
         Map<String, String> properties = new HashMap<>(WorkerProcess.properties(prefix));
         properties.remove("worker.catalog.dir"); // the distribution's own tasks/
         properties.put("worker.ledger.store.dir", temp.resolve("state").toString());
-        List<String> command = new ArrayList<>(List.of(home.resolve("bin/submit-worker").toString()));
-        properties.forEach((key, value) -> command.add("--" + key + "=" + value));
-        command.add("--worker.instance-id=" + prefix);
+        List<String> arguments = new ArrayList<>();
+        properties.forEach((key, value) -> arguments.add("--" + key + "=" + value));
+        arguments.add("--worker.instance-id=" + prefix);
         Path output = temp.resolve("orders");
 
         try (KafkaTestClient kafka = KafkaTestClient.forTopics(prefix + ".commands", prefix + ".results",
                 prefix + ".commands.DLT");
-             WorkerProcess worker = WorkerProcess.exec(command, Map.of(
-                     "JAVA_HOME", System.getProperty("java.home"),
-                     "SUBMIT_WORKER_OPTS", "-Xmx512m -XX:TieredStopAtLevel=1 -XX:+UseSerialGC"), prefix)) {
+             WorkerProcess worker = Distribution.start(home, arguments, Map.of(), prefix)) {
             kafka.sendRaw(topic, "1", "{\"order_id\":1,\"customer\":\"ada\",\"amount\":12.5}".getBytes());
             kafka.sendRaw(topic, "2", "{\"order_id\":2,\"customer\":\"grace\",\"amount\":7}".getBytes());
             JsonNode answer = kafka.submit(KafkaTestClient.newRequestId("dist"), 191, Map.of(
@@ -121,22 +111,10 @@ class DistributionIT {
         }
     }
 
-    private static List<String> names(Path directory) throws IOException {
-        try (Stream<Path> files = Files.list(directory)) {
-            return files.map(file -> file.getFileName().toString()).toList();
-        }
-    }
-
     private static long size(Path directory) throws IOException {
         try (Stream<Path> files = Files.walk(directory)) {
             return files.filter(Files::isRegularFile).mapToLong(file -> file.toFile().length()).sum();
         }
     }
 
-    private static <T> java.util.stream.Collector<T, ?, T> onlyElement() {
-        return java.util.stream.Collectors.collectingAndThen(java.util.stream.Collectors.toList(), list -> {
-            assertThat(list).hasSize(1);
-            return list.get(0);
-        });
-    }
 }
