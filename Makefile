@@ -38,7 +38,7 @@ SOURCES := $(shell find pom.xml worker/pom.xml dev/pom.xml worker/src/main dev/s
 
 BENCH_LEDGER_ENTRIES ?= 100000,1000000
 
-.PHONY: build run worker dist demo test chaos fuzz bench bench-ledger clean
+.PHONY: build run worker dist demo test test-containers chaos fuzz bench bench-ledger clean
 
 $(WORKER_CP) $(DEV_CP) &: $(SOURCES)
 	$(MVN) -q -DskipTests compile dependency:build-classpath -Dmdep.outputFile=target/classpath.txt -DincludeScope=runtime
@@ -80,6 +80,14 @@ demo: $(DEV_CP)
 ## test: the whole suite, on a real embedded Kafka broker and a real Flink MiniCluster
 test:
 	$(MVN) verify
+
+## test-containers: the tests against Kafka in a container (Testcontainers; not part of make test). Without a
+##                  reachable Docker engine they are skipped, and this target says why and fails: a skip is no pass
+test-containers:
+	$(MVN) verify -pl worker -Dtest='dev.submitworker.containers.*Test' -Dsurefire.failIfNoSpecifiedTests=false
+	@if grep -q '<skipped' worker/target/surefire-reports/TEST-dev.submitworker.containers.*.xml; then \
+		grep -ho 'Assumption failed: .*' worker/target/surefire-reports/TEST-dev.submitworker.containers.*.xml \
+			| sed 's/^Assumption failed: /test-containers: SKIPPED, not passed: /' | sort -u; exit 1; fi
 
 ## chaos: the chaos test at a larger scale (two workers; SIGKILLs, SIGSTOPs past the session timeout, a cluster
 ##        answering 503 or not at all, slow compiles); prints its seed, each fault, and
