@@ -63,6 +63,7 @@ public record WorkerProperties(
 
     public WorkerProperties {
         clusters = clusters == null ? Map.of() : clusters;
+        connectorsDir = connectorsDir == null ? null : connectorsDir.normalize(); // ${submit-worker.home:.}/connectors without a home: ./connectors
         instanceId = instanceId == null || instanceId.isBlank() ? generatedInstanceId() : instanceId.strip();
     }
 
@@ -179,7 +180,12 @@ public record WorkerProperties(
     public record Batch(@NotNull @DefaultValue("2s") java.time.Duration maxHold) {}
 
     /** @param dir the directory with one YAML file per task */
-    public record Catalog(@NotNull @DefaultValue("tasks") Path dir) {}
+    public record Catalog(@NotNull @DefaultValue("tasks") Path dir) {
+
+        public Catalog {
+            dir = dir == null ? null : dir.normalize(); // ${submit-worker.home:.}/tasks without a home: ./tasks
+        }
+    }
 
     /**
      * What a record may be before it is parsed; see {@link CommandLimits}. What a command may hold (its requestId, its
