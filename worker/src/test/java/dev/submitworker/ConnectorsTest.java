@@ -123,6 +123,18 @@ class ConnectorsTest {
         assertThat(SinkFiles.lines(output)).containsExactly("1,ada,12.5", "2,grace,7", "3,alan,100.25");
     }
 
+    @Test
+    void theKafkaExampleOfTheDocsIsTheTaskThisTestRuns() throws Exception {
+        String docs = Files.readString(Path.of("../docs/connectors.md"));
+        String example = docs.substring(docs.indexOf("## Example"));
+        example = example.substring(example.indexOf("```yaml") + "```yaml".length(), example.indexOf("```\n", 8));
+        JsonNode documented = new com.fasterxml.jackson.databind.ObjectMapper(
+                new com.fasterxml.jackson.dataformat.yaml.YAMLFactory()).readTree(example);
+
+        assertThat(documented.get("statement").asText()).isEqualTo(catalog.find(191).orElseThrow().statement());
+        assertThat(documented.get("batchModel").asBoolean()).isTrue();
+    }
+
     private static FlinkJobCompiler compiler(List<Path> connectorJars) {
         return new FlinkJobCompiler(new TaskCompiler(new SqlJobBuilder(connectorJars),
                 new JarJobBuilder(Path.of("target/connectors-test-jars")), null));
