@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.submitworker.catalog.DirectoryTaskCatalog;
 import dev.submitworker.cluster.ClusterTimeouts;
 import dev.submitworker.cluster.RestSessionGateway;
@@ -128,8 +130,7 @@ class ConnectorsTest {
         String docs = Files.readString(Path.of("../docs/connectors.md"));
         String example = docs.substring(docs.indexOf("## Example"));
         example = example.substring(example.indexOf("```yaml") + "```yaml".length(), example.indexOf("```\n", 8));
-        JsonNode documented = new com.fasterxml.jackson.databind.ObjectMapper(
-                new com.fasterxml.jackson.dataformat.yaml.YAMLFactory()).readTree(example);
+        JsonNode documented = new ObjectMapper(new YAMLFactory()).readTree(example);
 
         assertThat(documented.get("statement").asText()).isEqualTo(catalog.find(191).orElseThrow().statement());
         assertThat(documented.get("batchModel").asBoolean()).isTrue();

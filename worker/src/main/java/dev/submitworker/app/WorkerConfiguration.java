@@ -17,12 +17,15 @@ import dev.submitworker.dinky.Envelopes;
 import dev.submitworker.kafka.CommandConsumers;
 import dev.submitworker.kafka.Topics;
 import dev.submitworker.secrets.Redactor;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
@@ -58,11 +61,10 @@ class WorkerConfiguration {
 
     @Bean
     SqlJobBuilder sqlJobBuilder(WorkerProperties properties) {
-        java.nio.file.Path connectorsDir = properties.connectorsDir().toAbsolutePath().normalize();
-        java.util.List<java.nio.file.Path> connectors = SqlJobBuilder.connectorJars(connectorsDir);
+        Path connectorsDir = properties.connectorsDir().toAbsolutePath().normalize();
+        List<Path> connectors = SqlJobBuilder.connectorJars(connectorsDir);
         log.info("Connectors directory {}: {}", connectorsDir, connectors.isEmpty() ? "no jars"
-                : connectors.stream().map(jar -> jar.getFileName().toString())
-                        .collect(java.util.stream.Collectors.joining(", ")));
+                : connectors.stream().map(jar -> jar.getFileName().toString()).collect(Collectors.joining(", ")));
         SqlJobBuilder builder = new SqlJobBuilder(connectors);
         switch (properties.warmUp()) {
             case BEFORE_LISTENER -> warmUp(builder);

@@ -63,7 +63,8 @@ public record WorkerProperties(
 
     public WorkerProperties {
         clusters = clusters == null ? Map.of() : clusters;
-        connectorsDir = connectorsDir == null ? null : connectorsDir.normalize(); // ${submit-worker.home:.}/connectors without a home: ./connectors
+        // application.yml's ${submit-worker.home:.}/connectors, without a home: ./connectors
+        connectorsDir = connectorsDir == null ? null : connectorsDir.normalize();
         instanceId = instanceId == null || instanceId.isBlank() ? generatedInstanceId() : instanceId.strip();
     }
 
@@ -183,7 +184,7 @@ public record WorkerProperties(
     public record Catalog(@NotNull @DefaultValue("tasks") Path dir) {
 
         public Catalog {
-            dir = dir == null ? null : dir.normalize(); // ${submit-worker.home:.}/tasks without a home: ./tasks
+            dir = dir == null ? null : dir.normalize(); // application.yml's ${submit-worker.home:.}/tasks: ./tasks
         }
     }
 

@@ -1,12 +1,14 @@
 package dev.submitworker.containers;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.submitworker.app.SubmitWorkerApplication;
 import dev.submitworker.testing.FlinkTestClient;
 import dev.submitworker.testing.KafkaTestClient;
 import dev.submitworker.testing.WorkerProcess;
+import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.Assumptions;
@@ -54,7 +56,7 @@ class KafkaContainerTest {
             FlinkTestClient.shared().awaitFinished(first);
             client.sendCommand(requestId, 101, null, null);
 
-            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(60))
+            await().atMost(Duration.ofSeconds(60))
                     .until(() -> client.envelopes(requestId).size() == 2);
             JsonNode second = client.envelopes(requestId).get(1);
             assertThat(second.get("duplicate").asBoolean()).isTrue();
