@@ -17,12 +17,15 @@ import dev.submitworker.dinky.Envelopes;
 import dev.submitworker.kafka.CommandConsumers;
 import dev.submitworker.kafka.Topics;
 import dev.submitworker.secrets.Redactor;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
@@ -58,7 +61,11 @@ class WorkerConfiguration {
 
     @Bean
     SqlJobBuilder sqlJobBuilder(WorkerProperties properties) {
-        SqlJobBuilder builder = new SqlJobBuilder();
+        Path connectorsDir = properties.connectorsDir().toAbsolutePath().normalize();
+        List<Path> connectors = SqlJobBuilder.connectorJars(connectorsDir);
+        log.info("Connectors directory {}: {}", connectorsDir, connectors.isEmpty() ? "no jars"
+                : connectors.stream().map(jar -> jar.getFileName().toString()).collect(Collectors.joining(", ")));
+        SqlJobBuilder builder = new SqlJobBuilder(connectors);
         switch (properties.warmUp()) {
             case BEFORE_LISTENER -> warmUp(builder);
             case PARALLEL -> {

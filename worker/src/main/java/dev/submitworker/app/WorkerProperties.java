@@ -21,6 +21,8 @@ import org.springframework.validation.annotation.Validated;
  *
  * @param topics   the topics the worker reads and writes
  * @param catalog  where tasks come from
+ * @param connectorsDir a directory of connector and format jars: every jar in it is on the SQL compiler's classpath
+ *                      and shipped with each SQL job (a directory that does not exist holds none)
  * @param clusters named cluster entries; a {@code local} entry exists even when not configured
  * @param warmUp   when to compile a probe script so that the first command does not pay the planner's start-up
  * @param limits   what a command may be: bigger, deeper or longer ones are refused
@@ -45,6 +47,7 @@ public record WorkerProperties(
         @Valid @NotNull @DefaultValue Ledger ledger,
         @Valid @NotNull @DefaultValue Retry retry,
         @Valid @NotNull @DefaultValue Catalog catalog,
+        @NotNull @DefaultValue("connectors") Path connectorsDir,
         @Valid @NotNull @DefaultValue Savepoints savepoints,
         @Valid @NotNull @DefaultValue Jars jars,
         Map<String, @Valid ClusterProperties> clusters,
@@ -60,6 +63,8 @@ public record WorkerProperties(
 
     public WorkerProperties {
         clusters = clusters == null ? Map.of() : clusters;
+        // application.yml's ${submit-worker.home:.}/connectors, without a home: ./connectors
+        connectorsDir = connectorsDir == null ? null : connectorsDir.normalize();
         instanceId = instanceId == null || instanceId.isBlank() ? generatedInstanceId() : instanceId.strip();
     }
 
@@ -176,7 +181,12 @@ public record WorkerProperties(
     public record Batch(@NotNull @DefaultValue("2s") java.time.Duration maxHold) {}
 
     /** @param dir the directory with one YAML file per task */
-    public record Catalog(@NotNull @DefaultValue("tasks") Path dir) {}
+    public record Catalog(@NotNull @DefaultValue("tasks") Path dir) {
+
+        public Catalog {
+            dir = dir == null ? null : dir.normalize(); // application.yml's ${submit-worker.home:.}/tasks: ./tasks
+        }
+    }
 
     /**
      * What a record may be before it is parsed; see {@link CommandLimits}. What a command may hold (its requestId, its

@@ -2,13 +2,19 @@ package dev.submitworker.compile;
 
 import dev.submitworker.core.RequestId;
 import dev.submitworker.core.Task;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.lang.reflect.Field;
+import java.net.MalformedURLException;
 import java.net.URISyntaxException;
 import java.net.URL;
+import java.net.URLClassLoader;
+import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.runtime.jobgraph.JobGraph;
@@ -43,9 +49,46 @@ import org.apache.flink.table.resource.ResourceManager;
 public final class SqlJobBuilder {
 
     private final ClassLoader classLoader;
+    private final List<java.nio.file.Path> connectorJars;
 
+    /** A builder with the connectors and formats of the worker's own classpath only. */
     public SqlJobBuilder() {
-        this.classLoader = SqlJobBuilder.class.getClassLoader();
+        this(List.of());
+    }
+
+    /**
+     * @param connectorJars jars put on the compiler's classpath (their connector and format factories become
+     *                      usable in scripts) and shipped with every job, as Flink's {@code lib/} is for its SQL
+     *                      client; see {@link #connectorJars(java.nio.file.Path)}
+     */
+    public SqlJobBuilder(List<java.nio.file.Path> connectorJars) {
+        this.connectorJars = List.copyOf(connectorJars);
+        ClassLoader own = SqlJobBuilder.class.getClassLoader();
+        this.classLoader = connectorJars.isEmpty() ? own : new URLClassLoader("connectors",
+                connectorJars.stream().map(SqlJobBuilder::url).toArray(URL[]::new), own);
+    }
+
+    /** The jars of a connectors directory, by name; none when the directory does not exist. */
+    public static List<java.nio.file.Path> connectorJars(java.nio.file.Path directory) {
+        if (!Files.isDirectory(directory)) {
+            return List.of();
+        }
+        try (Stream<java.nio.file.Path> files = Files.list(directory)) {
+            return files.filter(file -> file.getFileName().toString().endsWith(".jar") && Files.isRegularFile(file))
+                    .map(file -> file.toAbsolutePath().normalize())
+                    .sorted()
+                    .toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot list the connectors directory " + directory, e);
+        }
+    }
+
+    private static URL url(java.nio.file.Path jar) {
+        try {
+            return jar.toUri().toURL();
+        } catch (MalformedURLException e) {
+            throw new IllegalArgumentException("The connector jar " + jar + " has no URL", e);
+        }
     }
 
     /**
@@ -90,6 +133,7 @@ public final class SqlJobBuilder {
         }
         JobGraph jobGraph = streamGraph.getJobGraph(classLoader, jobId);
         shipRegisteredJars(tableEnv, jobGraph);
+        connectorJars.forEach(jar -> jobGraph.addJar(new org.apache.flink.core.fs.Path(jar.toUri())));
         Map<String, String> effective = new LinkedHashMap<>(configuration.toMap());
         effective.putAll(tableEnv.getConfig().getConfiguration().toMap());
         return new BuiltJob(jobGraph, jobId, jobGraph.getName(), statement, effective);

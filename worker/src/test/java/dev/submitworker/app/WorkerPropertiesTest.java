@@ -58,6 +58,16 @@ class WorkerPropertiesTest {
     }
 
     @Test
+    void theCatalogAndConnectorsDirectoriesAreNormalised() {
+        // application.yml's ${submit-worker.home:.}/tasks outside the distribution (a directory not on the test
+        // classpath: Spring reads a relative path that is there as the classpath's)
+        WorkerProperties properties = bind(Map.of("worker.catalog.dir", "./my-tasks",
+                "worker.connectors-dir", "./connectors"));
+        assertThat(properties.catalog().dir()).isEqualTo(java.nio.file.Path.of("my-tasks"));
+        assertThat(properties.connectorsDir()).isEqualTo(java.nio.file.Path.of("connectors"));
+    }
+
+    @Test
     void aRecordLimitTooSmallForACommandIsRefused() {
         assertThatThrownBy(() -> bind(Map.of("worker.limits.max-record-bytes", "10")))
                 .isInstanceOf(BindException.class);

@@ -66,15 +66,23 @@ public final class WorkerProcess implements AutoCloseable {
         properties.forEach((key, value) -> command.add("--" + key + "=" + value));
         command.add("--worker.instance-id=" + instanceId);
         command.add("--logging.level.dev.submitworker=INFO");
+        return exec(command, Map.of(), instanceId);
+    }
+
+    /**
+     * The worker started by a command of its own (a distribution's {@code bin/submit-worker}), in the test JVM's
+     * working directory, with these variables added to the environment.
+     */
+    public static WorkerProcess exec(List<String> command, Map<String, String> environment, String instanceId) {
         try {
             Files.createDirectories(LOGS);
             Path log = LOGS.resolve(instanceId + "-" + UUID.randomUUID().toString().substring(0, 8) + ".log");
-            Process process = new ProcessBuilder(command)
+            ProcessBuilder builder = new ProcessBuilder(command)
                     .redirectErrorStream(true)
                     .redirectOutput(log.toFile())
-                    .directory(new File(System.getProperty("user.dir")))
-                    .start();
-            return new WorkerProcess(process, instanceId, log);
+                    .directory(new File(System.getProperty("user.dir")));
+            builder.environment().putAll(environment);
+            return new WorkerProcess(builder.start(), instanceId, log);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
