@@ -36,16 +36,19 @@ final class KafkaOptions {
                     + "own tools take it.")
     Path commandConfig;
 
-    @Option(names = "--commands-topic", defaultValue = "submit-worker.commands", paramLabel = "TOPIC",
-            description = "The worker's commands topic (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--commands-topic", paramLabel = "TOPIC",
+            defaultValue = "${env:SUBMIT_WORKER_COMMANDS_TOPIC:-submit-worker.commands}",
+            description = "The worker's commands topic (default: $SUBMIT_WORKER_COMMANDS_TOPIC, else submit-worker.commands).")
     String commandsTopic;
 
-    @Option(names = "--results-topic", defaultValue = "submit-worker.results", paramLabel = "TOPIC",
-            description = "The worker's results topic (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--results-topic", paramLabel = "TOPIC",
+            defaultValue = "${env:SUBMIT_WORKER_RESULTS_TOPIC:-submit-worker.results}",
+            description = "The worker's results topic (default: $SUBMIT_WORKER_RESULTS_TOPIC, else submit-worker.results).")
     String resultsTopic;
 
-    @Option(names = "--status-topic", defaultValue = "submit-worker.status", paramLabel = "TOPIC",
-            description = "The worker's status topic (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--status-topic", paramLabel = "TOPIC",
+            defaultValue = "${env:SUBMIT_WORKER_STATUS_TOPIC:-submit-worker.status}",
+            description = "The worker's status topic (default: $SUBMIT_WORKER_STATUS_TOPIC, else submit-worker.status).")
     String statusTopic;
 
     /** The client properties every client starts from: the file's, then the brokers. */
