@@ -75,7 +75,7 @@ class SubmitTaskCliTest {
 
         assertThat(run.exitCode()).as(run.toString()).isEqualTo(6);
         assertThat(run.last().get("code").asInt()).isEqualTo(6);
-        assertThat(run.last().get("msg").asText()).contains("undeclared");
+        assertThat(run.last().at("/data/error").asText()).contains("undeclared");
     }
 
     @Test

@@ -18,11 +18,17 @@ public final class SubmitTaskCli {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    /** One run: its exit code, its stdout as JSON documents (one a line), its stderr. */
-    public record Run(int exitCode, List<JsonNode> documents, String stdout, String stderr) {
+    /** One run: its exit code, what it printed on stdout and stderr. */
+    public record Run(int exitCode, String stdout, String stderr) {
+
+        /** Its stdout as JSON documents, one a line. */
+        public List<JsonNode> documents() {
+            return SubmitTaskCli.documents(stdout);
+        }
 
         /** The last JSON document printed. */
         public JsonNode last() {
+            List<JsonNode> documents = documents();
             return documents.get(documents.size() - 1);
         }
 
@@ -48,7 +54,7 @@ public final class SubmitTaskCli {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         int code = SubmitTask.execute(args, new PrintWriter(out), new PrintWriter(err));
-        return new Run(code, documents(out.toString()), out.toString(), err.toString());
+        return new Run(code, out.toString(), err.toString());
     }
 
     /** The JSON documents of a CLI's stdout, one a line. */
