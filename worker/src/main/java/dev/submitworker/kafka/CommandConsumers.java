@@ -46,9 +46,11 @@ public final class CommandConsumers implements AutoCloseable {
      * @param revokeHold        how long a partition given up waits for its submissions under way before they are
      *                          handed off to its next owner
      * @param ledgerRetention   the idempotency window
+     * @param replyTopics       the reply topics a command may name in its {@code kafka_replyTopic} header
      */
     public record Settings(Topics topics, int threads, String instanceId, Engine.Settings engine,
-                           Duration revokeHold, Duration ledgerRetention, LedgerStore ledgerStore) {}
+                           Duration revokeHold, Duration ledgerRetention, LedgerStore ledgerStore,
+                           java.util.regex.Pattern replyTopics) {}
 
     /**
      * Where this process keeps what it knows of its ledger partitions.
@@ -126,7 +128,8 @@ public final class CommandConsumers implements AutoCloseable {
         String groupId = String.valueOf(consumerConfig.get(ConsumerConfig.GROUP_ID_CONFIG));
         LedgerRestorer restorer = new LedgerRestorer(consumerConfig, settings.topics().ledger(),
                 settings.ledgerRetention(), services.clock(), ledgerIndexes(settings.topics().ledgerTopicId(admin)));
-        Shared shared = new Shared(settings.topics(), new CommandRecords(services.reader(), partitions),
+        Shared shared = new Shared(settings.topics(), new CommandRecords(services.reader(), partitions,
+                settings.replyTopics()),
                 services.clock(), services.retries(), settings.revokeHold(), restores, restorer,
                 settings.ledgerRetention(), (unitOfWork, records, wakeUp) -> new Engine(new Engine.Ports(
                         services.catalog(), services.compiler(), services.clusters(),
