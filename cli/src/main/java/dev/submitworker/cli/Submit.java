@@ -8,6 +8,7 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -81,14 +82,18 @@ final class Submit implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         String command = command();
-        try (KafkaConsumer<String, String> results = kafka.consumer(spec);
-             KafkaProducer<String, String> producer = kafka.producer(spec, KeyReader.left(deadline))) {
+        try (KafkaProducer<String, String> producer = kafka.producer(spec, KeyReader.left(deadline));
+             KafkaConsumer<String, String> results = wait == Wait.sent ? null : kafka.consumer(spec)) {
+            // the commands topic's metadata while the results partition's end is looked up
+            CompletableFuture<?> ready = CompletableFuture.runAsync(() ->
+                    producer.partitionsFor(kafka.commandsTopic));
             KeyReader answers = null;
-            if (wait != Wait.sent) {
+            if (results != null) {
                 TopicPartition partition = KafkaOptions.partitionOf(results, kafka.resultsTopic, requestId,
                         KeyReader.left(deadline));
                 answers = new KeyReader(results, partition, requestId).fromEnd(deadline);
             }
+            ready.get(KeyReader.left(deadline).toMillis(), TimeUnit.MILLISECONDS);
             RecordMetadata sent = producer.send(new ProducerRecord<>(kafka.commandsTopic, requestId, command))
                     .get(KeyReader.left(deadline).toMillis(), TimeUnit.MILLISECONDS);
             err.printf("submit-task: sent %s to %s-%d@%d%n", requestId, sent.topic(), sent.partition(), sent.offset());

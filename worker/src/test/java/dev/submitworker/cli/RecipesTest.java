@@ -13,6 +13,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -30,6 +33,8 @@ class RecipesTest {
     private static final Path REPOSITORY = Path.of("..").toAbsolutePath().normalize();
     private static final Path PAGE = REPOSITORY.resolve("docs/orchestrators.md");
     private static final Path JAR = REPOSITORY.resolve("cli/target/submit-task.jar");
+    /** Where the launcher keeps its class-data archive: the build's, not the user's. */
+    private static final Path CACHE = Path.of("target", "submit-task-cache").toAbsolutePath();
     private static final String DOCUMENTED_BROKERS = "kafka:9092";
     private static final Pattern FENCE = Pattern.compile("^```\\w*\\n(.*?)^```", Pattern.MULTILINE | Pattern.DOTALL);
 
@@ -56,21 +61,39 @@ class RecipesTest {
     void everyCommandLineOfTheOrchestratorsPageRunsAsWrittenAndExitsZero() throws Exception {
         assertThat(JAR).as("the CLI's jar: build it first (mvn -pl cli package, or make cli)").exists();
         List<List<String>> blocks = commandLines(Files.readString(PAGE, StandardCharsets.UTF_8));
-        int executed = 0;
-        for (List<String> block : blocks) {
-            String run = UUID.randomUUID().toString().substring(0, 8);
-            Map<String, String> environment = Map.of(
-                    "REQUEST_ID", "recipes." + run, "DAY", "2026-12-01", "bizdate", "2026-12-01-" + run);
-            for (String line : block) {
-                assertThat(line).contains(DOCUMENTED_BROKERS);
-                Result result = shell(line.replace(DOCUMENTED_BROKERS, SharedInfrastructure.kafkaBootstrap()),
-                        environment);
-                assertThat(result.exitCode()).as(line + "\n" + result).isZero();
-                assertThat(result.stdout()).as(line).startsWith("{");
-                executed++;
+        // the blocks side by side (each waits for its job more than it computes), each block's lines in order
+        ExecutorService pool = Executors.newFixedThreadPool(blocks.size());
+        List<Future<Integer>> runs = new ArrayList<>();
+        try {
+            for (List<String> block : blocks) {
+                runs.add(pool.submit(() -> runBlock(block)));
             }
+            int executed = 0;
+            for (Future<Integer> run : runs) {
+                executed += run.get(5, TimeUnit.MINUTES);
+            }
+            report(executed, blocks.size());
+        } finally {
+            pool.shutdownNow();
         }
-        System.out.println("recipes: executed " + executed + " command lines of " + blocks.size()
+    }
+
+    private static int runBlock(List<String> block) throws IOException, InterruptedException {
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        Map<String, String> environment = Map.of(
+                "REQUEST_ID", "recipes." + run, "DAY", "2026-12-01", "bizdate", "2026-12-01-" + run);
+        for (String line : block) {
+            assertThat(line).contains(DOCUMENTED_BROKERS);
+            Result result = shell(line.replace(DOCUMENTED_BROKERS, SharedInfrastructure.kafkaBootstrap()),
+                    environment);
+            assertThat(result.exitCode()).as(line + "\n" + result).isZero();
+            assertThat(result.stdout()).as(line).startsWith("{");
+        }
+        return block.size();
+    }
+
+    private static void report(int executed, int blocks) {
+        System.out.println("recipes: executed " + executed + " command lines of " + blocks
                 + " fenced blocks in docs/orchestrators.md");
         // the page's quick start (2), Airflow, DolphinScheduler, Argo and the CI job (2)
         assertThat(executed).isEqualTo(7);
@@ -88,6 +111,7 @@ class RecipesTest {
         env.putAll(environment);
         env.put("PATH", REPOSITORY.resolve("bin") + ":" + env.get("PATH"));
         env.put("SUBMIT_TASK_JAR", JAR.toString());
+        env.put("XDG_CACHE_HOME", CACHE.toString());
         env.put("SUBMIT_WORKER_COMMANDS_TOPIC", WorkerTestInitializer.COMMANDS);
         env.put("SUBMIT_WORKER_RESULTS_TOPIC", WorkerTestInitializer.RESULTS);
         env.put("SUBMIT_WORKER_STATUS_TOPIC", WorkerTestInitializer.STATUS);
