@@ -8,8 +8,14 @@ import dev.submitworker.testing.FlinkTestClient;
 import dev.submitworker.testing.KafkaTestClient;
 import dev.submitworker.testing.SubmitTaskCli;
 import dev.submitworker.testing.SubmitTaskCli.Run;
+import dev.submitworker.testing.SharedInfrastructure;
 import dev.submitworker.testing.WorkerTest;
+import dev.submitworker.testing.WorkerTestInitializer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.UUID;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The submit-task CLI against the shared worker and its session cluster, in the test's JVM: each exit code of its
@@ -127,6 +133,21 @@ class SubmitTaskCliTest {
         assertThat(noBrokers.exitCode()).as(noBrokers.toString()).isEqualTo(2);
         assertThat(noBrokers.stderr()).contains("--bootstrap-servers");
         assertThat(missing.stdout() + badWait.stdout() + badTimeout.stdout() + noBrokers.stdout()).isEmpty();
+    }
+
+    @Test
+    void theBrokersAndAnyClientPropertyComeFromCommandConfig(@TempDir Path directory) throws Exception {
+        Path properties = Files.writeString(directory.resolve("client.properties"),
+                "bootstrap.servers=" + SharedInfrastructure.kafkaBootstrap() + "\nclient.id=from-the-file\n");
+
+        Run fromTheFile = SubmitTaskCli.exactly("status", "--command-config", properties.toString(),
+                "--status-topic", WorkerTestInitializer.STATUS, "--request-id", "never-sent-" + UUID.randomUUID());
+        Run unreadable = SubmitTaskCli.exactly("status", "--command-config", directory.resolve("nope").toString(),
+                "--request-id", "x");
+
+        assertThat(fromTheFile.exitCode()).as(fromTheFile.toString()).isEqualTo(4);
+        assertThat(unreadable.exitCode()).as(unreadable.toString()).isEqualTo(2);
+        assertThat(unreadable.stderr()).contains("--command-config").contains("cannot be read");
     }
 
     @Test

@@ -54,6 +54,8 @@ public final class SubmitTaskCli {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         int code = SubmitTask.execute(args, new PrintWriter(out), new PrintWriter(err));
+        // a transcript of the exit codes in the test's output
+        System.out.println("submit-task " + String.join(" ", args) + "  -> exit " + code);
         return new Run(code, out.toString(), err.toString());
     }
 
