@@ -27,7 +27,7 @@ class SubmitTaskCliTest {
     private static final FlinkTestClient flink = FlinkTestClient.shared();
 
     @Test
-    void aBoundedJobWaitedForToItsEndExitsZeroWithTheAnswerThenItsFinishedEventAndStatusFindsIt() {
+    void aBoundedJobWaitedForToItsEndExitsZeroWithItsFinishedEventWhichStatusAndARetryFind() {
         String requestId = KafkaTestClient.newRequestId("cli-finished");
 
         Run run = SubmitTaskCli.run("submit", "--task", "101", "--request-id", requestId, "--wait", "terminal",
@@ -46,6 +46,14 @@ class SubmitTaskCliTest {
         Run status = SubmitTaskCli.run("status", "--request-id", requestId);
         assertThat(status.exitCode()).as(status.toString()).isZero();
         assertThat(status.documents()).containsExactly(run.last());
+
+        // a scheduler's retry after the job ended: the first answer again, and the end found on the status topic
+        Run retry = SubmitTaskCli.run("submit", "--task", "101", "--request-id", requestId, "--wait", "terminal",
+                "--timeout", "90s");
+        assertThat(retry.exitCode()).as(retry.toString()).isZero();
+        assertThat(retry.documents().get(0).get("duplicate").asBoolean()).isTrue();
+        assertThat(retry.documents().get(0).at("/data/jobId")).isEqualTo(answer.at("/data/jobId"));
+        assertThat(retry.last()).isEqualTo(run.last());
     }
 
     @Test
