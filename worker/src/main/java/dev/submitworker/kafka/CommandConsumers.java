@@ -95,6 +95,8 @@ public final class CommandConsumers implements AutoCloseable {
     private static Map<String, Object> consumerConfig(Map<String, Object> given) {
         Map<String, Object> config = new HashMap<>(given);
         config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        // the worker creates its own topics; looking up a command's reply topic must not create it
+        config.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
         // answers and ledger entries are written in transactions; aborted ones must stay invisible
         config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         config.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);

@@ -9,6 +9,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.util.function.Predicate;
 import java.util.regex.Pattern;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.internals.BuiltInPartitioner;
@@ -48,14 +49,20 @@ final class CommandRecords {
         return BuiltInPartitioner.partitionForKey(requestId.value().getBytes(StandardCharsets.UTF_8), partitions);
     }
 
-    Incoming read(ConsumerRecord<byte[], byte[]> record) {
+    /** @param replyTopicExists whether a reply topic the allow-list matches exists */
+    Incoming read(ConsumerRecord<byte[], byte[]> record, Predicate<String> replyTopicExists) {
         String replyTopic = strictUtf8(value(record, KafkaHeaders.REPLY_TOPIC));
         Incoming.Parsed parsed = parse(record);
         if (replyTopic == null) {
             return new Incoming(record.partition(), record.offset(), parsed, null);
         }
         if (!replyTopics.matcher(replyTopic).matches()) {
-            return new Incoming(record.partition(), record.offset(), refused(parsed, replyTopic), null);
+            return new Incoming(record.partition(), record.offset(), refused(parsed, "header "
+                    + KafkaHeaders.REPLY_TOPIC + ": '" + replyTopic + "' is not an allowed reply topic"), null);
+        }
+        if (!(parsed instanceof Incoming.Invalid) && !replyTopicExists.test(replyTopic)) {
+            return new Incoming(record.partition(), record.offset(), refused(parsed, "header "
+                    + KafkaHeaders.REPLY_TOPIC + ": reply topic '" + replyTopic + "' does not exist"), null);
         }
         byte[] partition = value(record, KafkaHeaders.REPLY_PARTITION);
         return new Incoming(record.partition(), record.offset(), parsed, new ReplyAddress(replyTopic,
@@ -63,9 +70,8 @@ final class CommandRecords {
                 value(record, KafkaHeaders.CORRELATION_ID)));
     }
 
-    /** A command whose reply topic is not allowed: refused, whatever it asks. */
-    private static Incoming.Parsed refused(Incoming.Parsed parsed, String replyTopic) {
-        String reason = "header " + KafkaHeaders.REPLY_TOPIC + ": '" + replyTopic + "' is not an allowed reply topic";
+    /** A command whose reply topic cannot be used: refused, whatever it asks. */
+    private static Incoming.Parsed refused(Incoming.Parsed parsed, String reason) {
         if (parsed instanceof Incoming.Command command) {
             return new Incoming.Invalid(command.command().requestId(), false, reason);
         }

@@ -30,6 +30,8 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.springframework.kafka.core.DefaultKafkaConsumerFactory;
 import org.springframework.kafka.core.DefaultKafkaProducerFactory;
 import org.springframework.kafka.listener.ContainerProperties;
@@ -40,7 +42,7 @@ import org.springframework.kafka.support.KafkaHeaders;
 /**
  * Request/reply for services: Spring Kafka's own {@code ReplyingKafkaTemplate} sends a command and gets its answer on
  * its reply topic, matched by correlation id; a duplicate is replied to as well; a reply topic the allow-list does
- * not match is refused, on the results topic, naming the header.
+ * not match, or that does not exist, is refused, on the results topic, naming the header.
  */
 @WorkerTest
 class ReplyHeadersTest {
@@ -121,10 +123,12 @@ class ReplyHeadersTest {
                 .equals(new RequestId(requestId).jobId())).hasSize(1);
     }
 
-    @Test
-    void aReplyTopicOutsideTheAllowListIsRefusedOnTheResultsTopicNamingTheHeader() throws Exception {
+    @ParameterizedTest
+    @ValueSource(strings = {"not-a-reply-topic-", WorkerTestInitializer.RESULTS + ".replies.missing-"})
+    void aReplyTopicOutsideTheAllowListOrMissingIsRefusedOnTheResultsTopicNamingTheHeader(String prefix)
+            throws Exception {
         String requestId = KafkaTestClient.newRequestId("reply-refused");
-        String elsewhere = "not-a-reply-topic-" + UUID.randomUUID();
+        String elsewhere = prefix + UUID.randomUUID();
         ProducerRecord<String, String> command = command(requestId, 101);
         command.headers().add(KafkaHeaders.REPLY_TOPIC, elsewhere.getBytes(StandardCharsets.UTF_8));
         command.headers().add(KafkaHeaders.CORRELATION_ID, UUID.randomUUID().toString().getBytes(StandardCharsets.UTF_8));
