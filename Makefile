@@ -38,7 +38,7 @@ SOURCES := $(shell find pom.xml worker/pom.xml dev/pom.xml worker/src/main dev/s
 
 BENCH_LEDGER_ENTRIES ?= 100000,1000000
 
-.PHONY: build run worker dist demo test test-containers chaos fuzz bench bench-ledger clean
+.PHONY: build run worker dist demo cli test test-containers chaos fuzz bench bench-ledger clean
 
 $(WORKER_CP) $(DEV_CP) &: $(SOURCES)
 	$(MVN) -q -DskipTests compile dependency:build-classpath -Dmdep.outputFile=target/classpath.txt -DincludeScope=runtime
@@ -76,6 +76,17 @@ demo: $(DEV_CP)
 		-Ddemo.follow='$(FOLLOW)' -Ddemo.follow-seconds='$(FOLLOW_SECONDS)' \
 		-Ddemo.vars='$(VARS)' -Ddemo.request-id='$(REQUEST_ID)' -Ddemo.timeout='$(DEMO_TIMEOUT)' \
 		-Ddemo.bootstrap='$(BOOTSTRAP)' -cp dev/target/classes:$$(cat $(DEV_CP)) dev.submitworker.dev.DemoClient
+
+CLI_JAR := cli/target/submit-task.jar
+CLI_SOURCES := $(shell find pom.xml cli/pom.xml cli/src/main -type f 2>/dev/null)
+
+$(CLI_JAR): $(CLI_SOURCES)
+	$(MVN) -q -pl cli -DskipTests package
+
+## cli: the submit-task CLI (bin/submit-task over cli/target/submit-task.jar), e.g.
+##      make cli ARGS="submit --bootstrap-servers=$$(cat target/embedded/bootstrap-servers) --task 1 --request-id r-1 --wait terminal"
+cli: $(CLI_JAR)
+	bin/submit-task $(ARGS)
 
 ## test: the whole suite, on a real embedded Kafka broker and a real Flink MiniCluster
 test:

@@ -147,7 +147,8 @@ class WorkerConfiguration {
                 new CommandConsumers.LedgerStore(properties.ledger().store().dir(),
                         properties.ledger().store().memory().toBytes(),
                         properties.ledger().store().type() == WorkerProperties.StoreType.HEAP,
-                        !StringUtils.hasText(environment.getProperty("worker.instance-id"))));
+                        !StringUtils.hasText(environment.getProperty("worker.instance-id"))),
+                properties.replies().pattern(topics.results()));
         CommandConsumers.Services services = new CommandConsumers.Services(catalog, compiler, clusters, retries,
                 envelopes, redactor, new CommandReader(properties.limits().toCommandLimits()), clock, submissions);
         log.info("Instance {}", properties.instanceId());

@@ -33,6 +33,7 @@ import org.springframework.validation.annotation.Validated;
  * @param shutdown   how a stopping worker settles what it has under way
  * @param clusterTimeouts how long a call to a Flink cluster or the Kubernetes API may take
  * @param status     how submitted jobs are followed to their end
+ * @param replies    where commands may ask for their answers besides the results topic
  * @param instanceId names this worker instance: unique among running instances. It prefixes the Kafka transactional
  *                   ids: set it to a name that is stable across restarts of one instance (a StatefulSet pod's name) and
  *                   a restarted instance aborts its dead predecessor's open transaction at once. Unset, each process
@@ -59,7 +60,8 @@ public record WorkerProperties(
         @Valid @NotNull @DefaultValue Submissions submissions,
         @Valid @NotNull @DefaultValue Shutdown shutdown,
         @Valid @NotNull @DefaultValue ClusterTimeouts clusterTimeouts,
-        @Valid @NotNull @DefaultValue Status status) {
+        @Valid @NotNull @DefaultValue Status status,
+        @Valid @NotNull @DefaultValue Replies replies) {
 
     public WorkerProperties {
         clusters = clusters == null ? Map.of() : clusters;
@@ -101,6 +103,26 @@ public record WorkerProperties(
             @NotNull @DefaultValue("1h") java.time.Duration lostAfter) {}
 
     /** @param threads submissions running at once; each compiles on the worker's CPU or waits on a cluster */
+    /**
+     * @param allowedTopics a regular expression the whole name of a command's reply topic ({@code kafka_replyTopic})
+     *                      must match; unset, the results topic's name followed by {@code .replies.} and anything
+     */
+    public record Replies(String allowedTopics) {
+
+        public Replies {
+            if (allowedTopics != null && !allowedTopics.isBlank()) {
+                java.util.regex.Pattern.compile(allowedTopics); // a bad pattern stops the start, naming itself
+            }
+        }
+
+        /** The allowed reply topics of a worker with this results topic. */
+        public java.util.regex.Pattern pattern(String resultsTopic) {
+            return allowedTopics == null || allowedTopics.isBlank()
+                    ? java.util.regex.Pattern.compile(java.util.regex.Pattern.quote(resultsTopic + ".replies.") + ".+")
+                    : java.util.regex.Pattern.compile(allowedTopics);
+        }
+    }
+
     public record Submissions(@Min(1) @DefaultValue("4") int threads) {}
 
     /**

@@ -94,8 +94,13 @@ public final class Engine {
     private final Map<RequestId, Waiting> waiting = new LinkedHashMap<>();
     /** How often the handling of a record (by its position) or the writing of a flight has failed, and how. */
     private final Map<Object, Failure> failures = new HashMap<>();
+    /** Where the senders of requests not answered yet want their answers besides the results topic. */
+    private final Map<RequestId, List<PendingReply>> replies = new HashMap<>();
 
     private record Failure(int count, Throwable last) {}
+
+    /** A sender's reply address, and whether its command was a duplicate (its reply is flagged as one). */
+    private record PendingReply(ReplyAddress to, boolean duplicate) {}
 
     /**
      * @param executor runs the submissions
@@ -139,6 +144,9 @@ public final class Engine {
             return true;
         });
         waiting.values().removeIf(w -> w.partition == partition);
+        // replies are this process's: a request answered by the partition's next owner is answered on the results
+        // topic only
+        replies.keySet().removeIf(requestId -> !flights.containsKey(requestId) && !waiting.containsKey(requestId));
         follower.close(partition);
     }
 
@@ -245,7 +253,7 @@ public final class Engine {
             }
             if (invalid.answerTo() != null) {
                 answerOnce(invalid.answerTo(), null, new Outcome.BadCommand("Invalid command: " + invalid.reason(),
-                        invalid.reason()), now);
+                        invalid.reason()), now, record.replyTo());
             }
             return;
         }
@@ -259,14 +267,30 @@ public final class Engine {
         Flight flight = flights.get(command.requestId());
         if (flight != null && record.equals(flight.origin)) {
             round.started.add(flight); // its own record again, after a round that failed
+            round.awaitReply(command.requestId(), record.replyTo(), false);
             return;
         }
         switch (Decisions.onCommand(command, known, flight == null ? null : flight.command.fingerprint())) {
-            case CONFLICT -> answerOnce(command.requestId(), command.taskId(), conflict(command, known, flight), now);
-            case REPEAT -> ports.answers().repeat(command.requestId(), known.answer());
-            case JOIN -> join(ledger, command, known, flight, now);
-            case RESUME -> run(round, record, command, now, true);
-            case RUN -> run(round, record, command, now, false);
+            case CONFLICT -> answerOnce(command.requestId(), command.taskId(), conflict(command, known, flight), now,
+                    record.replyTo());
+            case REPEAT -> {
+                ports.answers().repeat(command.requestId(), known.answer());
+                if (record.replyTo() != null) {
+                    ports.answers().reply(record.replyTo(), command.requestId(), known.answer(), true);
+                }
+            }
+            case JOIN -> {
+                round.awaitReply(command.requestId(), record.replyTo(), true);
+                join(ledger, command, known, flight, now);
+            }
+            case RESUME -> {
+                round.awaitReply(command.requestId(), record.replyTo(), false);
+                run(round, record, command, now, true);
+            }
+            case RUN -> {
+                round.awaitReply(command.requestId(), record.replyTo(), false);
+                run(round, record, command, now, false);
+            }
         }
     }
 
@@ -283,7 +307,7 @@ public final class Engine {
     private void run(Round round, Incoming record, SubmitCommand command, Instant now, boolean mayExist) {
         Resolution resolution = resolve(command);
         if (resolution.refusal != null) {
-            answerAndRecord(record.partition(), command, resolution.refusal, now);
+            answerAndRecord(round, record.partition(), command, resolution.refusal, now);
             return;
         }
         ClusterTarget target = resolution.target;
@@ -374,7 +398,7 @@ public final class Engine {
             Resolution resolution = resolve(entry.command());
             if (resolution.refusal != null) {
                 waiting.remove(w.requestId);
-                answerAndRecord(w.partition, entry.command(), resolution.refusal, now);
+                answerAndRecord(round, w.partition, entry.command(), resolution.refusal, now);
                 continue;
             }
             String cluster = resolution.target.entry();
@@ -473,7 +497,7 @@ public final class Engine {
                     round.reached.add(cluster);
                 }
                 health.reached(cluster, flight.command.requestId());
-                StoredAnswer first = publish(answer(flight, result, outcome, now), flight.duplicates());
+                StoredAnswer first = publish(round, answer(flight, result, outcome, now), flight.duplicates());
                 // a job on its cluster is followed to its end from here
                 Following following = outcome instanceof Outcome.Submitted
                         ? Following.start(flight.target, result.clusterId()) : null;
@@ -510,7 +534,7 @@ public final class Engine {
         Answer answer = answer(pending.requestId(), pending.taskId(), gaveUp, pending.firstFailure(), now)
                 .task(resolution.task).target(resolution.target).command(pending.command())
                 .job(result == null ? null : result.job()).build();
-        publish(answer, pending.waitingDuplicates());
+        publish(round, answer, pending.waitingDuplicates());
         ledger(partition).record(LedgerEntry.gaveUp(pending.command(), now));
         round.gaveUp.add(pending.requestId());
         log.info("Request {}: {}", pending.requestId(), masked(gaveUp.message()));
@@ -519,22 +543,37 @@ public final class Engine {
     // ---------------------------------------------------------------------------------------------------------------
     // answers
 
-    private StoredAnswer publish(Answer answer, int duplicates) {
+    private StoredAnswer publish(Round round, Answer answer, int duplicates) {
         StoredAnswer first = ports.answers().publish(answer);
         for (int i = 0; i < duplicates; i++) {
             ports.answers().repeat(answer.requestId(), first);
         }
+        reply(round, answer.requestId(), first);
         return first;
     }
 
+    /** The request's first answer to every sender of it that asked for a reply. */
+    private void reply(Round round, RequestId requestId, StoredAnswer first) {
+        List<PendingReply> pending = new ArrayList<>(replies.getOrDefault(requestId, List.of()));
+        pending.addAll(round.replies.getOrDefault(requestId, List.of()));
+        for (PendingReply reply : pending) {
+            ports.answers().reply(reply.to(), requestId, first, reply.duplicate());
+        }
+        round.replied.add(requestId);
+    }
+
     /** An answer that is not recorded: a conflict or an invalid command says nothing about the request itself. */
-    private void answerOnce(RequestId requestId, Integer taskId, Outcome outcome, Instant now) {
-        ports.answers().publish(answer(requestId, taskId, outcome, now, now).build());
+    private void answerOnce(RequestId requestId, Integer taskId, Outcome outcome, Instant now, ReplyAddress replyTo) {
+        StoredAnswer answer = ports.answers().publish(answer(requestId, taskId, outcome, now, now).build());
+        if (replyTo != null) {
+            ports.answers().reply(replyTo, requestId, answer, false);
+        }
         log.info("Answered {}: {}", requestId, masked(outcome.message()));
     }
 
-    private void answerAndRecord(int partition, SubmitCommand command, Answer answer, Instant now) {
+    private void answerAndRecord(Round round, int partition, SubmitCommand command, Answer answer, Instant now) {
         StoredAnswer first = ports.answers().publish(answer);
+        reply(round, command.requestId(), first);
         ledger(partition).record(LedgerEntry.done(command, first, now));
         log.info("Request {}: {}", command.requestId(), masked(answer.outcome().message()));
     }
@@ -701,6 +740,16 @@ public final class Engine {
         private final Map<LedgerEntry, Integer> answered = new LinkedHashMap<>();
         /** The blame keys of the records this round handled. */
         private final Set<Object> handled = new HashSet<>();
+        /** Reply addresses read this round, of requests not answered yet. */
+        private final Map<RequestId, List<PendingReply>> replies = new HashMap<>();
+        /** Requests whose senders this round replied to. */
+        private final Set<RequestId> replied = new HashSet<>();
+
+        void awaitReply(RequestId requestId, ReplyAddress to, boolean duplicate) {
+            if (to != null) {
+                replies.computeIfAbsent(requestId, id -> new ArrayList<>()).add(new PendingReply(to, duplicate));
+            }
+        }
 
         void committed() {
             for (Flight flight : started) {
@@ -722,6 +771,13 @@ public final class Engine {
             handled.forEach(failures::remove);
             written.forEach(failures::remove);
             answered.forEach((done, partition) -> follower.watch(partition, done));
+            replied.forEach(Engine.this.replies::remove);
+            dropped.forEach(flight -> Engine.this.replies.remove(flight.command.requestId()));
+            replies.forEach((requestId, pending) -> {
+                if (!replied.contains(requestId)) {
+                    Engine.this.replies.computeIfAbsent(requestId, id -> new ArrayList<>()).addAll(pending);
+                }
+            });
         }
     }
 }

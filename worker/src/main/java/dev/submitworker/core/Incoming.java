@@ -5,8 +5,9 @@ package dev.submitworker.core;
  *
  * @param partition the commands partition it was read from
  * @param offset    its position there
+ * @param replyTo   where its sender also wants the answer, or null
  */
-public record Incoming(int partition, long offset, Parsed parsed) {
+public record Incoming(int partition, long offset, Parsed parsed, ReplyAddress replyTo) {
 
     /** What the record holds. */
     public sealed interface Parsed {}

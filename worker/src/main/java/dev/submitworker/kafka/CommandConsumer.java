@@ -23,6 +23,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,6 +42,7 @@ final class CommandConsumer implements Runnable {
 
     private static final Logger log = LoggerFactory.getLogger(CommandConsumer.class);
     private static final Duration IDLE_POLL = Duration.ofMillis(500);
+    private static final Duration REPLY_TOPIC_LOOKUP = Duration.ofSeconds(5);
 
     private final String name;
     private final String commandsTopic;
@@ -50,6 +52,8 @@ final class CommandConsumer implements Runnable {
     private final KafkaUnitOfWork unitOfWork;
     private final Engine engine;
     private final Map<Integer, KafkaLedger> ledgers = new HashMap<>();
+    /** Reply topics the broker said exist. */
+    private final Set<String> replyTopics = new HashSet<>();
     private final Map<Integer, CompletableFuture<LedgerIndex>> restoring = new ConcurrentHashMap<>();
     /** The current round's records, by the incoming commands the engine sees. */
     private final Map<Incoming, ConsumerRecord<byte[], byte[]>> round = new HashMap<>();
@@ -144,7 +148,7 @@ final class CommandConsumer implements Runnable {
         round.clear();
         Map<TopicPartition, Long> roundStart = new LinkedHashMap<>();
         for (ConsumerRecord<byte[], byte[]> record : polled) {
-            Incoming command = shared.records().read(record);
+            Incoming command = shared.records().read(record, this::replyTopicExists);
             incoming.add(command);
             round.put(command, record);
             TopicPartition tp = new TopicPartition(record.topic(), record.partition());
@@ -272,6 +276,26 @@ final class CommandConsumer implements Runnable {
             if (restore != null) {
                 restore.thenAccept(LedgerIndex::close);
             }
+        }
+    }
+
+    /**
+     * Whether a reply topic exists, asked of the broker once per topic that does: a reply to a topic that does not
+     * would fail its round's write (after the producer's max.block.ms) on every try until the command is
+     * dead-lettered, holding back its partition meanwhile. When the broker cannot tell now, the reply is tried.
+     */
+    private boolean replyTopicExists(String topic) {
+        if (replyTopics.contains(topic)) {
+            return true;
+        }
+        try {
+            boolean exists = !consumer.partitionsFor(topic, REPLY_TOPIC_LOOKUP).isEmpty();
+            if (exists) {
+                replyTopics.add(topic);
+            }
+            return exists;
+        } catch (TimeoutException | WakeupException e) {
+            return true;
         }
     }
 

@@ -46,9 +46,11 @@ public final class CommandConsumers implements AutoCloseable {
      * @param revokeHold        how long a partition given up waits for its submissions under way before they are
      *                          handed off to its next owner
      * @param ledgerRetention   the idempotency window
+     * @param replyTopics       the reply topics a command may name in its {@code kafka_replyTopic} header
      */
     public record Settings(Topics topics, int threads, String instanceId, Engine.Settings engine,
-                           Duration revokeHold, Duration ledgerRetention, LedgerStore ledgerStore) {}
+                           Duration revokeHold, Duration ledgerRetention, LedgerStore ledgerStore,
+                           java.util.regex.Pattern replyTopics) {}
 
     /**
      * Where this process keeps what it knows of its ledger partitions.
@@ -93,6 +95,8 @@ public final class CommandConsumers implements AutoCloseable {
     private static Map<String, Object> consumerConfig(Map<String, Object> given) {
         Map<String, Object> config = new HashMap<>(given);
         config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        // the worker creates its own topics; looking up a command's reply topic must not create it
+        config.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
         // answers and ledger entries are written in transactions; aborted ones must stay invisible
         config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         config.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
@@ -126,7 +130,8 @@ public final class CommandConsumers implements AutoCloseable {
         String groupId = String.valueOf(consumerConfig.get(ConsumerConfig.GROUP_ID_CONFIG));
         LedgerRestorer restorer = new LedgerRestorer(consumerConfig, settings.topics().ledger(),
                 settings.ledgerRetention(), services.clock(), ledgerIndexes(settings.topics().ledgerTopicId(admin)));
-        Shared shared = new Shared(settings.topics(), new CommandRecords(services.reader(), partitions),
+        Shared shared = new Shared(settings.topics(), new CommandRecords(services.reader(), partitions,
+                settings.replyTopics()),
                 services.clock(), services.retries(), settings.revokeHold(), restores, restorer,
                 settings.ledgerRetention(), (unitOfWork, records, wakeUp) -> new Engine(new Engine.Ports(
                         services.catalog(), services.compiler(), services.clusters(),

@@ -1,6 +1,7 @@
 package dev.submitworker.kafka;
 
 import dev.submitworker.core.Incoming;
+import dev.submitworker.core.ReplyAddress;
 import dev.submitworker.core.RequestId;
 import dev.submitworker.core.SubmitCommand;
 import dev.submitworker.dinky.CommandReader;
@@ -8,8 +9,12 @@ import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.util.function.Predicate;
+import java.util.regex.Pattern;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.internals.BuiltInPartitioner;
+import org.apache.kafka.common.header.Header;
+import org.springframework.kafka.support.KafkaHeaders;
 
 /**
  * What a record of the commands topic is to the engine. Every requestId has one home partition, the one Kafka's
@@ -17,16 +22,26 @@ import org.apache.kafka.clients.producer.internals.BuiltInPartitioner;
  * sent no key, or used another client's partitioner) is passed on there, so that one ledger sees all commands of a
  * requestId and a duplicate can never escape it. A record with no usable requestId is answered on its record key,
  * when that is one, so the producer still hears why.
+ *
+ * <p>A record may ask for its answer on a topic of its sender's too, with the request/reply headers of Spring Kafka's
+ * {@code ReplyingKafkaTemplate} ({@code kafka_replyTopic}, {@code kafka_correlationId}, {@code kafka_replyPartition}):
+ * only topics the allow-list pattern matches, so a command cannot make the worker write anywhere else. A command
+ * that names another is refused as a bad command (answered on the results topic, naming the header).
  */
 final class CommandRecords {
 
     private final CommandReader reader;
     private final int partitions;
+    private final Pattern replyTopics;
 
-    /** @param partitions the commands topic's partition count, which must not change while the worker runs */
-    CommandRecords(CommandReader reader, int partitions) {
+    /**
+     * @param partitions  the commands topic's partition count, which must not change while the worker runs
+     * @param replyTopics the reply topics a command may name (the whole name must match)
+     */
+    CommandRecords(CommandReader reader, int partitions, Pattern replyTopics) {
         this.reader = reader;
         this.partitions = partitions;
+        this.replyTopics = replyTopics;
     }
 
     /** The home partition of a requestId. */
@@ -34,8 +49,41 @@ final class CommandRecords {
         return BuiltInPartitioner.partitionForKey(requestId.value().getBytes(StandardCharsets.UTF_8), partitions);
     }
 
-    Incoming read(ConsumerRecord<byte[], byte[]> record) {
-        return new Incoming(record.partition(), record.offset(), parse(record));
+    /** @param replyTopicExists whether a reply topic the allow-list matches exists */
+    Incoming read(ConsumerRecord<byte[], byte[]> record, Predicate<String> replyTopicExists) {
+        String replyTopic = strictUtf8(value(record, KafkaHeaders.REPLY_TOPIC));
+        Incoming.Parsed parsed = parse(record);
+        if (replyTopic == null) {
+            return new Incoming(record.partition(), record.offset(), parsed, null);
+        }
+        if (!replyTopics.matcher(replyTopic).matches()) {
+            return new Incoming(record.partition(), record.offset(), refused(parsed, "header "
+                    + KafkaHeaders.REPLY_TOPIC + ": '" + replyTopic + "' is not an allowed reply topic"), null);
+        }
+        if (!(parsed instanceof Incoming.Invalid) && !replyTopicExists.test(replyTopic)) {
+            return new Incoming(record.partition(), record.offset(), refused(parsed, "header "
+                    + KafkaHeaders.REPLY_TOPIC + ": reply topic '" + replyTopic + "' does not exist"), null);
+        }
+        byte[] partition = value(record, KafkaHeaders.REPLY_PARTITION);
+        return new Incoming(record.partition(), record.offset(), parsed, new ReplyAddress(replyTopic,
+                partition != null && partition.length == 4 ? ByteBuffer.wrap(partition).getInt() : null,
+                value(record, KafkaHeaders.CORRELATION_ID)));
+    }
+
+    /** A command whose reply topic cannot be used: refused, whatever it asks. */
+    private static Incoming.Parsed refused(Incoming.Parsed parsed, String reason) {
+        if (parsed instanceof Incoming.Command command) {
+            return new Incoming.Invalid(command.command().requestId(), false, reason);
+        }
+        if (parsed instanceof Incoming.Elsewhere elsewhere) {
+            return new Incoming.Invalid(elsewhere.command().requestId(), false, reason);
+        }
+        return parsed;
+    }
+
+    private static byte[] value(ConsumerRecord<byte[], byte[]> record, String header) {
+        Header last = record.headers().lastHeader(header);
+        return last == null ? null : last.value();
     }
 
     private Incoming.Parsed parse(ConsumerRecord<byte[], byte[]> record) {

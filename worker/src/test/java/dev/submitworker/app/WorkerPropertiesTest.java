@@ -68,6 +68,23 @@ class WorkerPropertiesTest {
     }
 
     @Test
+    void replyTopicsAreTheResultsTopicsRepliesByDefaultAndAnyPatternGiven() {
+        java.util.regex.Pattern defaults = bind(Map.of()).replies().pattern("submit-worker.results");
+        assertThat(defaults.matcher("submit-worker.results.replies.orders").matches()).isTrue();
+        assertThat(defaults.matcher("submit-worker.results.replies.").matches()).isFalse();
+        assertThat(defaults.matcher("submit-worker.results").matches()).isFalse();
+        assertThat(defaults.matcher("submit-worker-results.replies.orders").matches()).isFalse();
+        assertThat(defaults.matcher("submit-worker.ledger").matches()).isFalse();
+
+        java.util.regex.Pattern given = bind(Map.of("worker.replies.allowed-topics", "replies\\.[a-z]+"))
+                .replies().pattern("submit-worker.results");
+        assertThat(given.matcher("replies.orders").matches()).isTrue();
+        assertThat(given.matcher("submit-worker.results.replies.orders").matches()).isFalse();
+        assertThatThrownBy(() -> bind(Map.of("worker.replies.allowed-topics", "replies.(")))
+                .isInstanceOf(BindException.class);
+    }
+
+    @Test
     void aRecordLimitTooSmallForACommandIsRefused() {
         assertThatThrownBy(() -> bind(Map.of("worker.limits.max-record-bytes", "10")))
                 .isInstanceOf(BindException.class);

@@ -2,7 +2,9 @@ package dev.submitworker.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 
+import dev.submitworker.core.fake.FakeAnswers;
 import dev.submitworker.core.fake.FakeAnswers.Published;
 import dev.submitworker.core.fake.FakeCluster;
 import dev.submitworker.core.fake.World;
@@ -413,6 +415,30 @@ class EngineTest {
                 return answers("r-slow").size() == 2;
             });
             assertThat(answers("r-slow").get(1).duplicate()).isTrue();
+        }
+
+        @Test
+        void everySenderThatAskedForAReplyGetsOneWithTheFirstAnswerAcrossRounds() {
+            world.close();
+            world = new World(Duration.ofMillis(50));
+            CompletableFuture<Void> slow = world.compiler.hold(new RequestId("r-slow"));
+            world.round(World.replyingTo(world.submit("r-slow", 1), "first"));
+            world.round(World.replyingTo(world.submit("r-slow", 1), "joining"), world.submit("r-silent", 1));
+            assertThat(world.answers.replies()).isEmpty();
+
+            slow.complete(null);
+            org.awaitility.Awaitility.await().pollInSameThread().until(() -> {
+                world.round();
+                return answers("r-slow").size() == 2;
+            });
+            world.round(World.replyingTo(world.submit("r-slow", 1), "later"));
+
+            assertThat(world.answers.replies()).extracting(FakeAnswers.Reply::destination,
+                    FakeAnswers.Reply::requestId, FakeAnswers.Reply::duplicate).containsExactly(
+                    tuple("first", "r-slow", false), tuple("joining", "r-slow", true),
+                    tuple("later", "r-slow", true));
+            assertThat(world.answers.replies()).extracting(reply -> reply.answer().outcome())
+                    .allMatch(Outcome.Submitted.class::isInstance);
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.submitworker.core.port;
 
 import dev.submitworker.core.Answer;
+import dev.submitworker.core.ReplyAddress;
 import dev.submitworker.core.RequestId;
 import dev.submitworker.core.StoredAnswer;
 
@@ -12,4 +13,7 @@ public interface Answers {
 
     /** Publishes a request's first answer again, flagged as a duplicate's. */
     void repeat(RequestId requestId, StoredAnswer first);
+
+    /** Sends an answer to where a command's sender asked for it too; a duplicate's answer is flagged as one. */
+    void reply(ReplyAddress to, RequestId requestId, StoredAnswer answer, boolean duplicate);
 }

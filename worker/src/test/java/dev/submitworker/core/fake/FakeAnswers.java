@@ -2,6 +2,7 @@ package dev.submitworker.core.fake;
 
 import dev.submitworker.core.Answer;
 import dev.submitworker.core.Outcome;
+import dev.submitworker.core.ReplyAddress;
 import dev.submitworker.core.RequestId;
 import dev.submitworker.core.StoredAnswer;
 import dev.submitworker.core.port.Answers;
@@ -26,6 +27,7 @@ public final class FakeAnswers implements Answers {
 
     private final FakeUnitOfWork unitOfWork;
     private final List<Published> committed = new ArrayList<>();
+    private final List<Reply> replies = new ArrayList<>();
     private final List<Answer> stored = new ArrayList<>();
     private Predicate<String> failing = requestId -> false;
 
@@ -58,6 +60,21 @@ public final class FakeAnswers implements Answers {
         }
         Published published = new Published(answer.requestId().value(), answer, first, true);
         unitOfWork.write(() -> committed.add(published));
+    }
+
+    /** One reply as its sender sees it: where, and the answer. */
+    public record Reply(String destination, String requestId, Answer answer, boolean duplicate) {}
+
+    @Override
+    public void reply(ReplyAddress to, RequestId requestId, StoredAnswer answer, boolean duplicate) {
+        Reply reply = new Reply(to.destination(), requestId.value(),
+                stored.get(Integer.parseInt(new String(answer.content(), StandardCharsets.UTF_8))), duplicate);
+        unitOfWork.write(() -> replies.add(reply));
+    }
+
+    /** Every committed reply, in order. */
+    public List<Reply> replies() {
+        return List.copyOf(replies);
     }
 
     /** Every committed answer of a request, in order. */

@@ -2,6 +2,7 @@ package dev.submitworker.core.fake;
 
 import dev.submitworker.core.Engine;
 import dev.submitworker.core.Incoming;
+import dev.submitworker.core.ReplyAddress;
 import dev.submitworker.core.RequestId;
 import dev.submitworker.core.SubmitCommand;
 import java.time.Duration;
@@ -73,12 +74,18 @@ public final class World implements AutoCloseable {
 
     public Incoming record(int partition, Incoming.Parsed parsed) {
         long offset = offsets.merge(partition, 1L, Long::sum) - 1;
-        return new Incoming(partition, offset, parsed);
+        return new Incoming(partition, offset, parsed, null);
+    }
+
+    /** The same record, its sender asking for a reply on {@code destination} too. */
+    public static Incoming replyingTo(Incoming record, String destination) {
+        return new Incoming(record.partition(), record.offset(), record.parsed(),
+                new ReplyAddress(destination, null, destination.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
     }
 
     /** The same record read again (after a round that failed). */
     public static Incoming again(Incoming record) {
-        return new Incoming(record.partition(), record.offset(), record.parsed());
+        return new Incoming(record.partition(), record.offset(), record.parsed(), record.replyTo());
     }
 
     public void round(Incoming... records) {
