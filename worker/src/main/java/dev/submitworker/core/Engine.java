@@ -504,28 +504,32 @@ public final class Engine {
             if (!ledgers.containsKey(flight.partition) || !(flight.originCommitted || round.started.contains(flight))) {
                 continue; // its record has not come back since a round failed
             }
-            Object blame = flight.originCommitted ? flight : flight.origin;
-            round.current = flight.originCommitted ? null : flight.origin;
-            ports.unitOfWork().attribute(blame);
-            Failure failed = failures.get(blameKey(blame));
-            if (flight.originCommitted && failed != null && failed.count >= settings.attemptsPerRecord()) {
-                log.error("Writing the outcome of request {} failed {} times; it stays PENDING in the ledger",
-                        flight.command.requestId(), settings.attemptsPerRecord());
-                round.dropped.add(flight);
-                continue;
-            }
-            if (flight.future.isDone()) {
-                try (LogContext context = LogContext.of(flight.command)) {
-                    write(round, flight, result(flight), now);
-                }
-            } else if (!flight.originCommitted || flight.roundDuplicates > 0) {
-                // handed off: the ledger holds it from now on, and its record's position moves on
-                ledger(flight.partition).record(LedgerEntry.pending(flight.command, now, flight.firstFailure,
-                        flight.waitingDuplicates + flight.roundDuplicates));
-                round.handedOff.add(flight);
+            try (LogContext context = LogContext.of(flight.command)) {
+                settle(round, flight, now);
             }
         }
         round.current = null;
+    }
+
+    private void settle(Round round, Flight flight, Instant now) {
+        Object blame = flight.originCommitted ? flight : flight.origin;
+        round.current = flight.originCommitted ? null : flight.origin;
+        ports.unitOfWork().attribute(blame);
+        Failure failed = failures.get(blameKey(blame));
+        if (flight.originCommitted && failed != null && failed.count >= settings.attemptsPerRecord()) {
+            log.error("Writing the outcome of request {} failed {} times; it stays PENDING in the ledger",
+                    flight.command.requestId(), settings.attemptsPerRecord());
+            round.dropped.add(flight);
+            return;
+        }
+        if (flight.future.isDone()) {
+            write(round, flight, result(flight), now);
+        } else if (!flight.originCommitted || flight.roundDuplicates > 0) {
+            // handed off: the ledger holds it from now on, and its record's position moves on
+            ledger(flight.partition).record(LedgerEntry.pending(flight.command, now, flight.firstFailure,
+                    flight.waitingDuplicates + flight.roundDuplicates));
+            round.handedOff.add(flight);
+        }
     }
 
     private static Attempt.Result result(Flight flight) {

@@ -1,0 +1,144 @@
+package dev.submitworker.kafka;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.submitworker.app.SubmitWorkerApplication;
+import dev.submitworker.core.RequestId;
+import dev.submitworker.testing.ChaosRun;
+import dev.submitworker.testing.FlinkTestClient;
+import dev.submitworker.testing.KafkaTestClient;
+import dev.submitworker.testing.WorkerProcess;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+/**
+ * SIGTERM to a worker process in the middle of a burst of commands, then a restart of the same instance: every
+ * requestId is answered once (one first answer) with one job on the cluster, and the worker ends within the bound the
+ * docs give (docs/operations.md). The same process runs with JSON logs (ECS) and answers its readiness probe: DOWN
+ * before its consumers are given their partitions, UP after; its log lines about a request carry the request's fields.
+ */
+class GracefulShutdownTest {
+
+    /** worker.shutdown.grace (20 s) + the consumers' close (10 s) + the rest of the context: docs/operations.md. */
+    static final Duration SHUTDOWN_BOUND = Duration.ofSeconds(40);
+    private static final int TASK = 190;
+    private static final Pattern SERVER_PORT = Pattern.compile("Tomcat started on port (\\d+)");
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+    @Test
+    void aWorkerStoppedMidBurstLeavesEveryRequestAnsweredOnceWithOneJob() throws Exception {
+        String prefix = "shutdown-" + UUID.randomUUID().toString().substring(0, 8);
+        ChaosRun run = new ChaosRun(prefix, TASK, "it-graceful-shutdown", 60, 0.2, 15);
+        Map<String, String> properties = new HashMap<>(WorkerProcess.properties(prefix));
+        properties.put("logging.structured.format.console", "ecs");
+
+        try (KafkaTestClient kafka = KafkaTestClient.forTopics(prefix + ".commands", prefix + ".results",
+                prefix + ".commands.DLT");
+             FlinkTestClient flink = FlinkTestClient.session();
+             WorkerProcess first = WorkerProcess.start(SubmitWorkerApplication.class.getName(), prefix + "-worker",
+                     properties, List.of())) {
+            List<Integer> readiness = awaitReady(first);
+            assertThat(readiness.get(0)).as("readiness before the consumers were given their partitions")
+                    .isEqualTo(503);
+
+            run.commands().forEach(kafka::sendCommand);
+            await().atMost(Duration.ofMinutes(2)).until(() -> run.answered(kafka) > 0);
+            int answeredBefore = run.answered(kafka);
+            long stopping = System.nanoTime();
+            first.terminate();
+            await().atMost(SHUTDOWN_BOUND).pollInterval(Duration.ofMillis(100)).until(() -> !first.isAlive());
+            double shutdownSeconds = (System.nanoTime() - stopping) / 1e9;
+            int answeredAtStop = run.answered(kafka);
+
+            try (WorkerProcess restarted = WorkerProcess.start(SubmitWorkerApplication.class.getName(),
+                    prefix + "-worker", properties, List.of())) {
+                await().atMost(Duration.ofMinutes(3)).until(() -> run.allAnswered(kafka));
+                List<String> violations = run.violations(kafka, flink);
+                System.out.println(run.summary("shutdown", kafka, flink, 0, violations, Map.of(
+                        "answeredAtSigterm", answeredBefore, "answeredAtExit", answeredAtStop,
+                        "shutdownMillis", Math.round(shutdownSeconds * 1000))));
+                assertThat(violations).isEmpty();
+                assertRequestFieldsOnEveryLine(first, run.distinctRequestIds());
+            }
+        }
+    }
+
+    /** Polls the readiness probe from the moment the process starts; returns the status codes it answered. */
+    private static List<Integer> awaitReady(WorkerProcess worker) {
+        int port = await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(20))
+                .until(() -> serverPort(worker), found -> found > 0);
+        List<Integer> codes = new ArrayList<>();
+        await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(50)).until(() -> {
+            try {
+                HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(
+                        URI.create("http://localhost:" + port + "/actuator/health/readiness"))
+                        .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
+                codes.add(response.statusCode());
+                return response.statusCode() == 200;
+            } catch (ConnectException e) {
+                return false; // the port is logged as the server starts
+            }
+        });
+        return codes;
+    }
+
+    private static int serverPort(WorkerProcess worker) throws IOException {
+        Matcher port = SERVER_PORT.matcher(Files.readString(worker.log(), StandardCharsets.ISO_8859_1));
+        return port.find() ? Integer.parseInt(port.group(1)) : 0;
+    }
+
+    /**
+     * Every JSON line that names one of the run's requestIds in its message carries that request's requestId, taskId
+     * and jobId as fields; and there are such lines from the consumers' threads and the submissions' threads.
+     */
+    private static void assertRequestFieldsOnEveryLine(WorkerProcess worker, Set<String> requestIds)
+            throws IOException {
+        List<String> missing = new ArrayList<>();
+        Set<String> threads = new TreeSet<>();
+        int lines = 0;
+        for (String line : Files.readAllLines(worker.log(), StandardCharsets.ISO_8859_1)) {
+            if (!line.startsWith("{")) {
+                continue; // what a library prints to stdout itself
+            }
+            JsonNode entry = JSON.readTree(line);
+            String message = entry.path("message").asText();
+            for (String requestId : requestIds) {
+                if (!message.contains(requestId)) {
+                    continue;
+                }
+                lines++;
+                threads.add(entry.at("/process/thread/name").asText().replaceAll("-\\d+$", ""));
+                if (!requestId.equals(entry.path("requestId").asText())
+                        || !String.valueOf(TASK).equals(entry.path("taskId").asText())
+                        || !new RequestId(requestId).jobId().equals(entry.path("jobId").asText())) {
+                    missing.add(line);
+                }
+            }
+        }
+        System.out.println("shutdown: json log lines naming a request=" + lines + " threads=" + threads);
+        assertThat(missing).isEmpty();
+        assertThat(lines).isPositive();
+        assertThat(threads).contains("commands");
+    }
+}
