@@ -7,6 +7,7 @@ import dev.submitworker.kafka.CommandConsumers;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import java.time.Duration;
@@ -103,9 +104,10 @@ final class WorkerMetrics implements Telemetry, CommandConsumers.KafkaClientMetr
     public AutoCloseable bind(AutoCloseable client) {
         KafkaClientMetrics metrics;
         if (client instanceof Consumer<?, ?> consumer) {
-            metrics = new KafkaClientMetrics(consumer);
+            // the kind as a tag: a consumer and its producer share a client.id, and both report kafka.app.info
+            metrics = new KafkaClientMetrics(consumer, Tags.of("kafka.client", "consumer"));
         } else if (client instanceof Producer<?, ?> producer) {
-            metrics = new KafkaClientMetrics(producer);
+            metrics = new KafkaClientMetrics(producer, Tags.of("kafka.client", "producer"));
         } else {
             throw new IllegalArgumentException("Not a Kafka consumer or producer: " + client.getClass());
         }

@@ -13,6 +13,7 @@ import dev.submitworker.testing.KafkaTestClient;
 import dev.submitworker.testing.WorkerProcess;
 import java.io.IOException;
 import java.net.ConnectException;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -42,7 +43,6 @@ class GracefulShutdownTest {
     /** worker.shutdown.grace (20 s) + the consumers' close (10 s) + the rest of the context: docs/operations.md. */
     static final Duration SHUTDOWN_BOUND = Duration.ofSeconds(40);
     private static final int TASK = 190;
-    private static final Pattern SERVER_PORT = Pattern.compile("Tomcat started on port (\\d+)");
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
@@ -52,13 +52,17 @@ class GracefulShutdownTest {
         ChaosRun run = new ChaosRun(prefix, TASK, "it-graceful-shutdown", 60, 0.2, 15);
         Map<String, String> properties = new HashMap<>(WorkerProcess.properties(prefix));
         properties.put("logging.structured.format.console", "ecs");
+        // Spring Boot's console logging, not the suite's logback-test.xml, which the process would find first
+        properties.put("logging.config", "classpath:logback-structured.xml");
+        int port = freePort();
+        properties.put("server.port", Integer.toString(port));
 
         try (KafkaTestClient kafka = KafkaTestClient.forTopics(prefix + ".commands", prefix + ".results",
                 prefix + ".commands.DLT");
              FlinkTestClient flink = FlinkTestClient.session();
              WorkerProcess first = WorkerProcess.start(SubmitWorkerApplication.class.getName(), prefix + "-worker",
                      properties, List.of())) {
-            List<Integer> readiness = awaitReady(first);
+            List<Integer> readiness = awaitReady(port);
             assertThat(readiness.get(0)).as("readiness before the consumers were given their partitions")
                     .isEqualTo(503);
 
@@ -79,15 +83,19 @@ class GracefulShutdownTest {
                         "answeredAtSigterm", answeredBefore, "answeredAtExit", answeredAtStop,
                         "shutdownMillis", Math.round(shutdownSeconds * 1000))));
                 assertThat(violations).isEmpty();
-                assertRequestFieldsOnEveryLine(first, run.distinctRequestIds());
+                assertRequestFieldsOnEveryLine(first, prefix, run.distinctRequestIds());
             }
         }
     }
 
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
     /** Polls the readiness probe from the moment the process starts; returns the status codes it answered. */
-    private static List<Integer> awaitReady(WorkerProcess worker) {
-        int port = await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(20))
-                .until(() -> serverPort(worker), found -> found > 0);
+    private static List<Integer> awaitReady(int port) {
         List<Integer> codes = new ArrayList<>();
         await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(50)).until(() -> {
             try {
@@ -97,23 +105,19 @@ class GracefulShutdownTest {
                 codes.add(response.statusCode());
                 return response.statusCode() == 200;
             } catch (ConnectException e) {
-                return false; // the port is logged as the server starts
+                return false; // not listening yet
             }
         });
         return codes;
-    }
-
-    private static int serverPort(WorkerProcess worker) throws IOException {
-        Matcher port = SERVER_PORT.matcher(Files.readString(worker.log(), StandardCharsets.ISO_8859_1));
-        return port.find() ? Integer.parseInt(port.group(1)) : 0;
     }
 
     /**
      * Every JSON line that names one of the run's requestIds in its message carries that request's requestId, taskId
      * and jobId as fields; and there are such lines from the consumers' threads and the submissions' threads.
      */
-    private static void assertRequestFieldsOnEveryLine(WorkerProcess worker, Set<String> requestIds)
+    private static void assertRequestFieldsOnEveryLine(WorkerProcess worker, String prefix, Set<String> requestIds)
             throws IOException {
+        Pattern named = Pattern.compile(Pattern.quote(prefix) + "[\\w-]*");
         List<String> missing = new ArrayList<>();
         Set<String> threads = new TreeSet<>();
         int lines = 0;
@@ -123,9 +127,11 @@ class GracefulShutdownTest {
             }
             JsonNode entry = JSON.readTree(line);
             String message = entry.path("message").asText();
-            for (String requestId : requestIds) {
-                if (!message.contains(requestId)) {
-                    continue;
+            Matcher mention = named.matcher(message);
+            while (mention.find()) {
+                String requestId = mention.group();
+                if (!requestIds.contains(requestId)) {
+                    continue; // a topic's name
                 }
                 lines++;
                 threads.add(entry.at("/process/thread/name").asText().replaceAll("-\\d+$", ""));
