@@ -40,8 +40,8 @@ import org.junit.jupiter.api.Test;
  */
 class GracefulShutdownTest {
 
-    /** worker.shutdown.grace (20 s) + the consumers' close (10 s) + the rest of the context: docs/operations.md. */
-    static final Duration SHUTDOWN_BOUND = Duration.ofSeconds(40);
+    /** worker.shutdown.grace (20 s) + 30 s, the most the worker waits for its consumers: docs/operations.md. */
+    static final Duration SHUTDOWN_BOUND = Duration.ofSeconds(50);
     private static final int TASK = 190;
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
