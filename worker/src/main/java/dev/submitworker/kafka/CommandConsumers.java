@@ -240,10 +240,13 @@ public final class CommandConsumers implements AutoCloseable {
      */
     public void stop(Duration hold) {
         consumers.forEach(consumer -> consumer.stop(hold));
+        // one deadline for all: the shutdown's bound does not grow with the number of consumers (docs/operations.md)
+        Duration bound = hold.plusSeconds(30);
+        long deadline = System.nanoTime() + bound.toNanos();
         for (CommandConsumer consumer : consumers) {
             try {
-                if (!consumer.awaitStopped(hold.plusSeconds(30))) {
-                    log.warn("A consumer did not stop within {}", hold.plusSeconds(30));
+                if (!consumer.awaitStopped(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())))) {
+                    log.warn("A consumer did not stop within {}", bound);
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();

@@ -3,8 +3,12 @@ package dev.submitworker.app;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.submitworker.core.RequestId;
 import dev.submitworker.kafka.CommandConsumers;
 import dev.submitworker.testing.KafkaTestClient;
 import dev.submitworker.testing.WorkerTest;
@@ -17,12 +21,14 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.flink.runtime.util.EnvironmentInformation;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
@@ -109,6 +115,48 @@ class OperationsTest {
                 .containsKey("submit_worker_parked{cluster=\"session\"}");
         assertThat(after.keySet()).anyMatch(name -> name.startsWith("kafka_consumer_"))
                 .anyMatch(name -> name.startsWith("kafka_producer_"));
+    }
+
+    /**
+     * The request's fields on every line about it, whichever thread writes it: the consumer reading the command, the
+     * retry lane trying an unreachable cluster again, the status follower publishing a job's changes.
+     */
+    @Test
+    void everyLineAboutARequestCarriesItsFields() throws Exception {
+        consumers.firstReady().get(2, TimeUnit.MINUTES);
+        ListAppender<ILoggingEvent> lines = new ListAppender<>();
+        Logger worker = (Logger) LoggerFactory.getLogger("dev.submitworker");
+        lines.start();
+        worker.addAppender(lines);
+        try {
+            String parked = KafkaTestClient.newRequestId("ops-logs-parked");
+            String followed = KafkaTestClient.newRequestId("ops-logs-followed");
+            kafka.sendCommand(parked, UNREACHABLE_TASK, Map.of(), null);
+            kafka.sendCommand(followed, BOUNDED_TASK, Map.of(), null);
+            await().atMost(Duration.ofSeconds(60)).until(() -> {
+                List<String> messages = messages(lines);
+                return messages.stream().anyMatch(m -> m.contains(parked) && m.contains("trying again"))
+                        && messages.stream().anyMatch(m -> m.contains(followed) && m.contains(" is FINISHED"));
+            });
+            Map<String, Integer> tasks = Map.of(parked, UNREACHABLE_TASK, followed, BOUNDED_TASK);
+            List<ILoggingEvent> about = List.copyOf(lines.list).stream()
+                    .filter(event -> tasks.keySet().stream().anyMatch(event.getFormattedMessage()::contains))
+                    .toList();
+            assertThat(about).hasSizeGreaterThanOrEqualTo(3).allSatisfy(event -> {
+                String requestId = tasks.keySet().stream().filter(event.getFormattedMessage()::contains).findFirst()
+                        .orElseThrow();
+                assertThat(event.getMDCPropertyMap()).as(event.getFormattedMessage())
+                        .containsEntry("requestId", requestId)
+                        .containsEntry("taskId", tasks.get(requestId).toString())
+                        .containsEntry("jobId", new RequestId(requestId).jobId());
+            });
+        } finally {
+            worker.detachAppender(lines);
+        }
+    }
+
+    private static List<String> messages(ListAppender<ILoggingEvent> lines) {
+        return List.copyOf(lines.list).stream().map(ILoggingEvent::getFormattedMessage).toList();
     }
 
     private static double delta(Map<String, Double> before, Map<String, Double> after, String series) {
