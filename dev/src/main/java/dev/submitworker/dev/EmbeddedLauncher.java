@@ -113,7 +113,7 @@ public final class EmbeddedLauncher {
                    Results topic  : %s
                    Dead letters   : %s
                    Task catalog   : %s
-                   Health         : http://localhost:%s/actuator/health (probes: .../health/liveness, .../health/readiness)
+                   Health         : http://localhost:%s/actuator/health
                    Metrics        : http://localhost:%s/actuator/prometheus
                 %s
 

@@ -10,6 +10,7 @@ import dev.submitworker.core.RequestId;
 import dev.submitworker.testing.ChaosRun;
 import dev.submitworker.testing.FlinkTestClient;
 import dev.submitworker.testing.KafkaTestClient;
+import dev.submitworker.testing.TestJars;
 import dev.submitworker.testing.WorkerProcess;
 import java.io.IOException;
 import java.net.ConnectException;
@@ -20,6 +21,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -43,15 +45,21 @@ class GracefulShutdownTest {
     /** worker.shutdown.grace (20 s) + 30 s, the most the worker waits for its consumers: docs/operations.md. */
     static final Duration SHUTDOWN_BOUND = Duration.ofSeconds(50);
     private static final int TASK = 190;
+    /** A jar program whose main takes 3 s: submissions under way when the signal comes. */
+    private static final int SLOW_TASK = 191;
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     @Test
     void aWorkerStoppedMidBurstLeavesEveryRequestAnsweredOnceWithOneJob() throws Exception {
         String prefix = "shutdown-" + UUID.randomUUID().toString().substring(0, 8);
-        ChaosRun run = new ChaosRun(prefix, TASK, "it-graceful-shutdown", 60, 0.2, 15);
+        TestJars.slowJobsJar(Files.createDirectories(Path.of("target", "test-jars")));
+        ChaosRun run = new ChaosRun(prefix, List.of(new ChaosRun.Kind(TASK, "it-graceful-shutdown", 0.9),
+                new ChaosRun.Kind(SLOW_TASK, "it-graceful-shutdown-slow", 0.1)), 30, 0.2, 15);
         Map<String, String> properties = new HashMap<>(WorkerProcess.properties(prefix));
         properties.put("logging.structured.format.console", "ecs");
+        // the planner warms up while the consumers join their group: two starts cost less
+        properties.put("worker.warm-up", "parallel");
         // Spring Boot's console logging, not the suite's logback-test.xml, which the process would find first
         properties.put("logging.config", "classpath:logback-structured.xml");
         int port = freePort();
@@ -83,7 +91,7 @@ class GracefulShutdownTest {
                         "answeredAtSigterm", answeredBefore, "answeredAtExit", answeredAtStop,
                         "shutdownMillis", Math.round(shutdownSeconds * 1000))));
                 assertThat(violations).isEmpty();
-                assertRequestFieldsOnEveryLine(first, prefix, run.distinctRequestIds());
+                assertRequestFieldsOnEveryLine(first, prefix, run);
             }
         }
     }
@@ -115,8 +123,9 @@ class GracefulShutdownTest {
      * Every JSON line that names one of the run's requestIds in its message carries that request's requestId, taskId
      * and jobId as fields; and there are such lines from the consumers' threads and the submissions' threads.
      */
-    private static void assertRequestFieldsOnEveryLine(WorkerProcess worker, String prefix, Set<String> requestIds)
+    private static void assertRequestFieldsOnEveryLine(WorkerProcess worker, String prefix, ChaosRun run)
             throws IOException {
+        Set<String> requestIds = run.distinctRequestIds();
         Pattern named = Pattern.compile(Pattern.quote(prefix) + "[\\w-]*");
         List<String> missing = new ArrayList<>();
         Set<String> threads = new TreeSet<>();
@@ -136,7 +145,7 @@ class GracefulShutdownTest {
                 lines++;
                 threads.add(entry.at("/process/thread/name").asText().replaceAll("-\\d+$", ""));
                 if (!requestId.equals(entry.path("requestId").asText())
-                        || !String.valueOf(TASK).equals(entry.path("taskId").asText())
+                        || !String.valueOf(run.taskOf(requestId)).equals(entry.path("taskId").asText())
                         || !new RequestId(requestId).jobId().equals(entry.path("jobId").asText())) {
                     missing.add(line);
                 }
