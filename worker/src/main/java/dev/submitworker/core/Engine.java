@@ -227,8 +227,9 @@ public final class Engine {
             awaitFlights(round, start.plus(hold), holdFor);
             settle(round, clock.instant());
             Instant commit = clock.instant();
-            ports.unitOfWork().commit();
-            ports.telemetry().timed(Telemetry.Phase.COMMIT, Duration.between(commit, clock.instant()));
+            if (ports.unitOfWork().commit()) {
+                ports.telemetry().timed(Telemetry.Phase.COMMIT, Duration.between(commit, clock.instant()));
+            }
         } catch (VirtualMachineError e) {
             throw e;
         } catch (Throwable e) {

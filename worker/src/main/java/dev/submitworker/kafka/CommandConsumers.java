@@ -254,11 +254,14 @@ public final class CommandConsumers implements AutoCloseable {
             }
         }
         restores.shutdownNow();
+        // stop() runs twice on shutdown (the lifecycle's, then close()): what is closed is forgotten
         if (rocks != null) {
             rocks.close();
+            rocks = null;
         }
         if (storeDirectory != null) {
             storeDirectory.close();
+            storeDirectory = null;
         }
     }
 
