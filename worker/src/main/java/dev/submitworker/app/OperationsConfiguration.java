@@ -1,5 +1,6 @@
 package dev.submitworker.app;
 
+import dev.submitworker.cluster.ClusterProperties;
 import dev.submitworker.cluster.FlinkClusters;
 import dev.submitworker.kafka.CommandConsumers;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -29,8 +30,9 @@ class OperationsConfiguration {
 
     /** Bound once the consumers exist; they start later, and read as empty until then. */
     @Bean
-    MeterBinder workerGauges(CommandConsumers consumers, FlinkClusters clusters) {
-        return registry -> WorkerMetrics.bindGauges(registry, consumers, clusters.entries().keySet());
+    MeterBinder workerGauges(CommandConsumers consumers, WorkerProperties properties) {
+        return registry -> WorkerMetrics.bindGauges(registry, consumers,
+                FlinkClusters.withDefault(properties.clusters()).keySet());
     }
 
     /**
@@ -48,13 +50,14 @@ class OperationsConfiguration {
      * reachable, UNKNOWN until a request tries it; with the requests parked for it (the retry lane's depth).
      */
     @Bean
-    CompositeHealthContributor clustersHealthContributor(CommandConsumers consumers, FlinkClusters clusters) {
+    CompositeHealthContributor clustersHealthContributor(CommandConsumers consumers, WorkerProperties properties) {
+        Map<String, ClusterProperties> clusters = FlinkClusters.withDefault(properties.clusters());
         Map<String, HealthIndicator> entries = new LinkedHashMap<>();
-        clusters.entries().keySet().stream().sorted().forEach(name -> entries.put(name, () -> {
+        clusters.keySet().stream().sorted().forEach(name -> entries.put(name, () -> {
             var snapshot = consumers.snapshot();
             Boolean reachable = snapshot.reachable().get(name);
             Health.Builder health = reachable == null ? Health.unknown() : reachable ? Health.up() : Health.down();
-            return health.withDetail("type", clusters.entries().get(name).type().toString())
+            return health.withDetail("type", clusters.get(name).type().toString())
                     .withDetail("parked", snapshot.parked().getOrDefault(name, 0)).build();
         }));
         return CompositeHealthContributor.fromMap(entries);
