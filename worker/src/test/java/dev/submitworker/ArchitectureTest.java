@@ -15,7 +15,8 @@ class ArchitectureTest {
     @ArchTest
     static final ArchRule theCoreIsPlainJava = noClasses().that().resideInAPackage("dev.submitworker.core..")
             .should().dependOnClassesThat().resideInAnyPackage("org.springframework..", "org.apache.kafka..",
-                    "org.apache.flink..", "com.fasterxml.jackson..", "io.fabric8..", "com.networknt..")
+                    "org.apache.flink..", "com.fasterxml.jackson..", "io.fabric8..", "com.networknt..",
+                    "io.micrometer..")
             .because("the decisions must be readable and testable without any framework");
 
     @ArchTest

@@ -95,6 +95,8 @@ public final class EmbeddedLauncher {
 
         WorkerProperties properties = context.getBean(WorkerProperties.class);
         TaskCatalog catalog = context.getBean(TaskCatalog.class);
+        // health and metrics (server.port, 8086 unless set)
+        String port = context.getEnvironment().getProperty("local.server.port");
         Path catalogDir = properties.catalog().dir().toAbsolutePath();
         String tasks = catalog.all().stream()
                 .map(task -> String.format("    %-4d %-28s %s%s", task.id(), task.name(), task.type(),
@@ -111,6 +113,8 @@ public final class EmbeddedLauncher {
                    Results topic  : %s
                    Dead letters   : %s
                    Task catalog   : %s
+                   Health         : http://localhost:%s/actuator/health
+                   Metrics        : http://localhost:%s/actuator/prometheus
                 %s
 
                  Submit a sample task from another terminal and print its answer:
@@ -118,6 +122,6 @@ public final class EmbeddedLauncher {
                 ==================================================================================
                 %n""", (System.nanoTime() - start) / 1e9, broker.getBrokersAsString(), flinkAddress,
                 properties.topics().commands(), properties.topics().results(), properties.topics().deadLetter(),
-                catalogDir, tasks, firstTask);
+                catalogDir, port, port, tasks, firstTask);
     }
 }

@@ -134,7 +134,8 @@ class WorkerConfiguration {
     CommandConsumers commandConsumers(WorkerProperties properties, KafkaProperties kafka, TaskCatalog catalog,
                                       JobCompiler compiler, Clusters clusters, RetryPolicy retries,
                                       Envelopes envelopes, Redactor redactor, Clock clock,
-                                      ExecutorService submissions, FatalFailures fatal, Environment environment) {
+                                      ExecutorService submissions, FatalFailures fatal, Environment environment,
+                                      WorkerMetrics metrics) {
         WorkerProperties.Topics topics = properties.topics();
         CommandConsumers.Settings settings = new CommandConsumers.Settings(
                 new Topics(topics.commands(), topics.results(), topics.deadLetter(), properties.ledger().topic(),
@@ -150,7 +151,8 @@ class WorkerConfiguration {
                         !StringUtils.hasText(environment.getProperty("worker.instance-id"))),
                 properties.replies().pattern(topics.results()));
         CommandConsumers.Services services = new CommandConsumers.Services(catalog, compiler, clusters, retries,
-                envelopes, redactor, new CommandReader(properties.limits().toCommandLimits()), clock, submissions);
+                envelopes, redactor, new CommandReader(properties.limits().toCommandLimits()), clock, submissions,
+                metrics, metrics);
         log.info("Instance {}", properties.instanceId());
         return new CommandConsumers(settings, services, kafka.buildConsumerProperties(),
                 kafka.buildProducerProperties(), fatal::stopProcess);

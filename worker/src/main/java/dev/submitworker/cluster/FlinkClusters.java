@@ -39,10 +39,16 @@ public final class FlinkClusters implements Clusters, AutoCloseable {
 
     /** @throws IllegalArgumentException an entry is incomplete or malformed (the worker must not start) */
     public FlinkClusters(Map<String, ClusterProperties> entries, ClusterTimeouts timeouts) {
-        this.entries = new LinkedHashMap<>(entries);
-        this.entries.putIfAbsent(DEFAULT_LOCAL, ClusterProperties.defaultLocal());
+        this.entries = withDefault(entries);
         this.entries.forEach(FlinkClusters::validate);
         this.timeouts = timeouts;
+    }
+
+    /** The configured entries, and the default local one unless it is configured. */
+    public static Map<String, ClusterProperties> withDefault(Map<String, ClusterProperties> configured) {
+        Map<String, ClusterProperties> entries = new LinkedHashMap<>(configured);
+        entries.putIfAbsent(DEFAULT_LOCAL, ClusterProperties.defaultLocal());
+        return entries;
     }
 
     private static void validate(String name, ClusterProperties entry) {

@@ -9,6 +9,10 @@ import dev.submitworker.core.port.CompiledJob;
 import dev.submitworker.core.port.JobCompiler;
 import dev.submitworker.core.port.RefusedException;
 import dev.submitworker.core.port.Redaction;
+import dev.submitworker.core.port.Telemetry;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,11 +35,15 @@ final class Attempt {
     private final Clusters clusters;
     private final JobCompiler compiler;
     private final Redaction redaction;
+    private final Telemetry telemetry;
+    private final Clock clock;
 
-    Attempt(Clusters clusters, JobCompiler compiler, Redaction redaction) {
+    Attempt(Clusters clusters, JobCompiler compiler, Redaction redaction, Telemetry telemetry, Clock clock) {
         this.clusters = clusters;
         this.compiler = compiler;
         this.redaction = redaction;
+        this.telemetry = telemetry;
+        this.clock = clock;
     }
 
     /**
@@ -51,8 +59,10 @@ final class Attempt {
             return unexpected(e, null, null, task);
         }
         CompiledJob job;
+        Instant compileStart = clock.instant();
         try {
             job = compiler.compile(task, command, target);
+            telemetry.timed(Telemetry.Phase.COMPILE, Duration.between(compileStart, clock.instant()));
         } catch (BadParametersException e) {
             return result(new Outcome.BadCommand("The command does not fit task " + name(task), e.getMessage()), null,
                     gateway.address());
@@ -68,8 +78,11 @@ final class Attempt {
             return result(new Outcome.Failed("Task " + name(task) + " failed while its job was being built",
                     e.toString()), null, gateway.address());
         }
+        Instant submitStart = clock.instant();
         try (job) {
-            return submit(gateway, job, task, mayExist);
+            Result submitted = submit(gateway, job, task, mayExist);
+            telemetry.timed(Telemetry.Phase.SUBMIT, Duration.between(submitStart, clock.instant()));
+            return submitted;
         } catch (ClusterUnreachableException e) {
             return unreachable(e, job.description());
         } catch (RefusedException e) {

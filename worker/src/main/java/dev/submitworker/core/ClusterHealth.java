@@ -69,6 +69,13 @@ final class ClusterHealth {
         }
     }
 
+    /** The entries requests have tried, each with whether it was reachable at the last try. */
+    Map<String, Boolean> reachable() {
+        Map<String, Boolean> reachable = new HashMap<>();
+        entries.forEach((cluster, entry) -> reachable.put(cluster, !entry.down));
+        return Map.copyOf(reachable);
+    }
+
     /** The failure the cluster was last found down with, or null. */
     Outcome.Unreachable lastFailure(String cluster) {
         return entry(cluster).lastFailure;

@@ -10,6 +10,7 @@ import dev.submitworker.core.port.RefusedException;
 import dev.submitworker.core.port.RetryPolicy;
 import dev.submitworker.core.port.StatusEvents;
 import dev.submitworker.core.port.TaskCatalog;
+import dev.submitworker.core.port.Telemetry;
 import dev.submitworker.core.port.UnitOfWork;
 import java.time.Clock;
 import java.time.Duration;
@@ -28,6 +29,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -61,7 +63,20 @@ public final class Engine {
                            Duration statusLostAfter) {}
 
     public record Ports(TaskCatalog catalog, JobCompiler compiler, Clusters clusters, Answers answers, Intake intake,
-                        StatusEvents statusEvents, UnitOfWork unitOfWork, RetryPolicy retries, Redaction redaction) {}
+                        StatusEvents statusEvents, UnitOfWork unitOfWork, RetryPolicy retries, Redaction redaction,
+                        Telemetry telemetry) {}
+
+    /**
+     * What the engine holds, as of its last round or observation, for health and metrics on other threads.
+     *
+     * @param parked    requests waiting for another try, by cluster entry
+     * @param reachable the cluster entries requests have tried, each with whether it was reachable at the last try
+     * @param followed  the jobs it follows to their end
+     */
+    public record Snapshot(Map<String, Integer> parked, Map<String, Boolean> reachable, int followed) {
+
+        public static final Snapshot EMPTY = new Snapshot(Map.of(), Map.of(), 0);
+    }
 
     /** A round failed and wrote nothing; its commands are read again (the blamed one, if any, is counted). */
     public static final class RoundFailedException extends RuntimeException {
@@ -102,6 +117,10 @@ public final class Engine {
     /** A sender's reply address, and whether its command was a duplicate (its reply is flagged as one). */
     private record PendingReply(ReplyAddress to, boolean duplicate) {}
 
+    /** What this round reports once it has committed. */
+    private final List<Consumer<Telemetry>> reports = new ArrayList<>();
+    private volatile Snapshot snapshot = Snapshot.EMPTY;
+
     /**
      * @param executor runs the submissions
      * @param wakeUp   called from a submission's thread when it ends, so the consumer does not wait out its poll
@@ -112,10 +131,10 @@ public final class Engine {
         this.clock = clock;
         this.executor = executor;
         this.wakeUp = wakeUp;
-        this.attempt = new Attempt(ports.clusters(), ports.compiler(), ports.redaction());
+        this.attempt = new Attempt(ports.clusters(), ports.compiler(), ports.redaction(), ports.telemetry(), clock);
         this.follower = new Follower(ports.clusters(), ports.statusEvents(), ports.unitOfWork(), ports.retries(),
-                ports.redaction(), clock, executor, wakeUp, new Follower.Settings(settings.statusInterval(),
-                settings.statusLostAfter()));
+                ports.redaction(), ports.telemetry(), clock, executor, wakeUp,
+                new Follower.Settings(settings.statusInterval(), settings.statusLostAfter()));
     }
 
     /** A partition this consumer now owns, its ledger restored: its PENDING requests are taken up again. */
@@ -179,6 +198,18 @@ public final class Engine {
      */
     public void follow() {
         follower.follow(ledgers);
+        takeSnapshot();
+    }
+
+    /** What it holds as of its last round or observation; safe to call from any thread. */
+    public Snapshot snapshot() {
+        return snapshot;
+    }
+
+    private void takeSnapshot() {
+        Map<String, Integer> parked = new HashMap<>();
+        waiting.values().stream().filter(w -> w.cluster != null).forEach(w -> parked.merge(w.cluster, 1, Integer::sum));
+        snapshot = new Snapshot(Map.copyOf(parked), health.reachable(), follower.size());
     }
 
     /**
@@ -203,13 +234,25 @@ public final class Engine {
             startDue(round, start);
             awaitFlights(round, start.plus(hold), holdFor);
             settle(round, clock.instant());
-            ports.unitOfWork().commit();
+            Instant commit = clock.instant();
+            if (ports.unitOfWork().commit()) {
+                ports.telemetry().timed(Telemetry.Phase.COMMIT, Duration.between(commit, clock.instant()));
+            }
         } catch (VirtualMachineError e) {
             throw e;
         } catch (Throwable e) {
             abort(round, e);
+        } finally {
+            takeSnapshot();
         }
         round.committed();
+        reports.forEach(report -> report.accept(ports.telemetry()));
+        reports.clear();
+    }
+
+    /** Reported once the round has committed. */
+    private void report(Consumer<Telemetry> report) {
+        reports.add(report);
     }
 
     /** A round of commands, waiting at most {@code maxHold} for the submissions it starts. */
@@ -218,6 +261,7 @@ public final class Engine {
     }
 
     private void abort(Round round, Throwable failure) {
+        reports.clear();
         try {
             ports.unitOfWork().abort();
         } catch (RuntimeException e) {
@@ -242,6 +286,20 @@ public final class Engine {
     // commands
 
     private void accept(Round round, Incoming record, Instant now) {
+        SubmitCommand command = record.parsed() instanceof Incoming.Command c ? c.command()
+                : record.parsed() instanceof Incoming.Elsewhere e ? e.command() : null;
+        RequestId requestId = command != null ? command.requestId()
+                : ((Incoming.Invalid) record.parsed()).answerTo();
+        if (requestId == null) {
+            acceptInContext(round, record, now);
+            return;
+        }
+        try (LogContext context = LogContext.of(requestId, command == null ? null : command.taskId())) {
+            acceptInContext(round, record, now);
+        }
+    }
+
+    private void acceptInContext(Round round, Incoming record, Instant now) {
         Failure failed = failures.get(blameKey(record));
         if (failed != null && failed.count >= settings.attemptsPerRecord()) {
             giveUpOn(record, failed);
@@ -250,6 +308,7 @@ public final class Engine {
         if (record.parsed() instanceof Incoming.Invalid invalid) {
             if (invalid.deadLetter()) {
                 ports.intake().deadLetter(record, invalid.reason(), null);
+                report(Telemetry::deadLettered);
             }
             if (invalid.answerTo() != null) {
                 answerOnce(invalid.answerTo(), null, new Outcome.BadCommand("Invalid command: " + invalid.reason(),
@@ -278,10 +337,12 @@ public final class Engine {
                 if (record.replyTo() != null) {
                     ports.answers().reply(record.replyTo(), command.requestId(), known.answer(), true);
                 }
+                report(Telemetry::duplicate);
             }
             case JOIN -> {
                 round.awaitReply(command.requestId(), record.replyTo(), true);
                 join(ledger, command, known, flight, now);
+                report(Telemetry::duplicate);
             }
             case RESUME -> {
                 round.awaitReply(command.requestId(), record.replyTo(), false);
@@ -361,7 +422,11 @@ public final class Engine {
                 waitingDuplicates);
         flights.put(command.requestId(), flight);
         health.trying(target.entry(), command.requestId());
-        flight.future = CompletableFuture.supplyAsync(() -> attempt.run(command, task, target, mayExist), executor);
+        flight.future = CompletableFuture.supplyAsync(() -> {
+            try (LogContext context = LogContext.of(command)) {
+                return attempt.run(command, task, target, mayExist);
+            }
+        }, executor);
         flight.future.whenComplete((result, failure) -> wakeUp.run());
         return flight;
     }
@@ -378,6 +443,7 @@ public final class Engine {
         log.error("Handling record {} failed {} times; dead-lettered: {}", record, failed.count,
                 masked(failed.last.toString()));
         ports.intake().deadLetter(record, String.valueOf(failed.last.getMessage()), failed.last);
+        report(Telemetry::deadLettered);
     }
 
     // ---------------------------------------------------------------------------------------------------------------
@@ -393,31 +459,38 @@ public final class Engine {
                 waiting.remove(w.requestId);
                 continue;
             }
-            round.current = null;
-            ports.unitOfWork().attribute(null);
-            Resolution resolution = resolve(entry.command());
-            if (resolution.refusal != null) {
-                waiting.remove(w.requestId);
-                answerAndRecord(round, w.partition, entry.command(), resolution.refusal, now);
-                continue;
+            try (LogContext context = LogContext.of(entry.command())) {
+                tryAgain(round, w, entry, now);
             }
-            String cluster = resolution.target.entry();
-            if (!health.mayTry(cluster)) {
-                Instant firstFailure = entry.firstFailure() == null ? now : entry.firstFailure();
-                if (Decisions.onOutcome(health.lastFailure(cluster), firstFailure, now, settings.retryDeadline())
-                        == Decisions.OnOutcome.GIVE_UP) {
-                    giveUp(round, w.partition, entry, resolution, health.lastFailure(cluster), null, now);
-                } else {
-                    w.due = now.plus(ports.retries().delay(w.attempts + 1));
-                }
-                continue;
-            }
-            waiting.remove(w.requestId);
-            Flight flight = start(w.partition, entry.command(), resolution.task, resolution.target, true,
-                    entry.firstFailure(), w.attempts + 1, entry.waitingDuplicates(), now);
-            flight.originCommitted = true;
-            round.resumed.add(flight);
         }
+    }
+
+    /** A waiting request whose time has come: tried again, unless its cluster is known down and someone tries it. */
+    private void tryAgain(Round round, Waiting w, LedgerEntry entry, Instant now) {
+        round.current = null;
+        ports.unitOfWork().attribute(null);
+        Resolution resolution = resolve(entry.command());
+        if (resolution.refusal != null) {
+            waiting.remove(w.requestId);
+            answerAndRecord(round, w.partition, entry.command(), resolution.refusal, now);
+            return;
+        }
+        String cluster = resolution.target.entry();
+        if (!health.mayTry(cluster)) {
+            Instant firstFailure = entry.firstFailure() == null ? now : entry.firstFailure();
+            if (Decisions.onOutcome(health.lastFailure(cluster), firstFailure, now, settings.retryDeadline())
+                    == Decisions.OnOutcome.GIVE_UP) {
+                giveUp(round, w.partition, entry, resolution, health.lastFailure(cluster), null, now);
+            } else {
+                w.due = now.plus(ports.retries().delay(w.attempts + 1));
+            }
+            return;
+        }
+        waiting.remove(w.requestId);
+        Flight flight = start(w.partition, entry.command(), resolution.task, resolution.target, true,
+                entry.firstFailure(), w.attempts + 1, entry.waitingDuplicates(), now);
+        flight.originCommitted = true;
+        round.resumed.add(flight);
     }
 
     // ---------------------------------------------------------------------------------------------------------------
@@ -452,26 +525,32 @@ public final class Engine {
             if (!ledgers.containsKey(flight.partition) || !(flight.originCommitted || round.started.contains(flight))) {
                 continue; // its record has not come back since a round failed
             }
-            Object blame = flight.originCommitted ? flight : flight.origin;
-            round.current = flight.originCommitted ? null : flight.origin;
-            ports.unitOfWork().attribute(blame);
-            Failure failed = failures.get(blameKey(blame));
-            if (flight.originCommitted && failed != null && failed.count >= settings.attemptsPerRecord()) {
-                log.error("Writing the outcome of request {} failed {} times; it stays PENDING in the ledger",
-                        flight.command.requestId(), settings.attemptsPerRecord());
-                round.dropped.add(flight);
-                continue;
-            }
-            if (flight.future.isDone()) {
-                write(round, flight, result(flight), now);
-            } else if (!flight.originCommitted || flight.roundDuplicates > 0) {
-                // handed off: the ledger holds it from now on, and its record's position moves on
-                ledger(flight.partition).record(LedgerEntry.pending(flight.command, now, flight.firstFailure,
-                        flight.waitingDuplicates + flight.roundDuplicates));
-                round.handedOff.add(flight);
+            try (LogContext context = LogContext.of(flight.command)) {
+                settle(round, flight, now);
             }
         }
         round.current = null;
+    }
+
+    private void settle(Round round, Flight flight, Instant now) {
+        Object blame = flight.originCommitted ? flight : flight.origin;
+        round.current = flight.originCommitted ? null : flight.origin;
+        ports.unitOfWork().attribute(blame);
+        Failure failed = failures.get(blameKey(blame));
+        if (flight.originCommitted && failed != null && failed.count >= settings.attemptsPerRecord()) {
+            log.error("Writing the outcome of request {} failed {} times; it stays PENDING in the ledger",
+                    flight.command.requestId(), settings.attemptsPerRecord());
+            round.dropped.add(flight);
+            return;
+        }
+        if (flight.future.isDone()) {
+            write(round, flight, result(flight), now);
+        } else if (!flight.originCommitted || flight.roundDuplicates > 0) {
+            // handed off: the ledger holds it from now on, and its record's position moves on
+            ledger(flight.partition).record(LedgerEntry.pending(flight.command, now, flight.firstFailure,
+                    flight.waitingDuplicates + flight.roundDuplicates));
+            round.handedOff.add(flight);
+        }
     }
 
     private static Attempt.Result result(Flight flight) {
@@ -511,6 +590,7 @@ public final class Engine {
                 ledger(flight.partition).record(LedgerEntry.pending(flight.command, now, firstFailure,
                         flight.duplicates()));
                 Duration delay = ports.retries().delay(flight.attemptNumber);
+                report(telemetry -> telemetry.retry(cluster));
                 round.toWaiting.put(flight.command.requestId(), new Waiting(flight.partition,
                         flight.command.requestId(), cluster, now.plus(delay), flight.attemptNumber));
                 log.info("Request {}: {} ({}); trying again in {}", flight.command.requestId(),
@@ -544,7 +624,7 @@ public final class Engine {
     // answers
 
     private StoredAnswer publish(Round round, Answer answer, int duplicates) {
-        StoredAnswer first = ports.answers().publish(answer);
+        StoredAnswer first = first(answer);
         for (int i = 0; i < duplicates; i++) {
             ports.answers().repeat(answer.requestId(), first);
         }
@@ -562,9 +642,17 @@ public final class Engine {
         round.replied.add(requestId);
     }
 
+    /** A request's first answer, counted once the round commits. */
+    private StoredAnswer first(Answer answer) {
+        StoredAnswer first = ports.answers().publish(answer);
+        String cluster = answer.target() == null ? null : answer.target().entry();
+        report(telemetry -> telemetry.answered(answer.outcome(), cluster));
+        return first;
+    }
+
     /** An answer that is not recorded: a conflict or an invalid command says nothing about the request itself. */
     private void answerOnce(RequestId requestId, Integer taskId, Outcome outcome, Instant now, ReplyAddress replyTo) {
-        StoredAnswer answer = ports.answers().publish(answer(requestId, taskId, outcome, now, now).build());
+        StoredAnswer answer = first(answer(requestId, taskId, outcome, now, now).build());
         if (replyTo != null) {
             ports.answers().reply(replyTo, requestId, answer, false);
         }
@@ -572,7 +660,7 @@ public final class Engine {
     }
 
     private void answerAndRecord(Round round, int partition, SubmitCommand command, Answer answer, Instant now) {
-        StoredAnswer first = ports.answers().publish(answer);
+        StoredAnswer first = first(answer);
         reply(round, command.requestId(), first);
         ledger(partition).record(LedgerEntry.done(command, first, now));
         log.info("Request {}: {}", command.requestId(), masked(answer.outcome().message()));

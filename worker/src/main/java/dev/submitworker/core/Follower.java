@@ -8,6 +8,7 @@ import dev.submitworker.core.port.Redaction;
 import dev.submitworker.core.port.RefusedException;
 import dev.submitworker.core.port.RetryPolicy;
 import dev.submitworker.core.port.StatusEvents;
+import dev.submitworker.core.port.Telemetry;
 import dev.submitworker.core.port.UnitOfWork;
 import java.time.Clock;
 import java.time.Duration;
@@ -80,6 +81,7 @@ final class Follower {
     private final UnitOfWork unitOfWork;
     private final RetryPolicy retries;
     private final Redaction redaction;
+    private final Telemetry telemetry;
     private final Clock clock;
     private final Executor executor;
     private final Runnable wakeUp;
@@ -92,12 +94,13 @@ final class Follower {
     private int failedCommits;
 
     Follower(Clusters clusters, StatusEvents events, UnitOfWork unitOfWork, RetryPolicy retries, Redaction redaction,
-             Clock clock, Executor executor, Runnable wakeUp, Settings settings) {
+             Telemetry telemetry, Clock clock, Executor executor, Runnable wakeUp, Settings settings) {
         this.clusters = clusters;
         this.events = events;
         this.unitOfWork = unitOfWork;
         this.retries = retries;
         this.redaction = redaction;
+        this.telemetry = telemetry;
         this.clock = clock;
         this.executor = executor;
         this.wakeUp = wakeUp;
@@ -222,20 +225,27 @@ final class Follower {
         for (Watched w : watched.values()) {
             if (w.following.terminal() && !w.following.settled() && !releases.containsKey(w.requestId)) {
                 CompletableFuture<Boolean> done = CompletableFuture.supplyAsync(() -> {
-                    try {
-                        clusters.gateway(w.following.target()).release(w.jobId());
-                        return true;
-                    } catch (RefusedException | IllegalArgumentException e) {
-                        return true; // its entry is gone: nothing the worker can release any more
-                    } catch (RuntimeException e) {
-                        log.info("Releasing the cluster of job {} failed; trying again: {}", w.jobId(),
-                                redaction.mask(e.toString()));
-                        return false;
+                    try (LogContext context = LogContext.of(w.requestId, w.taskId)) {
+                        return release(w);
                     }
                 }, executor);
                 done.whenComplete((ok, failure) -> wakeUp.run());
                 releases.put(w.requestId, done);
             }
+        }
+    }
+
+    /** @return whether it is released (or there is nothing left to release) */
+    private boolean release(Watched w) {
+        try {
+            clusters.gateway(w.following.target()).release(w.jobId());
+            return true;
+        } catch (RefusedException | IllegalArgumentException e) {
+            return true; // its entry is gone: nothing the worker can release any more
+        } catch (RuntimeException e) {
+            log.info("Releasing the cluster of job {} failed; trying again: {}", w.jobId(),
+                    redaction.mask(e.toString()));
+            return false;
         }
     }
 
@@ -288,8 +298,12 @@ final class Follower {
             if (event != null) {
                 events.publish(event);
                 following = following.published(event.status(), event.terminal());
-                log.info("Request {}: job {} is {}{}", requestId, w.jobId(), event.status(),
-                        event.reason() == null ? "" : " (" + event.reason() + ")");
+                try (LogContext context = LogContext.of(requestId, w.taskId)) {
+                    log.info("Request {}: job {} is {}{}", requestId, w.jobId(), event.status(),
+                            event.reason() == null ? "" : " (" + event.reason() + ")");
+                }
+                String status = event.status();
+                afterCommit.add(() -> telemetry.statusEvent(status));
             }
             if (!following.equals(w.following) && record(w, following, ledgers)) {
                 Following recorded = following;

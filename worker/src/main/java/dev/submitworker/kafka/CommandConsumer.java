@@ -47,6 +47,7 @@ final class CommandConsumer implements Runnable {
     private final String name;
     private final String commandsTopic;
     private final Consumer<byte[], byte[]> consumer;
+    private final AutoCloseable consumerMetrics;
     private final ProducerHolder producer;
     private final Shared shared;
     private final KafkaUnitOfWork unitOfWork;
@@ -60,11 +61,18 @@ final class CommandConsumer implements Runnable {
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final CompletableFuture<Void> firstReady = new CompletableFuture<>();
     private volatile boolean running = true;
+    /** It has been given its share of the partitions (none, maybe) at least once. */
+    private volatile boolean assigned;
+    private volatile long ledgerEntries;
+    private Instant ledgerCounted = Instant.MIN;
     private volatile Duration shutdownHold = Duration.ZERO;
     private int failedRounds;
 
-    CommandConsumer(String name, Consumer<byte[], byte[]> consumer, ProducerHolder producer, Shared shared) {
+    /** @param consumerMetrics the consumer's own metrics, unbound once it is closed */
+    CommandConsumer(String name, Consumer<byte[], byte[]> consumer, AutoCloseable consumerMetrics,
+                    ProducerHolder producer, Shared shared) {
         this.name = name;
+        this.consumerMetrics = consumerMetrics;
         this.commandsTopic = shared.topics().commands();
         this.consumer = consumer;
         this.producer = producer;
@@ -96,6 +104,7 @@ final class CommandConsumer implements Runnable {
             try {
                 consumer.close(Duration.ofSeconds(10));
             } finally {
+                ProducerHolder.closeQuietly(consumerMetrics);
                 producer.close();
                 ledgers.values().forEach(ledger -> ledger.index().close());
                 stopped.countDown();
@@ -128,6 +137,25 @@ final class CommandConsumer implements Runnable {
         return restoring.isEmpty() && !ledgers.isEmpty();
     }
 
+    /**
+     * Whether it serves its share of the commands now: it has been given its partitions (none is a share too: the
+     * group has more consumers than the topic partitions) and restored every one's ledger, and it has not stopped.
+     * Safe to call from any thread.
+     */
+    boolean serving() {
+        return running && assigned && restoring.isEmpty() && stopped.getCount() > 0;
+    }
+
+    /** The entries of its ledger partitions, as of the last second or so (RocksDB's estimate for a store). */
+    long ledgerEntries() {
+        return ledgerEntries;
+    }
+
+    /** What its engine holds; safe to call from any thread. */
+    Engine.Snapshot snapshot() {
+        return engine.snapshot();
+    }
+
     /** Completes the first time it is {@link #ready()}; fails if it stops before. */
     CompletableFuture<Void> firstReady() {
         return firstReady;
@@ -137,6 +165,7 @@ final class CommandConsumer implements Runnable {
         ConsumerRecords<byte[], byte[]> polled;
         try {
             openRestored();
+            countLedgers();
             if (!firstReady.isDone() && ready()) {
                 firstReady.complete(null);
             }
@@ -165,6 +194,14 @@ final class CommandConsumer implements Runnable {
             log.warn("{}; reading its commands again in {} ms", e.getMessage(), pause.toMillis(),
                     e.getCause() instanceof RuntimeException ? null : e.getCause());
             pause(pause);
+        }
+    }
+
+    private void countLedgers() {
+        Instant now = shared.clock().instant();
+        if (now.isAfter(ledgerCounted.plusSeconds(1))) {
+            ledgerCounted = now;
+            ledgerEntries = ledgers.values().stream().mapToLong(ledger -> ledger.index().approximateSize()).sum();
         }
     }
 
@@ -303,6 +340,8 @@ final class CommandConsumer implements Runnable {
 
         @Override
         public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+            // called after every rebalance, also when it was given nothing (more consumers than partitions)
+            assigned = true;
             if (partitions.isEmpty()) {
                 return;
             }

@@ -5,6 +5,7 @@ import dev.submitworker.core.port.Clusters;
 import dev.submitworker.core.port.JobCompiler;
 import dev.submitworker.core.port.RetryPolicy;
 import dev.submitworker.core.port.TaskCatalog;
+import dev.submitworker.core.port.Telemetry;
 import dev.submitworker.dinky.CommandReader;
 import dev.submitworker.dinky.Envelopes;
 import dev.submitworker.secrets.Redactor;
@@ -65,14 +66,25 @@ public final class CommandConsumers implements AutoCloseable {
     /** The core's services every consumer's engine runs over. */
     public record Services(TaskCatalog catalog, JobCompiler compiler, Clusters clusters, RetryPolicy retries,
                            Envelopes envelopes, Redactor redactor, CommandReader reader, Clock clock,
-                           ExecutorService submissions) {}
+                           ExecutorService submissions, Telemetry telemetry, KafkaClientMetrics clientMetrics) {}
+
+    /** Binds a Kafka client's own metrics (consumer, producer) to wherever metrics go; closed with the client. */
+    @FunctionalInterface
+    public interface KafkaClientMetrics {
+
+        KafkaClientMetrics NONE = client -> () -> {};
+
+        /** @param client a {@code KafkaConsumer} or a {@code KafkaProducer} */
+        AutoCloseable bind(AutoCloseable client);
+    }
 
     private final Settings settings;
     private final Services services;
     private final Map<String, Object> consumerConfig;
     private final Map<String, Object> producerConfig;
     private final Consumer<Throwable> fatal;
-    private final List<CommandConsumer> consumers = new ArrayList<>();
+    /** Read by health checks and metrics on other threads. */
+    private final List<CommandConsumer> consumers = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final List<Thread> threads = new ArrayList<>();
     private final ExecutorService restores = Executors.newCachedThreadPool(daemon("ledger-restore"));
     private RocksLedgerIndex.Resources rocks;
@@ -139,7 +151,8 @@ public final class CommandConsumers implements AutoCloseable {
                         new KafkaIntake(settings.topics().deadLetter(), settings.topics().commands(), groupId,
                                 maxRequestBytes, services.redactor(), records, unitOfWork),
                         new KafkaStatusEvents(settings.topics().status(), unitOfWork),
-                        unitOfWork, services.retries(), services.redactor()::redactText), settings.engine(),
+                        unitOfWork, services.retries(), services.redactor()::redactText, services.telemetry()),
+                        settings.engine(),
                         services.clock(), services.submissions(),
                         wakeUp));
         for (int i = 0; i < settings.threads(); i++) {
@@ -149,8 +162,9 @@ public final class CommandConsumers implements AutoCloseable {
             producer.put(ProducerConfig.CLIENT_ID_CONFIG, settings.instanceId() + "-" + name);
             Map<String, Object> consumer = new HashMap<>(consumerConfig);
             consumer.put(ConsumerConfig.CLIENT_ID_CONFIG, settings.instanceId() + "-" + name);
-            consumers.add(new CommandConsumer(name, new KafkaConsumer<>(consumer),
-                    new ProducerHolder(producer, KafkaProducer::new), shared));
+            KafkaConsumer<byte[], byte[]> kafkaConsumer = new KafkaConsumer<>(consumer);
+            consumers.add(new CommandConsumer(name, kafkaConsumer, services.clientMetrics().bind(kafkaConsumer),
+                    new ProducerHolder(producer, KafkaProducer::new, services.clientMetrics()), shared));
         }
         for (CommandConsumer consumer : consumers) {
             Thread thread = new Thread(() -> {
@@ -180,6 +194,34 @@ public final class CommandConsumers implements AutoCloseable {
                 ledgerTopicId, rocks);
     }
 
+    /**
+     * Whether this process serves its share of the commands now: its topics were checked, every consumer has been
+     * given its partitions and restored their ledgers, and none has stopped.
+     */
+    public boolean serving() {
+        return running() && consumers.stream().allMatch(CommandConsumer::serving);
+    }
+
+    /** What the consumers' engines hold, summed; safe to call from any thread. */
+    public Engine.Snapshot snapshot() {
+        Map<String, Integer> parked = new HashMap<>();
+        Map<String, Boolean> reachable = new HashMap<>();
+        int followed = 0;
+        for (CommandConsumer consumer : consumers) {
+            Engine.Snapshot snapshot = consumer.snapshot();
+            snapshot.parked().forEach((cluster, count) -> parked.merge(cluster, count, Integer::sum));
+            // unreachable if any consumer's last try found it so
+            snapshot.reachable().forEach((cluster, reached) -> reachable.merge(cluster, reached, Boolean::logicalAnd));
+            followed += snapshot.followed();
+        }
+        return new Engine.Snapshot(Map.copyOf(parked), Map.copyOf(reachable), followed);
+    }
+
+    /** The entries of the ledger partitions this process holds (RocksDB's estimate for its stores). */
+    public long ledgerEntries() {
+        return consumers.stream().mapToLong(CommandConsumer::ledgerEntries).sum();
+    }
+
     /** Whether every consumer is still consuming: none has stopped on a failure. */
     public boolean running() {
         return !threads.isEmpty() && threads.stream().allMatch(Thread::isAlive);
@@ -203,10 +245,13 @@ public final class CommandConsumers implements AutoCloseable {
      */
     public void stop(Duration hold) {
         consumers.forEach(consumer -> consumer.stop(hold));
+        // one deadline for all: the shutdown's bound does not grow with the number of consumers (docs/operations.md)
+        Duration bound = hold.plusSeconds(30);
+        long deadline = System.nanoTime() + bound.toNanos();
         for (CommandConsumer consumer : consumers) {
             try {
-                if (!consumer.awaitStopped(hold.plusSeconds(30))) {
-                    log.warn("A consumer did not stop within {}", hold.plusSeconds(30));
+                if (!consumer.awaitStopped(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())))) {
+                    log.warn("A consumer did not stop within {}", bound);
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -214,11 +259,14 @@ public final class CommandConsumers implements AutoCloseable {
             }
         }
         restores.shutdownNow();
+        // stop() runs twice on shutdown (the lifecycle's, then close()): what is closed is forgotten
         if (rocks != null) {
             rocks.close();
+            rocks = null;
         }
         if (storeDirectory != null) {
             storeDirectory.close();
+            storeDirectory = null;
         }
     }
 

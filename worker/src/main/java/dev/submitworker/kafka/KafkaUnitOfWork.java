@@ -77,11 +77,11 @@ final class KafkaUnitOfWork implements UnitOfWork {
     }
 
     @Override
-    public void commit() {
+    public boolean commit() {
         try {
             Map<TopicPartition, OffsetAndMetadata> offsets = positions.get();
             if (writes.isEmpty() && offsets.equals(committed)) {
-                return; // nothing new: no transaction
+                return false; // nothing new: no transaction
             }
             List<Future<RecordMetadata>> sent = send(offsets);
             committed = offsets;
@@ -90,6 +90,7 @@ final class KafkaUnitOfWork implements UnitOfWork {
                     writes.get(i).afterCommit().accept(done(sent.get(i)));
                 }
             }
+            return true;
         } finally {
             writes.clear();
             cause = null;

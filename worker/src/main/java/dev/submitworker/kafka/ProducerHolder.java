@@ -18,11 +18,15 @@ final class ProducerHolder implements AutoCloseable {
 
     private final Map<String, Object> config;
     private final Function<Map<String, Object>, Producer<byte[], byte[]>> factory;
+    private final CommandConsumers.KafkaClientMetrics metrics;
     private Producer<byte[], byte[]> producer;
+    private AutoCloseable producerMetrics;
 
-    ProducerHolder(Map<String, Object> config, Function<Map<String, Object>, Producer<byte[], byte[]>> factory) {
+    ProducerHolder(Map<String, Object> config, Function<Map<String, Object>, Producer<byte[], byte[]>> factory,
+                   CommandConsumers.KafkaClientMetrics metrics) {
         this.config = Map.copyOf(config);
         this.factory = factory;
+        this.metrics = metrics;
     }
 
     Producer<byte[], byte[]> get() {
@@ -35,6 +39,7 @@ final class ProducerHolder implements AutoCloseable {
                 throw e;
             }
             producer = made;
+            producerMetrics = metrics.bind(made);
         }
         return producer;
     }
@@ -53,6 +58,16 @@ final class ProducerHolder implements AutoCloseable {
                 log.debug("Closing the producer failed", e);
             }
             producer = null;
+            closeQuietly(producerMetrics);
+            producerMetrics = null;
+        }
+    }
+
+    static void closeQuietly(AutoCloseable closeable) {
+        try {
+            closeable.close();
+        } catch (Exception e) {
+            log.debug("Closing {} failed", closeable, e);
         }
     }
 }

@@ -143,6 +143,7 @@ final class BenchWorker implements AutoCloseable {
         command.add("--worker.catalog.dir=" + catalog);
         command.add("--worker.clusters.bench.type=standalone");
         command.add("--worker.clusters.bench.address=" + flinkRest);
+        command.add("--server.port=0"); // health and metrics on a free port: several workers run at once
         command.addAll(extraArgs);
         Files.createDirectories(logDir);
         Path log = logDir.resolve(prefix + ".log");

@@ -94,6 +94,11 @@ public final class ChaosRun {
         return distinct.stream().filter(id -> taskOf.get(id) == taskId).count();
     }
 
+    /** The task a requestId's commands name. */
+    public int taskOf(String requestId) {
+        return taskOf.get(requestId);
+    }
+
     public boolean allAnswered(KafkaTestClient client) {
         return answered(client) == distinct.size();
     }

@@ -64,6 +64,9 @@ public final class WorkerProcess implements AutoCloseable {
         command.addAll(jvmOptions);
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), mainClass));
         properties.forEach((key, value) -> command.add("--" + key + "=" + value));
+        if (!properties.containsKey("server.port")) {
+            command.add("--server.port=0"); // health and metrics on a free port: several workers run at once
+        }
         command.add("--worker.instance-id=" + instanceId);
         command.add("--logging.level.dev.submitworker=INFO");
         return exec(command, Map.of(), instanceId);

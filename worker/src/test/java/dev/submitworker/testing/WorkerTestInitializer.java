@@ -34,6 +34,8 @@ public final class WorkerTestInitializer implements ApplicationContextInitialize
                 "spring.kafka.bootstrap-servers=" + SharedInfrastructure.kafkaBootstrap(),
                 "spring.kafka.consumer.group-id=it-worker",
                 "worker.consumers=4",
+                // a scraper's view of the meters (Spring Boot's tests leave metrics export off unless told)
+                "management.prometheus.metrics.export.enabled=true",
                 "worker.topics.commands=" + COMMANDS,
                 "worker.topics.results=" + RESULTS,
                 "worker.topics.dead-letter=" + DEAD_LETTERS,

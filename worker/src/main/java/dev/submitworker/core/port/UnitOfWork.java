@@ -14,8 +14,11 @@ public interface UnitOfWork {
      */
     void attribute(Object cause);
 
-    /** @throws CommitFailedException nothing was made durable; the exception names the record to blame, if any */
-    void commit();
+    /**
+     * @return whether anything was made durable (false: there was nothing new to write)
+     * @throws CommitFailedException nothing was made durable; the exception names the record to blame, if any
+     */
+    boolean commit();
 
     void abort();
 

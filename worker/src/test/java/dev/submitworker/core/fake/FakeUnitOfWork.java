@@ -41,7 +41,7 @@ public final class FakeUnitOfWork implements UnitOfWork {
     }
 
     @Override
-    public void commit() {
+    public boolean commit() {
         try {
             for (Write write : writes) {
                 if (refused.test(write.cause())) {
@@ -49,8 +49,10 @@ public final class FakeUnitOfWork implements UnitOfWork {
                             new IllegalStateException("refused"), write.cause());
                 }
             }
+            boolean wrote = !writes.isEmpty();
             writes.forEach(write -> write.apply().run());
             commits++;
+            return wrote;
         } finally {
             writes.clear();
             onEnd.forEach(Runnable::run);

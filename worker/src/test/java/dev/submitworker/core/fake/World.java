@@ -5,6 +5,7 @@ import dev.submitworker.core.Incoming;
 import dev.submitworker.core.ReplyAddress;
 import dev.submitworker.core.RequestId;
 import dev.submitworker.core.SubmitCommand;
+import dev.submitworker.core.port.Telemetry;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -48,7 +49,7 @@ public final class World implements AutoCloseable {
     /** @param maxHold how long a round waits for its submissions */
     public World(Duration maxHold) {
         engine = new Engine(new Engine.Ports(catalog, compiler, clusters, answers, intake, statusEvents, unitOfWork,
-                retry -> BACKOFF.multipliedBy(1L << Math.min(retry - 1, 4)), text -> text),
+                retry -> BACKOFF.multipliedBy(1L << Math.min(retry - 1, 4)), text -> text, Telemetry.NONE),
                 new Engine.Settings(maxHold, DEADLINE, 3, STATUS_INTERVAL, LOST_AFTER), clock, executor, () -> {});
         catalog.add(1, "session");
         open(0);
