@@ -2,7 +2,12 @@ package dev.submitworker.testing;
 
 import dev.submitworker.cluster.EmbeddedFlinkCluster;
 import java.net.URI;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.platform.launcher.LauncherSession;
+import org.junit.platform.launcher.LauncherSessionListener;
+import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
 
 /**
@@ -16,7 +21,26 @@ public final class SharedInfrastructure {
     private static EmbeddedFlinkCluster flink;
     private static KubernetesMock kubernetes;
 
+    /**
+     * The in-JVM workers on them. They are closed once the tests are over, before the JVM exits: in its shutdown
+     * hooks a worker would still commit while Kafka's own hook deletes the broker's log directory under it, and
+     * its commits would hang until surefire kills the JVM.
+     */
+    private static final List<ConfigurableApplicationContext> workers = new CopyOnWriteArrayList<>();
+
     private SharedInfrastructure() {}
+
+    public static void closeAfterTheTests(ConfigurableApplicationContext worker) {
+        workers.add(worker);
+    }
+
+    /** Closes the in-JVM workers at the end of the test session (a JUnit launcher session listener). */
+    public static final class CloseWorkers implements LauncherSessionListener {
+        @Override
+        public void launcherSessionClosed(LauncherSession session) {
+            workers.forEach(ConfigurableApplicationContext::close);
+        }
+    }
 
     public static synchronized String kafkaBootstrap() {
         if (broker == null) {

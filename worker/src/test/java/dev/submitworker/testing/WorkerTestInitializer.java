@@ -23,6 +23,7 @@ public final class WorkerTestInitializer implements ApplicationContextInitialize
 
     @Override
     public void initialize(ConfigurableApplicationContext context) {
+        SharedInfrastructure.closeAfterTheTests(context);
         // the base of the tasks' savepoint directories (LATEST, EARLIEST), fresh for each test JVM
         String savepoints;
         try {
