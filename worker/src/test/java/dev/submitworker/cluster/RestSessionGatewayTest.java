@@ -35,6 +35,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -290,7 +291,7 @@ class RestSessionGatewayTest {
     @Test
     void afterTheClusterCouldNotBeReachedItsAddressIsLookedUpAgain() throws IOException {
         AtomicReference<URI> serviceSays = new AtomicReference<>(deadAddress());
-        try (RestSessionGateway moving = new RestSessionGateway("moving", serviceSays::get, Map.of(), SHORT)) {
+        try (RestSessionGateway moving = new RestSessionGateway("moving", serviceSays::get, Map.of(), SHORT, Duration.ZERO)) {
             String before = moving.address();
             serviceSays.set(session);
 
@@ -450,6 +451,45 @@ class RestSessionGatewayTest {
                 assertThat(state.endTime()).isNull();
             });
             assertThat(observation.unknown()).isEmpty();
+        }
+    }
+
+    /**
+     * The followers of a process's consumers (each with the jobs of its own partitions) asking at the start of the same
+     * interval: the cluster is asked once, not once per follower; the next interval reads it again.
+     */
+    @Test
+    void observersAskingWithinOneIntervalShareOneReadOfTheOverview() {
+        int followers = 4;
+        Duration interval = Duration.ofSeconds(2);
+        Overview cluster = Overview.of(1000, JobStatus.RUNNING);
+        List<Map<String, String>> partitions = new ArrayList<>();
+        for (int i = 0; i < followers; i++) {
+            partitions.add(new HashMap<>());
+        }
+        List<String> jobIds = List.copyOf(cluster.known().keySet());
+        for (int i = 0; i < jobIds.size(); i++) {
+            partitions.get(i % followers).put(jobIds.get(i), "RUNNING");
+        }
+        try (FlinkRestStub stub = FlinkRestStub.reading(request -> overviewOr(request, cluster.details(),
+                     errors(404, "Not found")));
+             RestSessionGateway observer = RestSessionGateway.at("stub", stub.address(), Map.of(), SHORT,
+                     interval)) {
+            long firstWindow = System.currentTimeMillis() / interval.toMillis();
+            List<Observation> observations = partitions.stream()
+                    .map(known -> CompletableFuture.supplyAsync(() -> observer.observe(known)))
+                    .toList().stream().map(CompletableFuture::join).toList();
+            long windows = System.currentTimeMillis() / interval.toMillis() - firstWindow + 1;
+
+            assertThat(observations).allSatisfy(observation -> assertThat(observation.jobs()).hasSize(250)
+                    .allSatisfy((jobId, state) -> assertThat(state.status()).isEqualTo("RUNNING")));
+            assertThat(stub.requests()).as("overview reads in %d interval(s)", windows)
+                    .hasSizeBetween(1, (int) windows).containsOnly("GET /v1/jobs/overview");
+
+            await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(200)).until(() -> {
+                observer.observe(partitions.get(0));
+                return stub.requests().size() > windows;
+            });
         }
     }
 
