@@ -42,7 +42,6 @@ import java.util.stream.Stream;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.api.common.operators.ResourceSpec;
-import org.apache.flink.runtime.execution.ExecutionState;
 import org.apache.flink.runtime.jobgraph.JobGraph;
 import org.apache.flink.runtime.jobgraph.JobVertex;
 import org.apache.flink.runtime.messages.webmonitor.JobDetails;
@@ -413,17 +412,10 @@ class RestSessionGatewayTest {
             Map<String, String> known = new HashMap<>();
             for (int i = 0; i < jobs; i++) {
                 JobID jobId = new JobID();
-                details.add(job(jobId, "job-" + i, status));
+                details.add(FlinkRestStub.job(jobId, "job-" + i, status));
                 known.put(jobId.toHexString(), JobStatus.RUNNING.name());
             }
             return new Overview(new MultipleJobsDetails(details), known);
-        }
-
-        static JobDetails job(JobID jobId, String name, JobStatus status) {
-            long start = 1_700_000_000_000L;
-            long end = status.isGloballyTerminalState() ? start + 60_000 : -1;
-            return new JobDetails(jobId, name, start, end, 60_000, status, start + 60_000,
-                    new int[ExecutionState.values().length], 1);
         }
     }
 
@@ -497,8 +489,8 @@ class RestSessionGatewayTest {
     void onlyAJobWhoseStatusChangedCostsMoreCallsAndAFailedOneTellsItsRootCause() {
         Overview cluster = Overview.of(1000, JobStatus.RUNNING);
         List<JobDetails> jobs = new ArrayList<>(cluster.details().getJobs());
-        JobDetails failed = Overview.job(jobs.get(0).getJobId(), "failed", JobStatus.FAILED);
-        JobDetails finished = Overview.job(jobs.get(1).getJobId(), "finished", JobStatus.FINISHED);
+        JobDetails failed = FlinkRestStub.job(jobs.get(0).getJobId(), "failed", JobStatus.FAILED);
+        JobDetails finished = FlinkRestStub.job(jobs.get(1).getJobId(), "finished", JobStatus.FINISHED);
         jobs.set(0, failed);
         jobs.set(1, finished);
         String trace = """
