@@ -98,10 +98,14 @@ public final class Engine {
     private record Failure(int count, Throwable last) {}
 
     /**
-     * @param executor runs the submissions
-     * @param wakeUp   called from a submission's thread when it ends, so the consumer does not wait out its poll
+     * @param executor  runs the submissions
+     * @param observers asks the clusters about the followed jobs: not the submissions' threads, behind whose queue of
+     *                  compiles a busy stream of commands would hold every status event back
+     * @param wakeUp    called from a submission's or an observation's thread when it ends, so the consumer does not
+     *                  wait out its poll
      */
-    public Engine(Ports ports, Settings settings, Clock clock, Executor executor, Runnable wakeUp) {
+    public Engine(Ports ports, Settings settings, Clock clock, Executor executor, Executor observers,
+                  Runnable wakeUp) {
         this.ports = ports;
         this.settings = settings;
         this.clock = clock;
@@ -109,7 +113,7 @@ public final class Engine {
         this.wakeUp = wakeUp;
         this.attempt = new Attempt(ports.clusters(), ports.compiler(), ports.redaction());
         this.follower = new Follower(ports.clusters(), ports.statusEvents(), ports.unitOfWork(), ports.retries(),
-                ports.redaction(), clock, executor, wakeUp, new Follower.Settings(settings.statusInterval(),
+                ports.redaction(), clock, observers, wakeUp, new Follower.Settings(settings.statusInterval(),
                 settings.statusLostAfter()));
     }
 
