@@ -9,6 +9,7 @@ import dev.submitworker.core.port.RefusedException;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -187,29 +188,40 @@ public final class RestSessionGateway implements ClusterGateway, AutoCloseable {
     /**
      * One call, the cluster's jobs overview, for all the jobs; more only for the jobs whose status changed (see
      * {@link JobObserver}). The overview is read once per window of {@code overviewShared}, whoever asks within it:
-     * each consumer of the process follows the jobs of its own partitions, and they all ask at the same moments.
+     * each consumer of the process follows the jobs of its own partitions, and they all ask at the same moments. A job
+     * the window's read does not list may have been submitted after it: those are asked about again with a new read,
+     * which the rest of the window shares.
      */
     @Override
     public Observation observe(Map<String, String> known) {
         Connection connection = connection();
         JobObserver observer = new JobObserver(rest(connection.client()), timeouts.request());
         try {
-            return observer.observe(known, () -> overview(observer));
+            Observation shared = observer.observe(known, () -> overview(observer, false));
+            if (shared.unknown().isEmpty() || overviewShared.isZero()) {
+                return shared;
+            }
+            Map<String, String> missing = new HashMap<>();
+            shared.unknown().forEach(jobId -> missing.put(jobId, known.get(jobId)));
+            Observation fresh = observer.observe(missing, () -> overview(observer, true));
+            Map<String, JobState> jobs = new HashMap<>(shared.jobs());
+            jobs.putAll(fresh.jobs());
+            return new Observation(jobs, fresh.unknown(), fresh.unreachable());
         } catch (ExecutionException | TimeoutException e) {
             throw unreachable(connection, "Reading the jobs overview", unwrap(e));
         }
     }
 
     /**
-     * The overview read in the current window, or a new read if there is none yet; each caller has its own copy to
-     * wait for (and give up on) within its bound.
+     * The overview read in the current window, or a new read if there is none yet or {@code fresh} is asked for; each
+     * caller has its own copy to wait for (and give up on) within its bound.
      */
-    private synchronized CompletableFuture<MultipleJobsDetails> overview(JobObserver observer) {
+    private synchronized CompletableFuture<MultipleJobsDetails> overview(JobObserver observer, boolean fresh) {
         if (overviewShared.isZero()) {
             return observer.overview();
         }
         long window = System.currentTimeMillis() / overviewShared.toMillis();
-        if (overviewRead == null || overviewRead.window() != window) {
+        if (fresh || overviewRead == null || overviewRead.window() != window) {
             overviewRead = new OverviewRead(window, observer.overview());
         }
         return overviewRead.overview().copy();

@@ -485,6 +485,32 @@ class RestSessionGatewayTest {
         }
     }
 
+    /** A job submitted after the interval's read is not in it: it is read again, not taken for one long gone. */
+    @Test
+    void aJobSubmittedAfterTheIntervalsReadIsFoundByANewRead() {
+        Duration interval = Duration.ofMinutes(1);
+        List<JobDetails> jobs = new java.util.concurrent.CopyOnWriteArrayList<>(List.of(
+                FlinkRestStub.job(new JobID(), "earlier", JobStatus.RUNNING)));
+        try (FlinkRestStub stub = FlinkRestStub.reading(request -> overviewOr(request,
+                     new MultipleJobsDetails(List.copyOf(jobs)), errors(404, "Not found")));
+             RestSessionGateway observer = RestSessionGateway.at("stub", stub.address(), Map.of(), SHORT,
+                     interval)) {
+            String earlier = jobs.get(0).getJobId().toHexString();
+            assertThat(observer.observe(Map.of(earlier, "RUNNING")).jobs()).containsOnlyKeys(earlier);
+
+            JobID submitted = new JobID();
+            jobs.add(FlinkRestStub.job(submitted, "submitted", JobStatus.INITIALIZING));
+            Observation observation = observer.observe(unreported(submitted.toHexString()));
+
+            assertThat(observation.unknown()).isEmpty();
+            assertThat(observation.jobs().get(submitted.toHexString()).status()).isEqualTo("INITIALIZING");
+            assertThat(stub.requests()).containsExactly("GET /v1/jobs/overview", "GET /v1/jobs/overview");
+            // the new read is the window's: the next observer of the window reads nothing
+            observer.observe(Map.of(earlier, "RUNNING", submitted.toHexString(), "INITIALIZING"));
+            assertThat(stub.requests()).hasSize(2);
+        }
+    }
+
     @Test
     void onlyAJobWhoseStatusChangedCostsMoreCallsAndAFailedOneTellsItsRootCause() {
         Overview cluster = Overview.of(1000, JobStatus.RUNNING);
