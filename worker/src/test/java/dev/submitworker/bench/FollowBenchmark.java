@@ -70,7 +70,7 @@ public final class FollowBenchmark {
     private final long paceMs = Long.getLong("bench.follow.paceMs", 230);
     private final Duration window = Duration.ofSeconds(Long.getLong("bench.follow.windowSeconds", 30));
     private final List<Integer> followed = Arrays.stream(System.getProperty("bench.follow.jobs", "1000,10000")
-            .split(",")).map(String::strip).map(Integer::parseInt).toList();
+            .split(",")).map(String::strip).filter(jobs -> !jobs.isEmpty()).map(Integer::parseInt).toList();
     private final List<String> workerJvm = List.of(System.getProperty("bench.worker.jvm",
             "-Xms1g -Xmx1g -XX:+AlwaysPreTouch -XX:TieredStopAtLevel=1 -XX:+UseParallelGC").trim().split("\\s+"));
     private final String workerClasspath = System.getProperty("bench.worker.classpath",
@@ -97,6 +97,10 @@ public final class FollowBenchmark {
         bootstrap = SharedInfrastructure.kafkaBootstrap();
         Map<String, Object> figures = new LinkedHashMap<>();
         figures.put("latency", latency(SharedInfrastructure.flinkRestAddress().toString()).toJson());
+        if (followed.isEmpty()) {
+            write(figures);
+            return;
+        }
         Map<String, Object> idle = cpu(0);
         List<Map<String, Object>> polls = new ArrayList<>();
         for (int jobs : followed) {
@@ -112,6 +116,11 @@ public final class FollowBenchmark {
         }
         figures.put("idle", idle);
         figures.put("cpuPerPoll", polls);
+        write(figures);
+    }
+
+    /** Adds the figures to results.json (make bench writes its routes' first) under {@code follow}. */
+    private static void write(Map<String, Object> figures) throws IOException {
         Path results = OUT.resolve("results.json");
         ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
         ObjectNode all = Files.exists(results) ? (ObjectNode) json.readTree(results.toFile()) : json.createObjectNode();
