@@ -647,6 +647,21 @@ class EngineTest {
         }
 
         @Test
+        void aJobWhoseClusterEntryWasRemovedEndsUnknownWithAReason() {
+            world.round(world.submit("r-1", 1));
+            set("r-1", "RUNNING", 1000L, null, null);
+            followUntil(() -> events("r-1").size() == 1);
+            world.clusters.remove("session");
+            followUntil(() -> events("r-1").size() == 2);
+
+            StatusEvent last = events("r-1").get(1);
+            assertThat(last.status()).isEqualTo(StatusEvent.UNKNOWN);
+            assertThat(last.terminal()).isTrue();
+            assertThat(last.reason()).contains("'session' is no longer configured");
+            assertThat(entry("r-1").following().terminal()).isTrue();
+        }
+
+        @Test
         void whileItsClusterIsUnreachableNothingIsInventedAndItIsGivenUpAfterLostAfter() {
             world.round(world.submit("r-1", 1));
             set("r-1", "RUNNING", 1000L, null, null);
