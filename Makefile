@@ -37,8 +37,9 @@ BENCH_CP := worker/target/bench-classpath.txt
 SOURCES := $(shell find pom.xml worker/pom.xml dev/pom.xml worker/src/main dev/src/main schemas -type f 2>/dev/null)
 
 BENCH_LEDGER_ENTRIES ?= 100000,1000000
+BENCH_FOLLOW_JOBS ?= 1000,10000
 
-.PHONY: build run worker dist demo cli test test-containers chaos fuzz bench bench-ledger clean
+.PHONY: build run worker dist demo cli test test-containers chaos fuzz bench bench-follow follow-bench bench-ledger clean
 
 $(WORKER_CP) $(DEV_CP) &: $(SOURCES)
 	$(MVN) -q -DskipTests compile dependency:build-classpath -Dmdep.outputFile=target/classpath.txt -DincludeScope=runtime
@@ -122,6 +123,18 @@ bench: $(WORKER_CP)
 		-Dbench.duplicatesRate=$(BENCH_DUPLICATES_RATE) -Dbench.worker.jvm="$(BENCH_WORKER_JVM_OPTS)" \
 		-Dbench.worker.args="$(BENCH_WORKER_ARGS)" -Dbench.worker.classpath=target/classes:$$(cat ../$(WORKER_CP)) \
 		-cp target/test-classes:target/classes:$$(cat ../$(BENCH_CP)) dev.submitworker.bench.SubmitBenchmark
+	$(MAKE) --no-print-directory follow-bench
+
+## bench-follow: the status events' rows of make bench alone: end of a job -> its terminal event (p50/p99), and the
+##               worker's CPU per poll with BENCH_FOLLOW_JOBS=1000,10000 followed jobs (a stand-in JobManager)
+bench-follow: $(WORKER_CP)
+	$(MVN) -q -pl worker test-compile dependency:build-classpath -Dmdep.outputFile=target/bench-classpath.txt -DincludeScope=test
+	$(MAKE) --no-print-directory follow-bench
+
+follow-bench:
+	cd worker && $(JAVA) $(BENCH_JVM_OPTS) -Dbench.follow.jobs=$(BENCH_FOLLOW_JOBS) \
+		-Dbench.worker.jvm="$(BENCH_WORKER_JVM_OPTS)" -Dbench.worker.classpath=target/classes:$$(cat ../$(WORKER_CP)) \
+		-cp target/test-classes:target/classes:$$(cat ../$(BENCH_CP)) dev.submitworker.bench.FollowBenchmark
 
 ## bench-ledger: the ledger at scale (BENCH_LEDGER_ENTRIES=100000,1000000): a new owner's restore, a restart on the
 ##               local stores, heap, disk per entry, duplicate look-ups; prints "ledger: entries=..." lines

@@ -56,7 +56,7 @@ class WorkerConfiguration {
     FlinkClusters clusters(WorkerProperties properties) {
         WorkerProperties.ClusterTimeouts timeouts = properties.clusterTimeouts();
         return new FlinkClusters(properties.clusters(), new ClusterTimeouts(timeouts.connect(), timeouts.request(),
-                timeouts.submit()));
+                timeouts.submit()), properties.status().interval());
     }
 
     @Bean

@@ -8,6 +8,7 @@ import dev.submitworker.core.port.ClusterUnreachableException;
 import dev.submitworker.core.port.Clusters;
 import dev.submitworker.core.port.RefusedException;
 import java.net.URI;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -33,15 +34,21 @@ public final class FlinkClusters implements Clusters, AutoCloseable {
 
     private final Map<String, ClusterProperties> entries;
     private final ClusterTimeouts timeouts;
+    private final Duration pollInterval;
     private final Map<String, ClusterGateway> gateways = new ConcurrentHashMap<>();
     private final Map<String, EmbeddedFlinkCluster> localClusters = new ConcurrentHashMap<>();
     private final Bounded lookups = new Bounded("kubernetes-session-lookup");
 
-    /** @throws IllegalArgumentException an entry is incomplete or malformed (the worker must not start) */
-    public FlinkClusters(Map<String, ClusterProperties> entries, ClusterTimeouts timeouts) {
+    /**
+     * @param pollInterval how often the followed jobs are observed: a session cluster's jobs overview is read once
+     *                     per interval for all the process's observers
+     * @throws IllegalArgumentException an entry is incomplete or malformed (the worker must not start)
+     */
+    public FlinkClusters(Map<String, ClusterProperties> entries, ClusterTimeouts timeouts, Duration pollInterval) {
         this.entries = withDefault(entries);
         this.entries.forEach(FlinkClusters::validate);
         this.timeouts = timeouts;
+        this.pollInterval = pollInterval;
     }
 
     /** The configured entries, and the default local one unless it is configured. */
@@ -114,12 +121,12 @@ public final class FlinkClusters implements Clusters, AutoCloseable {
                         entry.flinkConfig());
                 localClusters.put(name, cluster);
                 log.info("Local Flink cluster '{}' started; REST API and web UI at {}", name, cluster.restAddress());
-                yield RestSessionGateway.at(name, cluster.restAddress(), entry.flinkConfig(), timeouts);
+                yield RestSessionGateway.at(name, cluster.restAddress(), entry.flinkConfig(), timeouts, pollInterval);
             }
             case STANDALONE -> RestSessionGateway.at(name, RestSessionGateway.parseAddress(entry.address()),
-                    entry.flinkConfig(), timeouts);
+                    entry.flinkConfig(), timeouts, pollInterval);
             case KUBERNETES_SESSION -> new RestSessionGateway(name, () -> sessionAddress(name, entry),
-                    entry.flinkConfig(), timeouts);
+                    entry.flinkConfig(), timeouts, pollInterval);
             case KUBERNETES_APPLICATION -> new KubernetesApplicationGateway(name, entry.flinkConfig(), timeouts);
             default -> throw new IllegalArgumentException("Run mode '" + entry.type() + "' has no gateway");
         };

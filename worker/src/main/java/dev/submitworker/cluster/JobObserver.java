@@ -18,6 +18,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.api.common.JobStatus;
@@ -85,15 +86,24 @@ final class JobObserver {
      * @throws TimeoutException   the overview did not come within the bound
      */
     Observation observe(Map<String, String> known) throws ExecutionException, TimeoutException {
+        return observe(known, this::overview);
+    }
+
+    /**
+     * The same, from an overview read elsewhere: one a gateway shares between the observers that ask it at the same
+     * time.
+     *
+     * @param overview reads the jobs overview (or gives one under way); not called when no job is to be observed
+     */
+    Observation observe(Map<String, String> known, Supplier<CompletableFuture<MultipleJobsDetails>> overview)
+            throws ExecutionException, TimeoutException {
         if (known.isEmpty()) {
             return new Observation(Map.of(), Set.of(), Set.of());
         }
-        MultipleJobsDetails overview = Bounded.await(
-                rest.get(JobsOverviewHeaders.getInstance(), EmptyMessageParameters.getInstance()), bound,
-                "reading the jobs overview");
+        MultipleJobsDetails read = Bounded.await(overview.get(), bound, "reading the jobs overview");
         Map<String, JobState> jobs = new HashMap<>();
         List<JobDetails> changed = new ArrayList<>();
-        for (JobDetails job : overview.getJobs()) {
+        for (JobDetails job : read.getJobs()) {
             String jobId = job.getJobId().toHexString();
             if (!known.containsKey(jobId)) {
                 continue;
@@ -118,6 +128,11 @@ final class JobObserver {
         Set<String> unknown = new HashSet<>(known.keySet());
         unknown.removeAll(jobs.keySet());
         return new Observation(jobs, unknown, Set.of());
+    }
+
+    /** The cluster's jobs overview: every job it knows, in one call. */
+    CompletableFuture<MultipleJobsDetails> overview() {
+        return rest.get(JobsOverviewHeaders.getInstance(), EmptyMessageParameters.getInstance());
     }
 
     /** A changed job's state with what the extra calls tell; once the JobManager stops answering, none are made. */

@@ -7,7 +7,9 @@ import dev.submitworker.core.port.ClusterUnreachableException;
 import dev.submitworker.core.port.CompiledJob;
 import dev.submitworker.core.port.RefusedException;
 import java.net.URI;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -25,6 +27,7 @@ import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.runtime.client.DuplicateJobSubmissionException;
 import org.apache.flink.runtime.client.JobSubmissionException;
 import org.apache.flink.runtime.messages.FlinkJobNotFoundException;
+import org.apache.flink.runtime.messages.webmonitor.MultipleJobsDetails;
 import org.apache.flink.runtime.rest.messages.EmptyRequestBody;
 import org.apache.flink.runtime.rest.messages.MessageHeaders;
 import org.apache.flink.runtime.rest.messages.MessageParameters;
@@ -57,21 +60,31 @@ public final class RestSessionGateway implements ClusterGateway, AutoCloseable {
     private final Supplier<URI> addressLookup;
     private final Configuration clientConfiguration;
     private final ClusterTimeouts timeouts;
+    private final Duration overviewShared;
     private Connection connection; // guarded by this; null once the cluster could not be reached there
+    private OverviewRead overviewRead; // guarded by this
     private volatile String address;
 
     private record Connection(String address, RestClusterClient<StandaloneClusterId> client) {}
 
+    /** The jobs overview read in one window of time (its number since the epoch). */
+    private record OverviewRead(long window, CompletableFuture<MultipleJobsDetails> overview) {}
+
     /**
      * @param addressLookup finds the cluster's REST address: now, and again after the cluster could not be reached
      * @param flinkConfig   Flink options of the REST client (e.g. {@code rest.retry.max-attempts}, SSL)
+     * @param overviewShared the windows of time (counted from the epoch) in which one read of the jobs overview
+     *                       answers every observation: the workers' poll interval, so that the followers of all the
+     *                       process's consumers, which ask at the start of each interval, cost the cluster one call;
+     *                       zero reads it for each observation
      * @throws ClusterUnreachableException the lookup failed
      */
     public RestSessionGateway(String entry, Supplier<URI> addressLookup, Map<String, String> flinkConfig,
-                              ClusterTimeouts timeouts) {
+                              ClusterTimeouts timeouts, Duration overviewShared) {
         this.entry = entry;
         this.addressLookup = addressLookup;
         this.timeouts = timeouts;
+        this.overviewShared = overviewShared;
         this.clientConfiguration = timeouts.restClientDefaults();
         clientConfiguration.addAll(Configuration.fromMap(flinkConfig));
         connection();
@@ -79,8 +92,14 @@ public final class RestSessionGateway implements ClusterGateway, AutoCloseable {
 
     /** A session cluster at a fixed address (local, standalone). */
     public static RestSessionGateway at(String entry, URI restAddress, Map<String, String> flinkConfig,
+                                        ClusterTimeouts timeouts, Duration overviewShared) {
+        return new RestSessionGateway(entry, () -> restAddress, flinkConfig, timeouts, overviewShared);
+    }
+
+    /** The same, reading the jobs overview for each observation. */
+    public static RestSessionGateway at(String entry, URI restAddress, Map<String, String> flinkConfig,
                                         ClusterTimeouts timeouts) {
-        return new RestSessionGateway(entry, () -> restAddress, flinkConfig, timeouts);
+        return at(entry, restAddress, flinkConfig, timeouts, Duration.ZERO);
     }
 
     /** Accepts {@code http://host:port}, {@code https://host:port} and {@code host:port}. */
@@ -168,16 +187,44 @@ public final class RestSessionGateway implements ClusterGateway, AutoCloseable {
 
     /**
      * One call, the cluster's jobs overview, for all the jobs; more only for the jobs whose status changed (see
-     * {@link JobObserver}).
+     * {@link JobObserver}). The overview is read once per window of {@code overviewShared}, whoever asks within it:
+     * each consumer of the process follows the jobs of its own partitions, and they all ask at the same moments. A job
+     * the window's read does not list may have been submitted after it: those are asked about again with a new read,
+     * which the rest of the window shares.
      */
     @Override
     public Observation observe(Map<String, String> known) {
         Connection connection = connection();
+        JobObserver observer = new JobObserver(rest(connection.client()), timeouts.request());
         try {
-            return new JobObserver(rest(connection.client()), timeouts.request()).observe(known);
+            Observation shared = observer.observe(known, () -> overview(observer, false));
+            if (shared.unknown().isEmpty() || overviewShared.isZero()) {
+                return shared;
+            }
+            Map<String, String> missing = new HashMap<>();
+            shared.unknown().forEach(jobId -> missing.put(jobId, known.get(jobId)));
+            Observation fresh = observer.observe(missing, () -> overview(observer, true));
+            Map<String, JobState> jobs = new HashMap<>(shared.jobs());
+            jobs.putAll(fresh.jobs());
+            return new Observation(jobs, fresh.unknown(), fresh.unreachable());
         } catch (ExecutionException | TimeoutException e) {
             throw unreachable(connection, "Reading the jobs overview", unwrap(e));
         }
+    }
+
+    /**
+     * The overview read in the current window, or a new read if there is none yet or {@code fresh} is asked for; each
+     * caller has its own copy to wait for (and give up on) within its bound.
+     */
+    private synchronized CompletableFuture<MultipleJobsDetails> overview(JobObserver observer, boolean fresh) {
+        if (overviewShared.isZero()) {
+            return observer.overview();
+        }
+        long window = System.currentTimeMillis() / overviewShared.toMillis();
+        if (fresh || overviewRead == null || overviewRead.window() != window) {
+            overviewRead = new OverviewRead(window, observer.overview());
+        }
+        return overviewRead.overview().copy();
     }
 
     private static JobObserver.Rest rest(RestClusterClient<?> client) {

@@ -122,10 +122,14 @@ public final class Engine {
     private volatile Snapshot snapshot = Snapshot.EMPTY;
 
     /**
-     * @param executor runs the submissions
-     * @param wakeUp   called from a submission's thread when it ends, so the consumer does not wait out its poll
+     * @param executor  runs the submissions
+     * @param observers asks the clusters about the followed jobs: not the submissions' threads, behind whose queue of
+     *                  compiles a busy stream of commands would hold every status event back
+     * @param wakeUp    called from a submission's or an observation's thread when it ends, so the consumer does not
+     *                  wait out its poll
      */
-    public Engine(Ports ports, Settings settings, Clock clock, Executor executor, Runnable wakeUp) {
+    public Engine(Ports ports, Settings settings, Clock clock, Executor executor, Executor observers,
+                  Runnable wakeUp) {
         this.ports = ports;
         this.settings = settings;
         this.clock = clock;
@@ -133,7 +137,7 @@ public final class Engine {
         this.wakeUp = wakeUp;
         this.attempt = new Attempt(ports.clusters(), ports.compiler(), ports.redaction(), ports.telemetry(), clock);
         this.follower = new Follower(ports.clusters(), ports.statusEvents(), ports.unitOfWork(), ports.retries(),
-                ports.redaction(), ports.telemetry(), clock, executor, wakeUp,
+                ports.redaction(), ports.telemetry(), clock, observers, wakeUp,
                 new Follower.Settings(settings.statusInterval(), settings.statusLostAfter()));
     }
 

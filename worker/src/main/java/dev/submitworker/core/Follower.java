@@ -144,7 +144,7 @@ final class Follower {
             return;
         }
         if (!watched.isEmpty() && !now.isBefore(nextObservation)) {
-            nextObservation = now.plus(settings.interval());
+            nextObservation = nextTick(now);
             observe();
             release();
         }
@@ -178,6 +178,15 @@ final class Follower {
         }
         failedCommits = 0;
         afterCommit.forEach(Runnable::run);
+    }
+
+    /**
+     * The next multiple of the interval since the epoch: the followers of all the process's consumers ask at the same
+     * moments, so that a session cluster's one answer serves them all (its gateway shares the read of an interval).
+     */
+    private Instant nextTick(Instant now) {
+        long interval = Math.max(1, settings.interval().toMillis());
+        return Instant.ofEpochMilli(Math.floorDiv(now.toEpochMilli(), interval) * interval + interval);
     }
 
     /** Asks each cluster, once, about all its followed jobs that have not ended. */

@@ -39,6 +39,8 @@ public final class CommandConsumers implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(CommandConsumers.class);
     private static final int DEFAULT_MAX_REQUEST_BYTES = 1024 * 1024;
+    /** Threads asking clusters about followed jobs, for all consumers: a cluster that stalls holds one per consumer. */
+    private static final int OBSERVERS = 8;
 
     /**
      * @param threads           consumers in this process
@@ -87,6 +89,11 @@ public final class CommandConsumers implements AutoCloseable {
     private final List<CommandConsumer> consumers = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final List<Thread> threads = new ArrayList<>();
     private final ExecutorService restores = Executors.newCachedThreadPool(daemon("ledger-restore"));
+    /**
+     * The followers' questions to the clusters and releases, apart from the submissions: each follower has at most one
+     * question per cluster under way, each bounded in time.
+     */
+    private final ExecutorService observers = Executors.newFixedThreadPool(OBSERVERS, daemon("status-observer"));
     private RocksLedgerIndex.Resources rocks;
     private StoreDirectory storeDirectory;
 
@@ -153,7 +160,7 @@ public final class CommandConsumers implements AutoCloseable {
                         new KafkaStatusEvents(settings.topics().status(), unitOfWork),
                         unitOfWork, services.retries(), services.redactor()::redactText, services.telemetry()),
                         settings.engine(),
-                        services.clock(), services.submissions(),
+                        services.clock(), services.submissions(), observers,
                         wakeUp));
         for (int i = 0; i < settings.threads(); i++) {
             String name = "commands-" + i;
@@ -260,6 +267,7 @@ public final class CommandConsumers implements AutoCloseable {
         }
         restores.shutdownNow();
         // stop() runs twice on shutdown (the lifecycle's, then close()): what is closed is forgotten
+        observers.shutdownNow();
         if (rocks != null) {
             rocks.close();
             rocks = null;

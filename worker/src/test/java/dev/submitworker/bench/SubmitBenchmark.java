@@ -90,7 +90,7 @@ public final class SubmitBenchmark {
 
     private void setUp() throws Exception {
         Files.createDirectories(OUT);
-        catalog = writeCatalog();
+        catalog = writeCatalog(OUT);
         log("starting the embedded broker and MiniCluster");
         bootstrap = SharedInfrastructure.kafkaBootstrap();
         flinkRest = SharedInfrastructure.flinkRestAddress();
@@ -139,8 +139,9 @@ public final class SubmitBenchmark {
     // ---- the jobs -------------------------------------------------------------------------------------------------
 
     /** One task with the table names as variables: every job gets tables no other job has used. */
-    private Path writeCatalog() throws Exception {
-        Path dir = OUT.resolve("tasks");
+    /** The benchmark's one task, its table names variables, in {@code <out>/tasks}; returns that directory. */
+    static Path writeCatalog(Path out) throws Exception {
+        Path dir = out.resolve("tasks");
         Files.createDirectories(dir);
         Files.writeString(dir.resolve("1-bench.yaml"), """
                 id: 1
@@ -174,7 +175,7 @@ public final class SubmitBenchmark {
         return "INSERT INTO " + snk + " SELECT id, UPPER(note) FROM " + src;
     }
 
-    private static Map<String, String> tables(String route, int i) {
+    static Map<String, String> tables(String route, int i) {
         return Map.of("src", route + "_src_" + i, "snk", route + "_snk_" + i);
     }
 

@@ -27,6 +27,7 @@ class FlinkClustersTest {
 
     private static final ClusterTimeouts BOUNDS =
             new ClusterTimeouts(Duration.ofSeconds(1), Duration.ofSeconds(5), Duration.ofSeconds(10));
+    private static final Duration POLL = Duration.ofSeconds(1);
 
     private static Task task(RunMode mode, String cluster) {
         return new Task(7, "orders", Dialect.FlinkSql, mode, cluster, 1, 0, SavePointStrategy.NONE, null, true, null,
@@ -57,7 +58,7 @@ class FlinkClustersTest {
 
     @Test
     void aLocalTaskThatNamesNoClusterRunsOnTheDefaultLocalEntry() {
-        try (FlinkClusters clusters = new FlinkClusters(Map.of(), BOUNDS)) {
+        try (FlinkClusters clusters = new FlinkClusters(Map.of(), BOUNDS, POLL)) {
             assertThat(clusters.resolve(task(RunMode.LOCAL, null)))
                     .isEqualTo(new ClusterTarget(FlinkClusters.DEFAULT_LOCAL, RunMode.LOCAL));
             assertThat(clusters.entries()).containsKey(FlinkClusters.DEFAULT_LOCAL);
@@ -66,7 +67,7 @@ class FlinkClustersTest {
 
     @Test
     void aTaskItsClusterCannotServeIsRefusedSayingWhy() {
-        try (FlinkClusters clusters = new FlinkClusters(Map.of("session", standalone("flink:8081")), BOUNDS)) {
+        try (FlinkClusters clusters = new FlinkClusters(Map.of("session", standalone("flink:8081")), BOUNDS, POLL)) {
             assertThatThrownBy(() -> clusters.resolve(task(RunMode.YARN_SESSION, "session")))
                     .isInstanceOf(RefusedException.class)
                     .hasMessage("Run mode 'yarn-session' of task 7 is not supported by this worker (supported: "
@@ -87,25 +88,25 @@ class FlinkClustersTest {
 
     @Test
     void anIncompleteEntryStopsTheWorkerAtStartUp() {
-        assertThatThrownBy(() -> new FlinkClusters(Map.of("s", standalone(" ")), BOUNDS))
+        assertThatThrownBy(() -> new FlinkClusters(Map.of("s", standalone(" ")), BOUNDS, POLL))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("worker.clusters.s.address");
-        assertThatThrownBy(() -> new FlinkClusters(Map.of("s", standalone("no port")), BOUNDS))
+        assertThatThrownBy(() -> new FlinkClusters(Map.of("s", standalone("no port")), BOUNDS, POLL))
                 .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> new FlinkClusters(Map.of("k", new ClusterProperties(RunMode.KUBERNETES_SESSION,
-                null, null, null, Map.of())), BOUNDS))
+                null, null, null, Map.of())), BOUNDS, POLL))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("kubernetes.cluster-id");
         assertThatThrownBy(() -> new FlinkClusters(Map.of("a", new ClusterProperties(
-                RunMode.KUBERNETES_APPLICATION, null, null, null, Map.of())), BOUNDS))
+                RunMode.KUBERNETES_APPLICATION, null, null, null, Map.of())), BOUNDS, POLL))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("kubernetes.container.image");
         assertThatThrownBy(() -> new FlinkClusters(Map.of("t", new ClusterProperties(null, null, null, null,
-                null)), BOUNDS))
+                null)), BOUNDS, POLL))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("worker.clusters.t.type");
     }
 
     @Test
     void oneGatewayPerEntryIsMadeOnFirstUseAndKept() throws IOException {
         try (FlinkClusters clusters = new FlinkClusters(Map.of("session", standalone(deadAddress().toString())),
-                BOUNDS)) {
+                BOUNDS, POLL)) {
             ClusterTarget target = clusters.resolve(task(RunMode.STANDALONE, "session"));
 
             ClusterGateway gateway = clusters.gateway(target);
@@ -123,7 +124,7 @@ class FlinkClustersTest {
         URI after = SharedInfrastructure.flinkRestAddress();
         kubernetes.exposeSessionCluster("moving-session", before);
         try (FlinkClusters clusters = new FlinkClusters(
-                Map.of("k8s", kubernetesSession("moving-session", kubernetes)), BOUNDS)) {
+                Map.of("k8s", kubernetesSession("moving-session", kubernetes)), BOUNDS, POLL)) {
             ClusterGateway gateway = clusters.gateway(clusters.resolve(task(RunMode.KUBERNETES_SESSION, "k8s")));
             assertThat(gateway.address()).isEqualTo(hostPort(before));
 
@@ -145,7 +146,7 @@ class FlinkClustersTest {
     void aKubernetesSessionClusterKubernetesDoesNotKnowIsUnreachableUntilItAppears() {
         KubernetesMock kubernetes = KubernetesMock.start();
         try (FlinkClusters clusters = new FlinkClusters(
-                Map.of("k8s", kubernetesSession("late-session", kubernetes)), BOUNDS)) {
+                Map.of("k8s", kubernetesSession("late-session", kubernetes)), BOUNDS, POLL)) {
             ClusterTarget target = clusters.resolve(task(RunMode.KUBERNETES_SESSION, "k8s"));
             assertThatThrownBy(() -> clusters.gateway(target))
                     .isInstanceOf(ClusterUnreachableException.class)

@@ -17,6 +17,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import org.apache.flink.api.common.JobID;
+import org.apache.flink.api.common.JobStatus;
+import org.apache.flink.runtime.execution.ExecutionState;
+import org.apache.flink.runtime.messages.webmonitor.JobDetails;
 import org.apache.flink.runtime.rest.util.RestMapperUtils;
 
 /**
@@ -37,7 +41,10 @@ final class FlinkRestStub implements AutoCloseable {
     private static final HttpClient UPSTREAM = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     private final HttpServer server;
-    private final Queue<String> requests = new ConcurrentLinkedQueue<>();
+    private final Queue<Request> requests = new ConcurrentLinkedQueue<>();
+
+    /** A request as {@code METHOD path?query}, and when it came (epoch millis). */
+    record Request(String line, long at) {}
 
     /** @param onSubmit the answer to {@code POST /v1/jobs} */
     private FlinkRestStub(Reply onSubmit, Reads onRead) {
@@ -48,7 +55,8 @@ final class FlinkRestStub implements AutoCloseable {
         }
         server.createContext("/", exchange -> {
             exchange.getRequestBody().readAllBytes();
-            requests.add(exchange.getRequestMethod() + " " + exchange.getRequestURI());
+            requests.add(new Request(exchange.getRequestMethod() + " " + exchange.getRequestURI(),
+                    System.currentTimeMillis()));
             send(exchange, exchange.getRequestMethod().equals("POST") ? onSubmit
                     : onRead.answer(exchange.getRequestURI()));
         });
@@ -79,6 +87,14 @@ final class FlinkRestStub implements AutoCloseable {
         }
     }
 
+    /** A job as a jobs overview lists it: started at a fixed time, ended a minute later if it has ended. */
+    static JobDetails job(JobID jobId, String name, JobStatus status) {
+        long start = 1_700_000_000_000L;
+        long end = status.isGloballyTerminalState() ? start + 60_000 : -1;
+        return new JobDetails(jobId, name, start, end, 60_000, status, start + 60_000,
+                new int[ExecutionState.values().length], 1);
+    }
+
     static Reply errors(int status, String... errors) {
         try {
             return new Reply(status, "application/json", JSON.writeValueAsString(Map.of("errors", List.of(errors))));
@@ -96,11 +112,16 @@ final class FlinkRestStub implements AutoCloseable {
     }
 
     int submissions() {
-        return (int) requests.stream().filter(request -> request.startsWith("POST ")).count();
+        return (int) requests().stream().filter(request -> request.startsWith("POST ")).count();
     }
 
     /** Every request so far, as {@code METHOD path?query}, in the order they came. */
     List<String> requests() {
+        return requests.stream().map(Request::line).toList();
+    }
+
+    /** Every request so far with its time, in the order they came. */
+    List<Request> timedRequests() {
         return List.copyOf(requests);
     }
 

@@ -35,13 +35,13 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.api.common.operators.ResourceSpec;
-import org.apache.flink.runtime.execution.ExecutionState;
 import org.apache.flink.runtime.jobgraph.JobGraph;
 import org.apache.flink.runtime.jobgraph.JobVertex;
 import org.apache.flink.runtime.messages.webmonitor.JobDetails;
@@ -290,7 +290,7 @@ class RestSessionGatewayTest {
     @Test
     void afterTheClusterCouldNotBeReachedItsAddressIsLookedUpAgain() throws IOException {
         AtomicReference<URI> serviceSays = new AtomicReference<>(deadAddress());
-        try (RestSessionGateway moving = new RestSessionGateway("moving", serviceSays::get, Map.of(), SHORT)) {
+        try (RestSessionGateway moving = new RestSessionGateway("moving", serviceSays::get, Map.of(), SHORT, Duration.ZERO)) {
             String before = moving.address();
             serviceSays.set(session);
 
@@ -412,17 +412,10 @@ class RestSessionGatewayTest {
             Map<String, String> known = new HashMap<>();
             for (int i = 0; i < jobs; i++) {
                 JobID jobId = new JobID();
-                details.add(job(jobId, "job-" + i, status));
+                details.add(FlinkRestStub.job(jobId, "job-" + i, status));
                 known.put(jobId.toHexString(), JobStatus.RUNNING.name());
             }
             return new Overview(new MultipleJobsDetails(details), known);
-        }
-
-        static JobDetails job(JobID jobId, String name, JobStatus status) {
-            long start = 1_700_000_000_000L;
-            long end = status.isGloballyTerminalState() ? start + 60_000 : -1;
-            return new JobDetails(jobId, name, start, end, 60_000, status, start + 60_000,
-                    new int[ExecutionState.values().length], 1);
         }
     }
 
@@ -453,12 +446,77 @@ class RestSessionGatewayTest {
         }
     }
 
+    /**
+     * The followers of a process's consumers (each with the jobs of its own partitions) asking at the start of the same
+     * interval: the cluster is asked once, not once per follower; the next interval reads it again.
+     */
+    @Test
+    void observersAskingWithinOneIntervalShareOneReadOfTheOverview() {
+        int followers = 4;
+        Duration interval = Duration.ofSeconds(2);
+        Overview cluster = Overview.of(1000, JobStatus.RUNNING);
+        List<Map<String, String>> partitions = new ArrayList<>();
+        for (int i = 0; i < followers; i++) {
+            partitions.add(new HashMap<>());
+        }
+        List<String> jobIds = List.copyOf(cluster.known().keySet());
+        for (int i = 0; i < jobIds.size(); i++) {
+            partitions.get(i % followers).put(jobIds.get(i), "RUNNING");
+        }
+        try (FlinkRestStub stub = FlinkRestStub.reading(request -> overviewOr(request, cluster.details(),
+                     errors(404, "Not found")));
+             RestSessionGateway observer = RestSessionGateway.at("stub", stub.address(), Map.of(), SHORT,
+                     interval)) {
+            long firstWindow = System.currentTimeMillis() / interval.toMillis();
+            List<Observation> observations = partitions.stream()
+                    .map(known -> CompletableFuture.supplyAsync(() -> observer.observe(known)))
+                    .toList().stream().map(CompletableFuture::join).toList();
+            long windows = System.currentTimeMillis() / interval.toMillis() - firstWindow + 1;
+
+            assertThat(observations).allSatisfy(observation -> assertThat(observation.jobs()).hasSize(250)
+                    .allSatisfy((jobId, state) -> assertThat(state.status()).isEqualTo("RUNNING")));
+            assertThat(stub.requests()).as("overview reads in %d interval(s)", windows)
+                    .hasSizeBetween(1, (int) windows).containsOnly("GET /v1/jobs/overview");
+
+            await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(200)).until(() -> {
+                observer.observe(partitions.get(0));
+                return stub.requests().size() > windows;
+            });
+        }
+    }
+
+    /** A job submitted after the interval's read is not in it: it is read again, not taken for one long gone. */
+    @Test
+    void aJobSubmittedAfterTheIntervalsReadIsFoundByANewRead() {
+        Duration interval = Duration.ofMinutes(1);
+        List<JobDetails> jobs = new java.util.concurrent.CopyOnWriteArrayList<>(List.of(
+                FlinkRestStub.job(new JobID(), "earlier", JobStatus.RUNNING)));
+        try (FlinkRestStub stub = FlinkRestStub.reading(request -> overviewOr(request,
+                     new MultipleJobsDetails(List.copyOf(jobs)), errors(404, "Not found")));
+             RestSessionGateway observer = RestSessionGateway.at("stub", stub.address(), Map.of(), SHORT,
+                     interval)) {
+            String earlier = jobs.get(0).getJobId().toHexString();
+            assertThat(observer.observe(Map.of(earlier, "RUNNING")).jobs()).containsOnlyKeys(earlier);
+
+            JobID submitted = new JobID();
+            jobs.add(FlinkRestStub.job(submitted, "submitted", JobStatus.INITIALIZING));
+            Observation observation = observer.observe(unreported(submitted.toHexString()));
+
+            assertThat(observation.unknown()).isEmpty();
+            assertThat(observation.jobs().get(submitted.toHexString()).status()).isEqualTo("INITIALIZING");
+            assertThat(stub.requests()).containsExactly("GET /v1/jobs/overview", "GET /v1/jobs/overview");
+            // the new read is the window's: the next observer of the window reads nothing
+            observer.observe(Map.of(earlier, "RUNNING", submitted.toHexString(), "INITIALIZING"));
+            assertThat(stub.requests()).hasSize(2);
+        }
+    }
+
     @Test
     void onlyAJobWhoseStatusChangedCostsMoreCallsAndAFailedOneTellsItsRootCause() {
         Overview cluster = Overview.of(1000, JobStatus.RUNNING);
         List<JobDetails> jobs = new ArrayList<>(cluster.details().getJobs());
-        JobDetails failed = Overview.job(jobs.get(0).getJobId(), "failed", JobStatus.FAILED);
-        JobDetails finished = Overview.job(jobs.get(1).getJobId(), "finished", JobStatus.FINISHED);
+        JobDetails failed = FlinkRestStub.job(jobs.get(0).getJobId(), "failed", JobStatus.FAILED);
+        JobDetails finished = FlinkRestStub.job(jobs.get(1).getJobId(), "finished", JobStatus.FINISHED);
         jobs.set(0, failed);
         jobs.set(1, finished);
         String trace = """

@@ -594,6 +594,25 @@ class EngineTest {
         }
 
         @Test
+        void statusEventsAreNotHeldBackBySubmissionsTakingEveryThread() {
+            world.close();
+            world = new World(Duration.ofMillis(50));
+            world.round(world.submit("r-1", 1));
+            set("r-1", "RUNNING", 1000L, null, null);
+            List<String> busy = java.util.stream.IntStream.range(0, 2 * World.SUBMISSION_THREADS)
+                    .mapToObj(i -> "r-busy-" + i).toList();
+            List<CompletableFuture<Void>> held = busy.stream()
+                    .map(requestId -> world.compiler.hold(new RequestId(requestId))).toList();
+            world.round(busy.stream().map(requestId -> world.submit(requestId, 1)).toArray(Incoming[]::new));
+
+            followUntil(() -> events("r-1").size() == 1);
+
+            assertThat(events("r-1").get(0).status()).isEqualTo("RUNNING");
+            assertThat(busy).allSatisfy(requestId -> assertThat(answers(requestId)).isEmpty());
+            held.forEach(submission -> submission.complete(null));
+        }
+
+        @Test
         void aSubmittedJobIsFollowedToItsEndWithIncreasingSequencesAndNothingAfter() {
             world.round(world.submit("r-1", 1));
             set("r-1", "RUNNING", 1000L, null, null);
@@ -669,6 +688,21 @@ class EngineTest {
             assertThat(last.status()).isEqualTo(StatusEvent.UNKNOWN);
             assertThat(last.terminal()).isTrue();
             assertThat(last.reason()).contains("no longer knows it");
+        }
+
+        @Test
+        void aJobWhoseClusterEntryWasRemovedEndsUnknownWithAReason() {
+            world.round(world.submit("r-1", 1));
+            set("r-1", "RUNNING", 1000L, null, null);
+            followUntil(() -> events("r-1").size() == 1);
+            world.clusters.remove("session");
+            followUntil(() -> events("r-1").size() == 2);
+
+            StatusEvent last = events("r-1").get(1);
+            assertThat(last.status()).isEqualTo(StatusEvent.UNKNOWN);
+            assertThat(last.terminal()).isTrue();
+            assertThat(last.reason()).contains("'session' is no longer configured");
+            assertThat(entry("r-1").following().terminal()).isTrue();
         }
 
         @Test

@@ -4,6 +4,7 @@ import dev.submitworker.catalog.DirectoryTaskCatalog;
 import dev.submitworker.compile.SqlJobBuilder;
 import dev.submitworker.core.Answer;
 import dev.submitworker.core.ClusterTarget;
+import dev.submitworker.core.Following;
 import dev.submitworker.core.JobDescription;
 import dev.submitworker.core.LedgerEntry;
 import dev.submitworker.core.Outcome;
@@ -41,12 +42,18 @@ public final class LedgerFiller {
 
     /** The DONE entry of a request, as the worker would have written it. */
     public LedgerEntry done(String requestId, Instant at) {
+        return done(requestId, at, null);
+    }
+
+    /** The same, its job followed this far (null: an entry without a job to follow). */
+    public LedgerEntry done(String requestId, Instant at, Following following) {
         RequestId id = new RequestId(requestId);
         SubmitCommand command = new SubmitCommand(id, 1, null, null);
         Answer answer = new Answer(id, 1, new Outcome.Submitted("Task 1 (orders-bounded) submitted as job "
                 + id.jobId(), false), task, new ClusterTarget("local", RunMode.LOCAL), job, "127.0.0.1:8081", null,
                 command, at, at);
-        return LedgerEntry.done(command, new StoredAnswer(envelopes.serialize(envelopes.envelope(answer))), at);
+        return LedgerEntry.done(command, new StoredAnswer(envelopes.serialize(envelopes.envelope(answer))), at,
+                following);
     }
 
     /**
@@ -55,6 +62,12 @@ public final class LedgerFiller {
      * building (and redacting) every answer anew.
      */
     public void fill(String bootstrap, String ledgerTopic, int partitions, String prefix, int n, Instant at) {
+        fill(bootstrap, ledgerTopic, partitions, prefix, n, at, null);
+    }
+
+    /** The same, each entry's job followed as far as {@code following} says (null: no job to follow). */
+    public void fill(String bootstrap, String ledgerTopic, int partitions, String prefix, int n, Instant at,
+                     Following following) {
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
                 ProducerConfig.ACKS_CONFIG, "1",
@@ -64,7 +77,7 @@ public final class LedgerFiller {
                 ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class,
                 ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class))) {
             String templateId = prefix + "-template";
-            LedgerEntry template = done(templateId, at);
+            LedgerEntry template = done(templateId, at, following);
             String encoded = new String(LedgerCodec.encode(template), StandardCharsets.UTF_8);
             for (int i = 0; i < n; i++) {
                 RequestId requestId = new RequestId(prefix + "-" + i);

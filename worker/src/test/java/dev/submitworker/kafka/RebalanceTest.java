@@ -7,14 +7,20 @@ import dev.submitworker.app.SubmitWorkerApplication;
 import dev.submitworker.testing.ChaosRun;
 import dev.submitworker.testing.FlinkTestClient;
 import dev.submitworker.testing.KafkaTestClient;
+import dev.submitworker.testing.StatusChecks;
 import dev.submitworker.testing.WorkerProcess;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
-/** Two worker instances in one consumer group; one leaves mid-stream and the other takes its partitions over. */
+/**
+ * Two worker instances in one consumer group; one leaves mid-stream and the other takes its partitions over, and with
+ * them the following of their jobs: each job followed by one owner at a time, so one terminal event each, sequences
+ * 1, 2, 3 ... per request, no sequence carrying two contents.
+ */
 class RebalanceTest {
 
     @Test
@@ -23,8 +29,8 @@ class RebalanceTest {
         ChaosRun run = new ChaosRun(prefix, 109, "it-rebalance", 200, 0.2, 42);
         Map<String, String> properties = WorkerProcess.properties(prefix);
 
-        try (KafkaTestClient kafka = KafkaTestClient.forTopics(prefix + ".commands", prefix + ".results",
-                prefix + ".commands.DLT");
+        try (KafkaTestClient kafka = KafkaTestClient.withStatus(prefix + ".commands", prefix + ".results",
+                prefix + ".commands.DLT", prefix + ".status");
              FlinkTestClient flink = FlinkTestClient.session();
              WorkerProcess first = WorkerProcess.start(SubmitWorkerApplication.class.getName(), prefix + "-a",
                      properties, List.of());
@@ -35,9 +41,13 @@ class RebalanceTest {
             await().atMost(Duration.ofMinutes(3)).until(() -> run.answered(kafka) >= distinct / 3);
             first.stop();
             await().atMost(Duration.ofMinutes(5)).until(() -> run.allAnswered(kafka));
+            await().atMost(Duration.ofMinutes(1)).until(() ->
+                    StatusChecks.ended(kafka.allStatusEvents(), run.distinctRequestIds()) == distinct);
 
-            List<String> violations = run.violations(kafka, flink);
-            System.out.println(run.summary("rebalance", kafka, flink, 0, violations));
+            List<String> violations = new ArrayList<>(run.violations(kafka, flink));
+            violations.addAll(StatusChecks.violations(kafka.allStatusEvents(), run.distinctRequestIds()));
+            System.out.println(run.summary("rebalance", kafka, flink, 0, violations,
+                    Map.of("terminal", StatusChecks.ended(kafka.allStatusEvents(), run.distinctRequestIds()))));
             assertThat(violations).isEmpty();
         }
     }

@@ -44,6 +44,7 @@ public final class WorkerProcess implements AutoCloseable {
                 Map.entry("worker.topics.commands", prefix + ".commands"),
                 Map.entry("worker.topics.results", prefix + ".results"),
                 Map.entry("worker.topics.dead-letter", prefix + ".commands.DLT"),
+                Map.entry("worker.topics.status", prefix + ".status"),
                 Map.entry("worker.ledger.topic", prefix + ".ledger"),
                 Map.entry("worker.catalog.dir", "src/test/resources/tasks"),
                 Map.entry("worker.ledger.store.dir", "target/worker-state"),

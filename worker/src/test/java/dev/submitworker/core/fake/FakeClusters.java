@@ -17,6 +17,11 @@ public final class FakeClusters implements Clusters {
         return clusters.computeIfAbsent(name, FakeCluster::new);
     }
 
+    /** The entry is taken out of the configuration (as at a restart with a configuration without it). */
+    public void remove(String name) {
+        clusters.remove(name);
+    }
+
     @Override
     public ClusterTarget resolve(Task task) {
         if (!task.type().supported()) {
@@ -31,6 +36,10 @@ public final class FakeClusters implements Clusters {
 
     @Override
     public ClusterGateway gateway(ClusterTarget target) {
-        return clusters.get(target.entry());
+        FakeCluster cluster = clusters.get(target.entry());
+        if (cluster == null) {
+            throw new IllegalArgumentException("No cluster entry '" + target.entry() + "'");
+        }
+        return cluster;
     }
 }

@@ -35,8 +35,16 @@ public final class World implements AutoCloseable {
     public final FakeCluster session = clusters.add("session");
     private final Map<Integer, FakeLedger> ledgers = new HashMap<>();
     private final Map<Integer, Long> offsets = new HashMap<>();
-    private final ExecutorService executor = Executors.newCachedThreadPool(runnable -> {
+    /** Submissions at once, as the worker's default {@code worker.submissions.threads}. */
+    public static final int SUBMISSION_THREADS = 4;
+
+    private final ExecutorService executor = Executors.newFixedThreadPool(SUBMISSION_THREADS, runnable -> {
         Thread thread = new Thread(runnable, "submission");
+        thread.setDaemon(true);
+        return thread;
+    });
+    private final ExecutorService observers = Executors.newCachedThreadPool(runnable -> {
+        Thread thread = new Thread(runnable, "observer");
         thread.setDaemon(true);
         return thread;
     });
@@ -50,7 +58,8 @@ public final class World implements AutoCloseable {
     public World(Duration maxHold) {
         engine = new Engine(new Engine.Ports(catalog, compiler, clusters, answers, intake, statusEvents, unitOfWork,
                 retry -> BACKOFF.multipliedBy(1L << Math.min(retry - 1, 4)), text -> text, Telemetry.NONE),
-                new Engine.Settings(maxHold, DEADLINE, 3, STATUS_INTERVAL, LOST_AFTER), clock, executor, () -> {});
+                new Engine.Settings(maxHold, DEADLINE, 3, STATUS_INTERVAL, LOST_AFTER), clock, executor, observers,
+                () -> {});
         catalog.add(1, "session");
         open(0);
     }
@@ -96,5 +105,6 @@ public final class World implements AutoCloseable {
     @Override
     public void close() {
         executor.shutdownNow();
+        observers.shutdownNow();
     }
 }
