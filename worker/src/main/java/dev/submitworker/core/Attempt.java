@@ -9,6 +9,7 @@ import dev.submitworker.core.port.CompiledJob;
 import dev.submitworker.core.port.JobCompiler;
 import dev.submitworker.core.port.RefusedException;
 import dev.submitworker.core.port.Redaction;
+import java.time.Duration;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -80,6 +81,126 @@ final class Attempt {
         } catch (Throwable e) {
             return unexpected(e, job.description(), gateway.address(), task);
         }
+    }
+
+    /**
+     * A control command on its target's job: cancel it, or take a savepoint under the request's own trigger id
+     * (joining it when the cluster knows it already: a retry, or a new owner after a crash) and wait for it, at most
+     * {@link #SAVEPOINT_WAIT}.
+     *
+     * @param task   the target's task, or null when it is no longer in the catalog
+     * @param target the cluster entry the target's job runs on
+     */
+    Result control(SubmitCommand command, Task task, ClusterTarget target) {
+        ClusterGateway gateway;
+        try {
+            gateway = clusters.gateway(target);
+        } catch (ClusterUnreachableException e) {
+            return unreachable(e, null);
+        } catch (RuntimeException e) {
+            return unexpectedControl(e, null, command);
+        }
+        try {
+            Outcome outcome = command.control().action().savepoint() ? savepoint(gateway, command, task)
+                    : cancel(gateway, command);
+            return new Result(outcome, null, gateway.address(), null, true);
+        } catch (ClusterUnreachableException e) {
+            return unreachable(e, null);
+        } catch (RefusedException e) {
+            return new Result(new Outcome.Refused(e.getMessage(), e.detail()), null, gateway.address(), null, true);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return unexpectedControl(e, gateway.address(), command);
+        } catch (VirtualMachineError e) {
+            throw e;
+        } catch (Throwable e) {
+            return unexpectedControl(e, gateway.address(), command);
+        }
+    }
+
+    /** How long an attempt waits for a savepoint before it counts as not done yet (its request waits and asks again). */
+    static final Duration SAVEPOINT_WAIT = Duration.ofMinutes(10);
+    private static final Duration SAVEPOINT_POLL = Duration.ofMillis(200);
+
+    private Outcome savepoint(ClusterGateway gateway, SubmitCommand command, Task task) throws InterruptedException {
+        Control control = command.control();
+        String jobId = control.target().jobId();
+        String triggerId = command.requestId().triggerId();
+        boolean stop = control.action() == Control.Action.STOP;
+        Optional<ClusterGateway.SavepointStatus> status = gateway.savepointStatus(jobId, triggerId);
+        if (status.isEmpty()) {
+            Optional<Outcome> ended = ended(gateway, control);
+            if (ended.isPresent()) {
+                return ended.get();
+            }
+            gateway.triggerSavepoint(jobId, triggerId, task == null ? null : compiler.savepointDirectory(task), stop,
+                    control.drain());
+            log.info("Request {}: {} of job {} triggered ({})", command.requestId(), control.action().value(), jobId,
+                    triggerId);
+        }
+        long deadline = System.nanoTime() + SAVEPOINT_WAIT.toNanos();
+        while (status.isEmpty() || !status.get().complete()) {
+            if (System.nanoTime() > deadline) {
+                throw new ClusterUnreachableException("The savepoint of job " + jobId + " (trigger " + triggerId
+                        + ") was not complete after " + SAVEPOINT_WAIT, "still in progress", null);
+            }
+            if (status.isPresent()) {
+                Thread.sleep(SAVEPOINT_POLL.toMillis());
+            }
+            status = gateway.savepointStatus(jobId, triggerId);
+        }
+        String what = stop ? "stop with savepoint" : "savepoint";
+        if (status.get().failure() != null) {
+            return new Outcome.Refused("Flink could not take the " + what + " of job " + jobId + " (request "
+                    + control.target() + ")" + (stop ? "; the job keeps running" : ""), status.get().failure());
+        }
+        return new Outcome.Controlled((stop ? "Job " + jobId + " (request " + control.target() + ") stopped with "
+                + "savepoint " : "Savepoint of job " + jobId + " (request " + control.target() + ") taken: ")
+                + status.get().path(), status.get().path());
+    }
+
+    private static Outcome cancel(ClusterGateway gateway, SubmitCommand command) {
+        Control control = command.control();
+        String jobId = control.target().jobId();
+        Optional<ClusterGateway.JobState> state = gateway.find(jobId);
+        if (state.isPresent() && "CANCELED".equals(state.get().status())) {
+            // what was asked is so: cancelled by this request before its answer was written, or otherwise
+            return new Outcome.Controlled("Job " + jobId + " (request " + control.target() + ") is CANCELED", null);
+        }
+        Optional<Outcome> ended = ended(state, control);
+        if (ended.isPresent()) {
+            return ended.get();
+        }
+        gateway.cancel(jobId);
+        log.info("Request {}: job {} cancelled", command.requestId(), jobId);
+        return new Outcome.Controlled("Job " + jobId + " (request " + control.target() + ") cancelled", null);
+    }
+
+    private static Optional<Outcome> ended(ClusterGateway gateway, Control control) {
+        return ended(gateway.find(control.target().jobId()), control);
+    }
+
+    /** The refusal when the target's job has ended, or is gone from its cluster. */
+    private static Optional<Outcome> ended(Optional<ClusterGateway.JobState> state, Control control) {
+        String jobId = control.target().jobId();
+        if (state.isEmpty()) {
+            return Optional.of(new Outcome.Refused("The job of request " + control.target() + " (" + jobId + ") is "
+                    + "not on its cluster any more: nothing to " + control.action().value(), "unknown job " + jobId));
+        }
+        if (StatusEvent.terminal(state.get().status())) {
+            return Optional.of(new Outcome.Refused("The job of request " + control.target() + " (" + jobId + ") has "
+                    + "ended " + state.get().status() + ": nothing to " + control.action().value(),
+                    "job " + jobId + " is " + state.get().status()));
+        }
+        return Optional.empty();
+    }
+
+    private Result unexpectedControl(Throwable e, String address, SubmitCommand command) {
+        log.warn("The {} of request {} failed unexpectedly; it will be tried again: {}",
+                command.control().action().value(), command.control().target(), redaction.mask(e.toString()));
+        return new Result(new Outcome.Unreachable("The " + command.control().action().value() + " of the job of "
+                + "request " + command.control().target() + " failed unexpectedly", e.toString()), null, address, null,
+                false);
     }
 
     private static Result submit(ClusterGateway gateway, CompiledJob job, Task task, boolean mayExist) {

@@ -16,6 +16,13 @@ final class Fingerprint {
 
     static String of(SubmitCommand command) {
         StringBuilder canonical = new StringBuilder();
+        Control control = command.control();
+        if (control != null) {
+            part(canonical, control.action().value());
+            part(canonical, control.target().value());
+            part(canonical, Boolean.toString(control.drain()));
+            return digest(canonical);
+        }
         part(canonical, "submit");
         part(canonical, Integer.toString(command.taskId()));
         part(canonical, command.savepoint() == null ? "" : command.savepoint());
@@ -23,6 +30,10 @@ final class Fingerprint {
             part(canonical, name);
             part(canonical, value);
         });
+        return digest(canonical);
+    }
+
+    private static String digest(StringBuilder canonical) {
         try {
             byte[] digest = MessageDigest.getInstance("SHA-256")
                     .digest(canonical.toString().getBytes(StandardCharsets.UTF_8));

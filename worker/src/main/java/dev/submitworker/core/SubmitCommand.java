@@ -4,17 +4,33 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * Submit a task: the body of Dinky's {@code POST /openapi/submitTask} plus the idempotency key.
+ * A command: submit a task (the body of Dinky's {@code POST /openapi/submitTask} plus the idempotency key), or, with a
+ * {@link Control}, act on the job of an earlier request.
  *
- * @param taskId        the task id in the catalog
+ * @param taskId        the task id in the catalog; 0 for a control command (its task is its target's)
  * @param savePointPath optional; when not blank it overrides the task's savepoint strategy (Dinky's rule)
  * @param variables     values for the task's {@code ${name}} placeholders
+ * @param control       what to do to the target's job, or null for a submit
  */
-public record SubmitCommand(RequestId requestId, int taskId, String savePointPath, Map<String, String> variables) {
+public record SubmitCommand(RequestId requestId, int taskId, String savePointPath, Map<String, String> variables,
+                            Control control) {
 
     public SubmitCommand {
         Objects.requireNonNull(requestId, "requestId");
         variables = variables == null ? Map.of() : Map.copyOf(variables);
+        if (control != null && (taskId != 0 || savePointPath != null || !variables.isEmpty())) {
+            throw new IllegalArgumentException("a control command takes no task id, savepoint path or variables");
+        }
+    }
+
+    /** A submit. */
+    public SubmitCommand(RequestId requestId, int taskId, String savePointPath, Map<String, String> variables) {
+        this(requestId, taskId, savePointPath, variables, null);
+    }
+
+    /** A control command. */
+    public static SubmitCommand control(RequestId requestId, Control control) {
+        return new SubmitCommand(requestId, 0, null, null, Objects.requireNonNull(control, "control"));
     }
 
     /** The savepoint path the command asks for, or null when it asks for none (blank counts as none). */
@@ -23,8 +39,9 @@ public record SubmitCommand(RequestId requestId, int taskId, String savePointPat
     }
 
     /**
-     * What makes two commands with the same requestId the same command: task id, savepoint path and variables.
-     * Variable order and a blank versus an absent savepoint path do not matter; anything else does.
+     * What makes two commands with the same requestId the same command: task id, savepoint path and variables; for a
+     * control command its action, target and drain. Variable order and a blank versus an absent savepoint path do not
+     * matter; anything else does.
      */
     public String fingerprint() {
         return Fingerprint.of(this);

@@ -17,6 +17,9 @@ import org.apache.kafka.clients.producer.internals.BuiltInPartitioner;
  * sent no key, or used another client's partitioner) is passed on there, so that one ledger sees all commands of a
  * requestId and a duplicate can never escape it. A record with no usable requestId is answered on its record key,
  * when that is one, so the producer still hears why.
+ *
+ * <p>A control command's home is its target's partition: it is keyed by its own requestId like any command, and
+ * passed on from there, so that the ledger that records it is the one that knows its target.
  */
 final class CommandRecords {
 
@@ -42,7 +45,9 @@ final class CommandRecords {
         CommandReader.Outcome outcome = reader.read(record.value());
         if (outcome instanceof CommandReader.Accepted accepted) {
             SubmitCommand command = accepted.command();
-            int home = partitionOf(command.requestId(), partitions);
+            // a control command is handled in its target's partition, whose ledger knows the target
+            int home = partitionOf(command.control() == null ? command.requestId() : command.control().target(),
+                    partitions);
             return home == record.partition() ? new Incoming.Command(command) : new Incoming.Elsewhere(command, home);
         }
         CommandReader.Rejected rejected = (CommandReader.Rejected) outcome;

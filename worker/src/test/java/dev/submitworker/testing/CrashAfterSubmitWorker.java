@@ -80,6 +80,26 @@ public final class CrashAfterSubmitWorker {
                 public void release(String jobId) {
                     gateway.release(jobId);
                 }
+
+                @Override
+                public Optional<SavepointStatus> savepointStatus(String jobId, String triggerId) {
+                    return gateway.savepointStatus(jobId, triggerId);
+                }
+
+                @Override
+                public void triggerSavepoint(String jobId, String triggerId, String directory, boolean stop,
+                                             boolean drain) {
+                    gateway.triggerSavepoint(jobId, triggerId, directory, stop, drain);
+                    if (triggerId.equals(victim)) {
+                        System.out.println("crash.after-submit: halting after trigger " + triggerId);
+                        Runtime.getRuntime().halt(137);
+                    }
+                }
+
+                @Override
+                public void cancel(String jobId) {
+                    gateway.cancel(jobId);
+                }
             };
         }
 
