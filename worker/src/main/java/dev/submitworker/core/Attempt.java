@@ -152,7 +152,7 @@ final class Attempt {
         String what = stop ? "stop with savepoint" : "savepoint";
         if (status.get().failure() != null) {
             return new Outcome.Refused("Flink could not take the " + what + " of job " + jobId + " (request "
-                    + control.target() + ")" + (stop ? "; the job keeps running" : ""), status.get().failure());
+                    + control.target() + ")", status.get().failure());
         }
         return new Outcome.Controlled((stop ? "Job " + jobId + " (request " + control.target() + ") stopped with "
                 + "savepoint " : "Savepoint of job " + jobId + " (request " + control.target() + ") taken: ")

@@ -352,7 +352,8 @@ public final class Engine {
             case NO_JOB -> new Outcome.Refused("The target " + name + " did not submit a job: nothing to "
                     + control.action().value(), target.is(LedgerEntry.State.GAVE_UP)
                     ? "its cluster could not be reached" : "its answer was not a submission");
-            case ENDED -> new Outcome.Refused("The job of " + name + " (" + control.target().jobId() + ") has ended "
+            case ENDED -> new Outcome.Refused("The job of request " + control.target() + " (" + control.target().jobId()
+                    + ") has ended "
                     + target.following().status() + ": nothing to " + control.action().value(),
                     "job " + control.target().jobId() + " is " + target.following().status());
             case ACT -> null;

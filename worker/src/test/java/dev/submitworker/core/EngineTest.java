@@ -838,6 +838,23 @@ class EngineTest {
         }
 
         @Test
+        void aTargetWhoseEndTheLedgerHasSeenIsRefusedWithoutAskingTheCluster() {
+            String job = running("r-1");
+            world.session.set(new ClusterGateway.JobState(job, "task-1", "CANCELED"));
+            org.awaitility.Awaitility.await().pollInSameThread().atMost(Duration.ofSeconds(10)).until(() -> {
+                world.clock.advance(World.STATUS_INTERVAL);
+                world.engine.follow();
+                return entry("r-1").following().terminal();
+            });
+            int calls = world.session.calls();
+            world.round(control("r-10", Control.Action.SAVEPOINT, "r-1"));
+
+            assertThat(only("r-10").outcome()).isEqualTo(new Outcome.Refused("The job of request r-1 (" + job
+                    + ") has ended CANCELED: nothing to savepoint", "job " + job + " is CANCELED"));
+            assertThat(world.session.calls()).isEqualTo(calls);
+        }
+
+        @Test
         void aSavepointFlinkFailsToTakeIsRefusedWithItsReasonAndTheJobKeepsRunning() {
             String job = running("r-1");
             world.session.failSavepoints("org.apache.flink.runtime.checkpoint.CheckpointException: Checkpoint "
@@ -845,7 +862,7 @@ class EngineTest {
             world.round(control("r-10", Control.Action.STOP, "r-1"));
 
             assertThat(only("r-10").outcome()).isEqualTo(new Outcome.Refused("Flink could not take the stop with "
-                    + "savepoint of job " + job + " (request r-1); the job keeps running", "org.apache.flink.runtime."
+                    + "savepoint of job " + job + " (request r-1)", "org.apache.flink.runtime."
                     + "checkpoint.CheckpointException: Checkpoint expired before completing."));
             assertThat(world.session.jobs().get(job).status()).isEqualTo("RUNNING");
         }
