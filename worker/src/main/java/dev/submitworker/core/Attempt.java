@@ -101,7 +101,11 @@ final class Attempt {
             return unexpectedControl(e, null, command);
         }
         try {
-            Outcome outcome = command.control().action().savepoint() ? savepoint(gateway, command, task)
+            if (command.control().action() == Control.Action.RESTART) {
+                return restart(gateway, command, task, target);
+            }
+            Outcome outcome = command.control().action().savepoint() ? savepoint(gateway, command, task,
+                    command.control().action() == Control.Action.STOP)
                     : cancel(gateway, command);
             return new Result(outcome, null, gateway.address(), null, true);
         } catch (ClusterUnreachableException e) {
@@ -122,11 +126,53 @@ final class Attempt {
     static final Duration SAVEPOINT_WAIT = Duration.ofMinutes(10);
     private static final Duration SAVEPOINT_POLL = Duration.ofMillis(200);
 
-    private Outcome savepoint(ClusterGateway gateway, SubmitCommand command, Task task) throws InterruptedException {
+    /**
+     * A restart: its own job is looked for first (an earlier attempt may have got that far); else the target's job is
+     * stopped with a savepoint under the restart's trigger id (joined if it was triggered before), or, given a
+     * savepoint path, cancelled if it still runs; then the target's task is submitted from the savepoint as the job
+     * of the restart's requestId.
+     */
+    private Result restart(ClusterGateway gateway, SubmitCommand command, Task task, ClusterTarget target)
+            throws InterruptedException {
+        Control control = command.control();
+        if (task == null) {
+            return result(new Outcome.Refused("The task of request " + control.target() + " is no longer in the "
+                    + "task catalog: nothing to restart", null), null, gateway.address());
+        }
+        String savepoint = command.savepoint();
+        Optional<ClusterGateway.JobState> replacement = gateway.find(command.requestId().jobId());
+        if (savepoint == null) {
+            Optional<ClusterGateway.SavepointStatus> stop = gateway.savepointStatus(control.target().jobId(),
+                    command.requestId().triggerId());
+            if (replacement.isEmpty() || stop.isPresent()) {
+                Outcome stopped = savepoint(gateway, command, task, true);
+                if (!(stopped instanceof Outcome.Controlled done)) {
+                    return result(stopped, null, gateway.address());
+                }
+                savepoint = done.savepointPath();
+            }
+        } else if (replacement.isEmpty()) {
+            Optional<ClusterGateway.JobState> old = gateway.find(control.target().jobId());
+            if (old.isPresent() && !StatusEvent.terminal(old.get().status())) {
+                gateway.cancel(control.target().jobId());
+            }
+        }
+        Result submitted = run(command.restartOf(task.id(), savepoint), task, target, true);
+        if (!(submitted.outcome() instanceof Outcome.Submitted done)) {
+            return submitted;
+        }
+        String from = savepoint == null ? "its savepoint (taken earlier, no longer known to the cluster)" : savepoint;
+        return new Result(new Outcome.Submitted("Restarted the job of request " + control.target() + " from " + from
+                + ": " + done.message(), done.alreadyThere()), submitted.job(), submitted.jobManagerAddress(),
+                submitted.clusterId(), true);
+    }
+
+    /** @param stop a stop with savepoint (a restart's is), else a savepoint alone */
+    private Outcome savepoint(ClusterGateway gateway, SubmitCommand command, Task task, boolean stop)
+            throws InterruptedException {
         Control control = command.control();
         String jobId = control.target().jobId();
         String triggerId = command.requestId().triggerId();
-        boolean stop = control.action() == Control.Action.STOP;
         Optional<ClusterGateway.SavepointStatus> status = gateway.savepointStatus(jobId, triggerId);
         if (status.isEmpty()) {
             Optional<Outcome> ended = ended(gateway, control);

@@ -19,7 +19,12 @@ public record Control(Action action, RequestId target, boolean drain) {
         /** Stop the job with a savepoint; it ends FINISHED. */
         STOP,
         /** Cancel the job without a savepoint; it ends CANCELED. */
-        CANCEL;
+        CANCEL,
+        /**
+         * Stop the job with a savepoint (or, given a savepoint path, cancel it) and submit its task again from the
+         * savepoint, as the job of the restart's own requestId.
+         */
+        RESTART;
 
         /** As the command spells it. */
         public String value() {
@@ -30,9 +35,9 @@ public record Control(Action action, RequestId target, boolean drain) {
             return valueOf(value.toUpperCase(Locale.ROOT));
         }
 
-        /** Whether it takes a savepoint. */
+        /** Whether it takes a savepoint, and nothing else. */
         public boolean savepoint() {
-            return this != CANCEL;
+            return this == SAVEPOINT || this == STOP;
         }
     }
 

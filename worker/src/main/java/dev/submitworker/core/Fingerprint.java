@@ -21,9 +21,12 @@ final class Fingerprint {
             part(canonical, control.action().value());
             part(canonical, control.target().value());
             part(canonical, Boolean.toString(control.drain()));
-            return digest(canonical);
+            if (control.action() != Control.Action.RESTART) {
+                return digest(canonical);
+            }
+        } else {
+            part(canonical, "submit");
         }
-        part(canonical, "submit");
         part(canonical, Integer.toString(command.taskId()));
         part(canonical, command.savepoint() == null ? "" : command.savepoint());
         new TreeMap<>(command.variables()).forEach((name, value) -> {

@@ -18,8 +18,10 @@ public record SubmitCommand(RequestId requestId, int taskId, String savePointPat
     public SubmitCommand {
         Objects.requireNonNull(requestId, "requestId");
         variables = variables == null ? Map.of() : Map.copyOf(variables);
-        if (control != null && (taskId != 0 || savePointPath != null || !variables.isEmpty())) {
-            throw new IllegalArgumentException("a control command takes no task id, savepoint path or variables");
+        if (control != null && (taskId != 0 || control.action() != Control.Action.RESTART
+                && (savePointPath != null || !variables.isEmpty()))) {
+            throw new IllegalArgumentException("a control command takes no task id, and only a restart takes a "
+                    + "savepoint path and variables");
         }
     }
 
@@ -30,7 +32,18 @@ public record SubmitCommand(RequestId requestId, int taskId, String savePointPat
 
     /** A control command. */
     public static SubmitCommand control(RequestId requestId, Control control) {
-        return new SubmitCommand(requestId, 0, null, null, Objects.requireNonNull(control, "control"));
+        return control(requestId, control, null, null);
+    }
+
+    /** A control command; a restart may take a savepoint path (restore from it) and variables (for its task). */
+    public static SubmitCommand control(RequestId requestId, Control control, String savePointPath,
+                                        Map<String, String> variables) {
+        return new SubmitCommand(requestId, 0, savePointPath, variables, Objects.requireNonNull(control, "control"));
+    }
+
+    /** The submit a restart makes of its target's task: its own requestId, the savepoint, its variables. */
+    public SubmitCommand restartOf(int targetTaskId, String savepoint) {
+        return new SubmitCommand(requestId, targetTaskId, savepoint, variables);
     }
 
     /** The savepoint path the command asks for, or null when it asks for none (blank counts as none). */

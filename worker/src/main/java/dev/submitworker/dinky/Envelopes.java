@@ -69,16 +69,18 @@ public class Envelopes {
         // the status stream follows the job from here; the answer does not wait to read its state back
         result.put("jobStatus", null);
         Control control = answer.command() == null ? null : answer.command().control();
-        String statement = job != null ? job.statement() : answer.task() == null || control != null ? null
+        // a control command that compiled nothing (all but a restart) reports its target's job, and no task config
+        boolean acted = control != null && control.action() != Control.Action.RESTART;
+        String statement = job != null ? job.statement() : answer.task() == null || acted ? null
                 : answer.task().statement();
         JobResult data = new JobResult(
                 answer.taskId(),
-                control == null ? jobConfig(answer) : null,
+                acted ? null : jobConfig(answer),
                 null,
                 answer.jobManagerAddress(),
                 bounded(redactor.redactText(answer.outcome().detail())),
                 result,
-                control != null ? control.target().jobId() : job == null ? null : answer.requestId().jobId(),
+                acted ? control.target().jobId() : job == null ? null : answer.requestId().jobId(),
                 success,
                 bounded(redactor.redactText(statement)),
                 answer.startTime().toString(),
@@ -87,8 +89,8 @@ public class Envelopes {
                 success ? JobResult.STATUS_SUCCESS : JobResult.STATUS_FAILED,
                 control == null ? null : new JobResult.ControlResult(control.action().value(),
                         control.target().value(), control.target().jobId(),
-                        answer.outcome() instanceof Outcome.Controlled done
-                                ? redactor.redactText(done.savepointPath()) : null));
+                        redactor.redactText(answer.outcome() instanceof Outcome.Controlled done
+                                ? done.savepointPath() : job == null ? null : job.savepointPath())));
         return new ResultEnvelope(answer.requestId().value(), answer.taskId(), code,
                 bounded(redactor.redactText(answer.outcome().message())), success, false, answer.time().toString(),
                 data);

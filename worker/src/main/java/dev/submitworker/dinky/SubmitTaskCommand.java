@@ -19,6 +19,6 @@ record SubmitTaskCommand(String requestId, Integer id, String savePointPath, Map
             return new SubmitCommand(key, id, savePointPath, variables);
         }
         return SubmitCommand.control(key, new Control(Control.Action.of(action), new RequestId(target),
-                Boolean.TRUE.equals(drain)));
+                Boolean.TRUE.equals(drain)), savePointPath, variables);
     }
 }

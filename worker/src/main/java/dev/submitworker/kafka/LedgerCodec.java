@@ -158,7 +158,8 @@ final class LedgerCodec {
             Map<String, String> variables = (Map<String, String>) raw.get("variables");
             command = raw.get("action") instanceof String action
                     ? SubmitCommand.control(requestId, new Control(Control.Action.of(action),
-                            new RequestId((String) raw.get("target")), Boolean.TRUE.equals(raw.get("drain"))))
+                            new RequestId((String) raw.get("target")), Boolean.TRUE.equals(raw.get("drain"))),
+                            (String) raw.get("savePointPath"), variables)
                     : new SubmitCommand(requestId, ((Number) raw.get("id")).intValue(),
                             (String) raw.get("savePointPath"), variables);
         }

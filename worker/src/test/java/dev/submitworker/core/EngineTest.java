@@ -898,5 +898,84 @@ class EngineTest {
                     .isEqualTo(world.session.savepoints().get(triggerId("r-10")).status().path());
             assertThat(world.session.triggers()).isEqualTo(1);
         }
+
+        private Incoming restart(String requestId, String target, String savePointPath) {
+            return world.submit(0, SubmitCommand.control(new RequestId(requestId),
+                    new Control(Control.Action.RESTART, new RequestId(target), false), savePointPath, null));
+        }
+
+        @Test
+        void aRestartSentThreeTimesStopsTheJobOnceAndSubmitsItsTaskFromTheSavepointAsItsOwnJob() {
+            String job = running("r-1");
+            world.round(restart("r-12", "r-1", null), restart("r-12", "r-1", null));
+            world.round(restart("r-12", "r-1", null));
+
+            assertThat(answers("r-12")).extracting(Published::duplicate).containsExactly(false, true, true);
+            String path = world.session.savepoints().get(triggerId("r-12")).status().path();
+            assertThat(answers("r-12").get(0).outcome()).isEqualTo(new Outcome.Submitted("Restarted the job of "
+                    + "request r-1 from " + path + ": Task 1 (task-1) submitted as job " + jobId("r-12"), false));
+            assertThat(answers("r-12").get(0).answer().job().savepointPath()).isEqualTo(path);
+            assertThat(world.session.triggers()).isEqualTo(1);
+            assertThat(world.session.jobs().get(job).status()).isEqualTo("FINISHED");
+            assertThat(world.session.jobs()).containsOnlyKeys(job, jobId("r-12"));
+            assertThat(entry("r-12").followed()).isTrue(); // the new job is followed under the restart's requestId
+        }
+
+        @Test
+        void aRestartFromAGivenSavepointCancelsTheRunningJobAndTakesNoSavepoint() {
+            String job = running("r-1");
+            world.round(restart("r-12", "r-1", "s3://savepoints/sp-1"));
+
+            assertThat(only("r-12").outcome().message()).startsWith("Restarted the job of request r-1 from "
+                    + "s3://savepoints/sp-1: ");
+            assertThat(only("r-12").answer().job().savepointPath()).isEqualTo("s3://savepoints/sp-1");
+            assertThat(world.session.triggers()).isZero();
+            assertThat(world.session.jobs().get(job).status()).isEqualTo("CANCELED");
+        }
+
+        @Test
+        void aRestartFromAGivenSavepointOfAStoppedTargetOnlySubmits() {
+            String job = running("r-1");
+            world.round(control("r-10", Control.Action.STOP, "r-1"));
+            String path = ((Outcome.Controlled) only("r-10").outcome()).savepointPath();
+            org.awaitility.Awaitility.await().pollInSameThread().atMost(Duration.ofSeconds(10)).until(() -> {
+                world.clock.advance(World.STATUS_INTERVAL);
+                world.engine.follow();
+                return entry("r-1").following().terminal();
+            });
+            world.round(restart("r-12", "r-1", path), restart("r-13", "r-1", null));
+
+            assertThat(only("r-12").outcome()).isInstanceOf(Outcome.Submitted.class);
+            assertThat(only("r-12").answer().job().savepointPath()).isEqualTo(path);
+            assertThat(only("r-13").outcome().message()).isEqualTo("The job of request r-1 (" + job + ") has ended "
+                    + "FINISHED: nothing to restart");
+            assertThat(world.session.triggers()).isEqualTo(1);
+        }
+
+        @Test
+        void aRestartKilledAfterItsStopResumesWithThatSavepointAndItsOwnJobId() {
+            String job = running("r-1");
+            // the owner before the crash stopped the job under r-12's trigger id, and died before submitting
+            world.session.triggerSavepoint(job, triggerId("r-12"), "file:/savepoints/1", true, false);
+            world.round(restart("r-12", "r-1", null));
+
+            String path = world.session.savepoints().get(triggerId("r-12")).status().path();
+            assertThat(only("r-12").outcome().message()).isEqualTo("Restarted the job of request r-1 from " + path
+                    + ": Task 1 (task-1) submitted as job " + jobId("r-12"));
+            assertThat(world.session.triggers()).isEqualTo(1);
+        }
+
+        @Test
+        void aRestartKilledAfterItsSubmitAnswersWithTheJobThatIsThere() {
+            String job = running("r-1");
+            world.session.triggerSavepoint(job, triggerId("r-12"), "file:/savepoints/1", true, false);
+            world.session.has(jobId("r-12"), "task-1");
+            world.round(restart("r-12", "r-1", null));
+
+            assertThat(only("r-12").outcome().message()).endsWith("Task 1 (task-1) was already on the cluster as "
+                    + "job " + jobId("r-12"));
+            assertThat(world.session.triggers()).isEqualTo(1);
+            assertThat(world.session.jobs()).hasSize(2);
+        }
     }
 }

@@ -214,7 +214,7 @@ class CommandReaderTest {
     @Test
     void anUnknownActionOrAFieldItDoesNotTakeIsRefusedNamingTheField() {
         assertThat(rejected("{\"requestId\":\"r-9\",\"action\":\"rewind\",\"target\":\"r-1\"}").reason())
-                .isEqualTo("field 'action': is not one of savepoint, stop, cancel");
+                .isEqualTo("field 'action': is not one of savepoint, stop, cancel, restart");
         assertThat(rejected("{\"requestId\":\"r-9\",\"action\":\"cancel\",\"target\":\"r-1\",\"id\":2}")
                 .reason()).isEqualTo("field 'id': is not a field of a 'cancel' command");
         assertThat(rejected("{\"requestId\":\"r-9\",\"action\":\"cancel\",\"target\":\"r-1\","
@@ -230,6 +230,16 @@ class CommandReaderTest {
         assertThat(answered.reason()).isEqualTo("field 'extra': is not a field of the command");
         assertThat(answered.requestId()).isEqualTo("r-9");
         assertThat(answered.deadLetter()).isFalse();
+    }
+
+    @Test
+    void aRestartTakesASavepointPathAndVariables() {
+        assertThat(read("{\"requestId\":\"r-12\",\"action\":\"restart\",\"target\":\"r-1\",\"savePointPath\":\"/sp\","
+                + "\"variables\":{\"day\":\"1\"}}")).isEqualTo(new CommandReader.Accepted(SubmitCommand.control(
+                new RequestId("r-12"), new Control(Control.Action.RESTART, new RequestId("r-1"), false), "/sp",
+                Map.of("day", "1"))));
+        assertThat(rejected("{\"requestId\":\"r-12\",\"action\":\"restart\",\"target\":\"r-1\",\"drain\":true}")
+                .reason()).isEqualTo("field 'drain': is not a field of a 'restart' command");
     }
 
     @Test

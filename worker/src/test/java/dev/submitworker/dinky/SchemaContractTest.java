@@ -54,7 +54,7 @@ class SchemaContractTest {
     @Test
     void theReadmeExamplesAreValid() throws Exception {
         Schemas.assertValid(Schemas.COMMAND, JSON.readTree(Files.readString(Path.of("../schemas/examples/command.json"))));
-        for (String action : new String[] {"savepoint", "stop", "cancel"}) {
+        for (String action : new String[] {"savepoint", "stop", "cancel", "restart"}) {
             Schemas.assertValid(Schemas.COMMAND, JSON.readTree(Files.readString(
                     Path.of("../schemas/examples/command-" + action + ".json"))));
         }
