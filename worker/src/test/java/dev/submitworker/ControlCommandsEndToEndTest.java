@@ -149,6 +149,31 @@ class ControlCommandsEndToEndTest {
     }
 
     @Test
+    void aRestartSentThreeTimesStopsTheJobOnceAndItsNewJobRestoresFromThatSavepoint() throws Exception {
+        String target = KafkaTestClient.newRequestId("ctl-target");
+        String job = running(target, null);
+        int before = savepointsOnDisk();
+
+        String restart = KafkaTestClient.newRequestId("ctl-restart");
+        JsonNode restarted = thrice(restart, control(restart, "restart", target)).get(0);
+
+        assertThat(restarted.get("code").asInt()).as(restarted.toPrettyString()).isZero();
+        String newJob = new RequestId(restart).jobId();
+        assertThat(restarted.at("/data/jobId").asText()).isEqualTo(newJob);
+        startedJobs.add(newJob);
+        assertThat(restarted.at("/data/control/jobId").asText()).isEqualTo(job);
+        String path = restarted.at("/data/control/savepointPath").asText();
+        assertThat(restarted.at("/data/jobConfig/savePointPath").asText()).isEqualTo(path);
+        assertThat(restarted.get("msg").asText()).startsWith("Restarted the job of request " + target + " from "
+                + path + ": Task 125 (it-savepoint-none) submitted as job " + newJob);
+        assertThat(flink.awaitEnd(job)).isEqualTo(JobStatus.FINISHED);
+        assertThat(savepointsOnDisk()).isEqualTo(before + 1);
+        RestoredCheckpointStatistics from = await().atMost(Duration.ofSeconds(60)).ignoreExceptions()
+                .until(() -> flink.restoredFrom(newJob).orElse(null), statistics -> statistics != null);
+        assertThat(localPath(from.getExternalPath())).isEqualTo(localPath(path));
+    }
+
+    @Test
     void aCancelSentThreeTimesCancelsTheJobOnce() throws Exception {
         String target = KafkaTestClient.newRequestId("ctl-target");
         String job = running(target, null);
