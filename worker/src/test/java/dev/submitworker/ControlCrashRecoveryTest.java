@@ -22,65 +22,116 @@ import org.apache.flink.api.common.JobStatus;
 import org.junit.jupiter.api.Test;
 
 /**
- * A worker process halts right after Flink accepted its stop-with-savepoint trigger and before the answer's
- * transaction commits (the worst moment); the restarted worker must join that same savepoint under its trigger id,
- * not trigger a second one nor refuse the stopped job as ended, and answer exactly once.
+ * Worker processes halted at the worst moments of control commands, one after the other on the same topics: right
+ * after Flink accepted a stop-with-savepoint trigger, before its answer committed; then right after the stop of a
+ * restart, before its submit. Each next worker must join the savepoint under the request's trigger id (not trigger a
+ * second one, nor refuse the stopped job as ended), submit the restart's one job under its JobID, and answer each
+ * requestId exactly once.
  */
 class ControlCrashRecoveryTest {
 
+    private static final int TASK = 125;
+
+    private final String prefix = "ctl-crash-" + UUID.randomUUID().toString().substring(0, 8);
+
     @Test
-    void aCrashBetweenTriggeringAStopAndItsAnswerLeavesOneSavepointAndOneAnswer() throws Exception {
-        String prefix = "ctl-crash-" + UUID.randomUUID().toString().substring(0, 8);
-        String target = prefix + "-target";
-        String stop = prefix + "-stop";
-        String jobId = new RequestId(target).jobId();
+    void crashesAfterAStopTriggerAndAfterTheStopOfARestartLeaveOneSavepointOneJobAndOneAnswerEach() throws Exception {
         Path savepoints = Files.createTempDirectory("submit-worker-control-crash-");
         Map<String, String> properties = new HashMap<>(WorkerProcess.properties(prefix));
         properties.put("worker.savepoints.dir", savepoints.toUri().toString());
-        String command = "{\"requestId\":\"" + stop + "\",\"action\":\"stop\",\"target\":\"" + target + "\"}";
+        String stopped = prefix + "-stopped";
+        String stop = prefix + "-stop";
+        String replaced = prefix + "-replaced";
+        String restart = prefix + "-restart";
+        String newJob = new RequestId(restart).jobId();
         try (KafkaTestClient kafka = KafkaTestClient.forTopics(prefix + ".commands", prefix + ".results",
                 prefix + ".commands.DLT");
              FlinkTestClient flink = FlinkTestClient.session()) {
 
-            WorkerProcess crashing = WorkerProcess.start(CrashAfterSubmitWorker.class.getName(), prefix + "-worker",
+            // 1. halted right after Flink took the stop
+            WorkerProcess first = WorkerProcess.start(CrashAfterSubmitWorker.class.getName(), prefix + "-worker",
                     properties, List.of("-Dcrash.after-submit=" + stop));
-            JsonNode submitted = kafka.submit(target, 125, null, null);
-            assertThat(submitted.get("code").asInt()).as(submitted.toPrettyString()).isZero();
-            await().atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() -> flink.allTasksRunning(jobId));
-            kafka.sendCommand(command);
-            await().atMost(Duration.ofMinutes(2)).until(() -> !crashing.isAlive());
-
-            // the stop reached Flink and goes on without the worker; its answer did not reach the results topic
-            assertThat(flink.awaitEnd(jobId)).isEqualTo(JobStatus.FINISHED);
+            String stoppedJob = running(kafka, flink, stopped);
+            kafka.sendCommand(control(stop, "stop", stopped));
+            await().atMost(Duration.ofMinutes(2)).until(() -> !first.isAlive());
+            // the stop goes on without the worker; its answer did not reach the results topic
+            assertThat(flink.awaitEnd(stoppedJob)).isEqualTo(JobStatus.FINISHED);
             assertThat(kafka.envelopes(stop)).isEmpty();
             assertThat(savepointsOf(savepoints)).hasSize(1);
 
-            try (WorkerProcess restarted = WorkerProcess.start(SubmitWorkerApplication.class.getName(),
-                    prefix + "-worker", properties, List.of())) {
+            // 2. the next worker answers the stop with that savepoint, then halts right after the stop of a restart
+            WorkerProcess second = WorkerProcess.start(CrashAfterSubmitWorker.class.getName(), prefix + "-worker",
+                    properties, List.of("-Dcrash.after-submit=" + restart));
+            try {
                 JsonNode answer = kafka.awaitEnvelope(stop);
                 assertThat(answer.get("code").asInt()).as(answer.toPrettyString()).isZero();
-                assertThat(answer.get("duplicate").asBoolean()).isFalse();
-                String path = answer.at("/data/control/savepointPath").asText();
-                assertThat(new File(new org.apache.flink.core.fs.Path(path).toUri().getPath()))
+                assertThat(localFile(answer.at("/data/control/savepointPath").asText()))
                         .isEqualTo(savepointsOf(savepoints).get(0));
-
-                // the same command again is answered after the first answer: a second original would be there by now
-                kafka.sendCommand(command);
-                await().atMost(Duration.ofSeconds(60)).until(() -> kafka.envelopes(stop).size() >= 2);
-                assertThat(kafka.envelopes(stop)).extracting(envelope -> envelope.get("duplicate").asBoolean())
-                        .containsExactly(false, true);
+                String replacedJob = running(kafka, flink, replaced);
+                kafka.sendCommand(control(restart, "restart", replaced));
+                await().atMost(Duration.ofMinutes(2)).until(() -> !second.isAlive());
+                assertThat(flink.awaitEnd(replacedJob)).isEqualTo(JobStatus.FINISHED);
+                assertThat(flink.hasJob(newJob)).isFalse();
+                assertThat(kafka.envelopes(restart)).isEmpty();
+                assertThat(savepointsOf(savepoints)).hasSize(2);
+            } finally {
+                second.close();
             }
-            assertThat(savepointsOf(savepoints)).hasSize(1);
-            assertThat(kafka.envelopes(target)).hasSize(1);
+
+            // 3. the next worker resumes the restart with its savepoint and submits its one job
+            try (WorkerProcess third = WorkerProcess.start(SubmitWorkerApplication.class.getName(),
+                    prefix + "-worker", properties, List.of())) {
+                JsonNode answer = kafka.awaitEnvelope(restart);
+                assertThat(answer.get("code").asInt()).as(answer.toPrettyString()).isZero();
+                assertThat(answer.at("/data/jobId").asText()).isEqualTo(newJob);
+                assertThat(savepointsOf(savepoints)).contains(localFile(
+                        answer.at("/data/control/savepointPath").asText()));
+                await().atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() -> flink.allTasksRunning(newJob));
+
+                // the same commands again are answered after the first answers: a second original would be there
+                kafka.sendCommand(control(stop, "stop", stopped));
+                kafka.sendCommand(control(restart, "restart", replaced));
+                await().atMost(Duration.ofSeconds(60)).until(() -> kafka.envelopes(stop).size() >= 2
+                        && kafka.envelopes(restart).size() >= 2);
+                for (String requestId : List.of(stop, restart)) {
+                    assertThat(kafka.envelopes(requestId)).extracting(envelope -> envelope.get("duplicate")
+                            .asBoolean()).containsExactly(false, true);
+                }
+            } finally {
+                if (flink.hasJob(newJob) && !flink.status(newJob).isGloballyTerminalState()) {
+                    flink.cancel(newJob);
+                }
+            }
+            assertThat(savepointsOf(savepoints)).hasSize(2);
+            assertThat(flink.jobs()).filteredOn(job -> job.getJobId().toHexString().equals(newJob)).hasSize(1);
+            assertThat(kafka.envelopes(stopped)).hasSize(1);
+            assertThat(kafka.envelopes(replaced)).hasSize(1);
         }
+    }
+
+    private static String running(KafkaTestClient kafka, FlinkTestClient flink, String requestId) {
+        JsonNode submitted = kafka.submit(requestId, TASK, null, null);
+        assertThat(submitted.get("code").asInt()).as(submitted.toPrettyString()).isZero();
+        String jobId = new RequestId(requestId).jobId();
+        await().atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() -> flink.allTasksRunning(jobId));
+        return jobId;
+    }
+
+    private static String control(String requestId, String action, String target) {
+        return "{\"requestId\":\"" + requestId + "\",\"action\":\"" + action + "\",\"target\":\"" + target + "\"}";
+    }
+
+    private static File localFile(String path) {
+        return new File(new org.apache.flink.core.fs.Path(path).toUri().getPath());
     }
 
     /** The savepoints taken for task 125 under the worker's savepoint directory. */
     private static List<File> savepointsOf(Path base) {
-        File[] directories = base.toFile().listFiles();
-        return directories == null ? List.of() : java.util.Arrays.stream(directories)
+        File[] tasks = base.toFile().listFiles();
+        return tasks == null ? List.of() : java.util.Arrays.stream(tasks)
                 .flatMap(task -> java.util.Arrays.stream(task.listFiles(file -> file.getName()
                         .startsWith("savepoint-"))))
+                .sorted()
                 .toList();
     }
 }
