@@ -38,7 +38,7 @@ SOURCES := $(shell find pom.xml worker/pom.xml dev/pom.xml worker/src/main dev/s
 
 BENCH_LEDGER_ENTRIES ?= 100000,1000000
 
-.PHONY: build run worker demo test chaos fuzz bench bench-ledger clean
+.PHONY: build run worker demo lifecycle test chaos fuzz bench bench-ledger clean
 
 $(WORKER_CP) $(DEV_CP) &: $(SOURCES)
 	$(MVN) -q -DskipTests compile dependency:build-classpath -Dmdep.outputFile=target/classpath.txt -DincludeScope=runtime
@@ -64,6 +64,13 @@ demo: $(DEV_CP)
 		-Ddemo.follow='$(FOLLOW)' -Ddemo.follow-seconds='$(FOLLOW_SECONDS)' \
 		-Ddemo.vars='$(VARS)' -Ddemo.request-id='$(REQUEST_ID)' -Ddemo.timeout='$(DEMO_TIMEOUT)' \
 		-Ddemo.bootstrap='$(BOOTSTRAP)' -cp dev/target/classes:$$(cat $(DEV_CP)) dev.submitworker.dev.DemoClient
+
+## lifecycle: against the worker of `make run` (or BOOTSTRAP=host:port): submit task TASK (2, streaming), trigger a
+##            savepoint, stop it with a savepoint, restart it from that savepoint, cancel the restarted job; prints
+##            each answer and status event and one last line "lifecycle: submitted=.. ... violations=<n>"
+lifecycle: $(DEV_CP)
+	$(JAVA) -Dlogback.configurationFile=logback-demo.xml -Ddemo.task='$(if $(filter command line,$(origin TASK)),$(TASK),2)' \
+		-Ddemo.bootstrap='$(BOOTSTRAP)' -cp dev/target/classes:$$(cat $(DEV_CP)) dev.submitworker.dev.LifecycleClient
 
 ## test: the whole suite, on a real embedded Kafka broker and a real Flink MiniCluster
 test:

@@ -155,7 +155,8 @@ class ControlCommandsEndToEndTest {
         int before = savepointsOnDisk();
 
         String restart = KafkaTestClient.newRequestId("ctl-restart");
-        JsonNode restarted = thrice(restart, control(restart, "restart", target)).get(0);
+        JsonNode restarted = thrice(restart, control(restart, "restart", target).replace("}", ",\"id\":" + TASK + "}"))
+                .get(0);
 
         assertThat(restarted.get("code").asInt()).as(restarted.toPrettyString()).isZero();
         String newJob = new RequestId(restart).jobId();
@@ -171,6 +172,13 @@ class ControlCommandsEndToEndTest {
         RestoredCheckpointStatistics from = await().atMost(Duration.ofSeconds(60)).ignoreExceptions()
                 .until(() -> flink.restoredFrom(newJob).orElse(null), statistics -> statistics != null);
         assertThat(localPath(from.getExternalPath())).isEqualTo(localPath(path));
+
+        // the restarted job is the restart's: a control command finds it under the restart's requestId
+        String cancel = KafkaTestClient.newRequestId("ctl-cancel-restarted");
+        kafka.sendCommand(control(cancel, "cancel", restart));
+        JsonNode cancelled = kafka.awaitEnvelope(cancel);
+        assertThat(cancelled.get("code").asInt()).as(cancelled.toPrettyString()).isZero();
+        assertThat(flink.awaitEnd(newJob)).isEqualTo(JobStatus.CANCELED);
     }
 
     @Test

@@ -68,7 +68,7 @@ class ControlCrashRecoveryTest {
                 assertThat(localFile(answer.at("/data/control/savepointPath").asText()))
                         .isEqualTo(savepointsOf(savepoints).get(0));
                 String replacedJob = running(kafka, flink, replaced);
-                kafka.sendCommand(control(restart, "restart", replaced));
+                kafka.sendCommand(restartOf(restart, replaced));
                 await().atMost(Duration.ofMinutes(2)).until(() -> !second.isAlive());
                 assertThat(flink.awaitEnd(replacedJob)).isEqualTo(JobStatus.FINISHED);
                 assertThat(flink.hasJob(newJob)).isFalse();
@@ -90,7 +90,7 @@ class ControlCrashRecoveryTest {
 
                 // the same commands again are answered after the first answers: a second original would be there
                 kafka.sendCommand(control(stop, "stop", stopped));
-                kafka.sendCommand(control(restart, "restart", replaced));
+                kafka.sendCommand(restartOf(restart, replaced));
                 await().atMost(Duration.ofSeconds(60)).until(() -> kafka.envelopes(stop).size() >= 2
                         && kafka.envelopes(restart).size() >= 2);
                 for (String requestId : List.of(stop, restart)) {
@@ -119,6 +119,10 @@ class ControlCrashRecoveryTest {
 
     private static String control(String requestId, String action, String target) {
         return "{\"requestId\":\"" + requestId + "\",\"action\":\"" + action + "\",\"target\":\"" + target + "\"}";
+    }
+
+    private static String restartOf(String requestId, String target) {
+        return control(requestId, "restart", target).replace("}", ",\"id\":" + TASK + "}");
     }
 
     private static File localFile(String path) {

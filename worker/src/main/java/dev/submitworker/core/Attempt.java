@@ -129,16 +129,15 @@ final class Attempt {
     /**
      * A restart: its own job is looked for first (an earlier attempt may have got that far); else the target's job is
      * stopped with a savepoint under the restart's trigger id (joined if it was triggered before), or, given a
-     * savepoint path, cancelled if it still runs; then the target's task is submitted from the savepoint as the job
+     * savepoint path, cancelled if it still runs; then the restart's task is submitted from the savepoint as the job
      * of the restart's requestId.
+     *
+     * @param task   the restart's task
+     * @param target the cluster entry of the restart's task, which is the target's job's
      */
     private Result restart(ClusterGateway gateway, SubmitCommand command, Task task, ClusterTarget target)
             throws InterruptedException {
         Control control = command.control();
-        if (task == null) {
-            return result(new Outcome.Refused("The task of request " + control.target() + " is no longer in the "
-                    + "task catalog: nothing to restart", null), null, gateway.address());
-        }
         String savepoint = command.savepoint();
         Optional<ClusterGateway.JobState> replacement = gateway.find(command.requestId().jobId());
         if (savepoint == null) {
@@ -157,7 +156,7 @@ final class Attempt {
                 gateway.cancel(control.target().jobId());
             }
         }
-        Result submitted = run(command.restartOf(task.id(), savepoint), task, target, true);
+        Result submitted = run(command.restartFrom(savepoint), task, target, true);
         if (!(submitted.outcome() instanceof Outcome.Submitted done)) {
             return submitted;
         }

@@ -21,8 +21,8 @@ public record Control(Action action, RequestId target, boolean drain) {
         /** Cancel the job without a savepoint; it ends CANCELED. */
         CANCEL,
         /**
-         * Stop the job with a savepoint (or, given a savepoint path, cancel it) and submit its task again from the
-         * savepoint, as the job of the restart's own requestId.
+         * Stop the job with a savepoint (or, given a savepoint path, cancel it) and submit the restart's task (Dinky's
+         * {@code restartTask(id, savePointPath)}) from the savepoint, as the job of the restart's own requestId.
          */
         RESTART;
 
@@ -33,6 +33,15 @@ public record Control(Action action, RequestId target, boolean drain) {
 
         public static Action of(String value) {
             return valueOf(value.toUpperCase(Locale.ROOT));
+        }
+
+        /**
+         * Whether a command of this action is handled in its target's partition, whose ledger knows the target. A
+         * restart is handled in its own: it names its task, asks the cluster about the target's job, and its new job
+         * is then followed, and found by later control commands, under its own requestId.
+         */
+        public boolean inTargetsPartition() {
+            return this != RESTART;
         }
 
         /** Whether it takes a savepoint, and nothing else. */

@@ -22,13 +22,13 @@ import java.time.Instant;
  * cluster unreachable, before the deadline (first failure + it)    RETRY: PENDING, tried again after a backoff
  * cluster unreachable, at or past the deadline                     GIVE_UP: answered (code 5), GAVE_UP in the ledger
  *
- * a control command is to be run; its target's ledger entry is ...  decision
+ * a control command (but a restart, resolved like a submit) is to   decision
+ * be run; its target's ledger entry is ...
  * ------------------------------------------------------------------------------------------------------------
  * missing (or the target is the command itself)                    UNKNOWN_TARGET: refused (code 6)
  * PENDING, or its submission is under way in this worker           NOT_ANSWERED: refused (code 1)
  * DONE without a job (refused, failed), or GAVE_UP                 NO_JOB: refused (code 1)
- * DONE with a job whose end has been seen (but for a restart from   ENDED: refused (code 1), naming the status
- * a given savepoint)
+ * DONE with a job whose end has been seen                          ENDED: refused (code 1), naming the status
  * DONE with a job not seen to end                                  ACT: the cluster is asked (and may say it ended)
  * </pre>
  */
@@ -82,9 +82,7 @@ final class Decisions {
         if (target.following() == null) {
             return OnControl.NO_JOB;
         }
-        // a restart from a given savepoint needs no running job: it submits the target's task again
-        boolean needsJob = command.control().action() != Control.Action.RESTART || command.savepoint() == null;
-        return target.following().terminal() && needsJob ? OnControl.ENDED : OnControl.ACT;
+        return target.following().terminal() ? OnControl.ENDED : OnControl.ACT;
     }
 
     /**

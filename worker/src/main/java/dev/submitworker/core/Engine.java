@@ -311,13 +311,13 @@ public final class Engine {
     private record Resolution(Task task, ClusterTarget target, Answer refusal) {}
 
     /**
-     * The task and its cluster entry, or the answer that refuses the command. For a control command: its target's task
-     * and the cluster entry its job runs on, found in this partition's ledger (a control command is handled in its
-     * target's partition).
+     * The task and its cluster entry, or the answer that refuses the command. For a control command but a restart: its
+     * target's task and the cluster entry its job runs on, found in this partition's ledger (such a command is handled
+     * in its target's partition).
      */
     private Resolution resolve(int partition, SubmitCommand command) {
         Instant now = clock.instant();
-        if (command.control() != null) {
+        if (command.control() != null && command.control().action().inTargetsPartition()) {
             return resolveControl(partition, command, now);
         }
         Optional<Task> task = ports.catalog().find(command.taskId());
@@ -367,7 +367,8 @@ public final class Engine {
 
     /** The task id an answer reports: a control command's is its target's task's, when that is still known. */
     private static Integer taskIdOf(SubmitCommand command, Task task) {
-        return command.control() == null ? Integer.valueOf(command.taskId()) : task == null ? null : task.id();
+        return command.control() == null || !command.control().action().inTargetsPartition()
+                ? Integer.valueOf(command.taskId()) : task == null ? null : task.id();
     }
 
     private Flight start(int partition, SubmitCommand command, Task task, ClusterTarget target, boolean mayExist,

@@ -7,7 +7,7 @@ import java.util.Objects;
  * A command: submit a task (the body of Dinky's {@code POST /openapi/submitTask} plus the idempotency key), or, with a
  * {@link Control}, act on the job of an earlier request.
  *
- * @param taskId        the task id in the catalog; 0 for a control command (its task is its target's)
+ * @param taskId        the task id in the catalog; 0 for a control command but a restart (its task is its target's)
  * @param savePointPath optional; when not blank it overrides the task's savepoint strategy (Dinky's rule)
  * @param variables     values for the task's {@code ${name}} placeholders
  * @param control       what to do to the target's job, or null for a submit
@@ -18,10 +18,10 @@ public record SubmitCommand(RequestId requestId, int taskId, String savePointPat
     public SubmitCommand {
         Objects.requireNonNull(requestId, "requestId");
         variables = variables == null ? Map.of() : Map.copyOf(variables);
-        if (control != null && (taskId != 0 || control.action() != Control.Action.RESTART
-                && (savePointPath != null || !variables.isEmpty()))) {
-            throw new IllegalArgumentException("a control command takes no task id, and only a restart takes a "
-                    + "savepoint path and variables");
+        if (control != null && control.action() != Control.Action.RESTART
+                && (taskId != 0 || savePointPath != null || !variables.isEmpty())) {
+            throw new IllegalArgumentException("only a restart among control commands takes a task id, a savepoint "
+                    + "path and variables");
         }
     }
 
@@ -30,20 +30,21 @@ public record SubmitCommand(RequestId requestId, int taskId, String savePointPat
         this(requestId, taskId, savePointPath, variables, null);
     }
 
-    /** A control command. */
+    /** A control command but a restart. */
     public static SubmitCommand control(RequestId requestId, Control control) {
-        return control(requestId, control, null, null);
+        return new SubmitCommand(requestId, 0, null, null, Objects.requireNonNull(control, "control"));
     }
 
-    /** A control command; a restart may take a savepoint path (restore from it) and variables (for its task). */
-    public static SubmitCommand control(RequestId requestId, Control control, String savePointPath,
+    /** A restart: submit the task from a savepoint of the target's job (or from the path given) as its own job. */
+    public static SubmitCommand restart(RequestId requestId, RequestId target, int taskId, String savePointPath,
                                         Map<String, String> variables) {
-        return new SubmitCommand(requestId, 0, savePointPath, variables, Objects.requireNonNull(control, "control"));
+        return new SubmitCommand(requestId, taskId, savePointPath, variables,
+                new Control(Control.Action.RESTART, target, false));
     }
 
-    /** The submit a restart makes of its target's task: its own requestId, the savepoint, its variables. */
-    public SubmitCommand restartOf(int targetTaskId, String savepoint) {
-        return new SubmitCommand(requestId, targetTaskId, savepoint, variables);
+    /** The submit a restart makes: its own requestId and task, the savepoint, its variables. */
+    public SubmitCommand restartFrom(String savepoint) {
+        return new SubmitCommand(requestId, taskId, savepoint, variables);
     }
 
     /** The savepoint path the command asks for, or null when it asks for none (blank counts as none). */

@@ -18,7 +18,10 @@ record SubmitTaskCommand(String requestId, Integer id, String savePointPath, Map
         if (action == null) {
             return new SubmitCommand(key, id, savePointPath, variables);
         }
-        return SubmitCommand.control(key, new Control(Control.Action.of(action), new RequestId(target),
-                Boolean.TRUE.equals(drain)), savePointPath, variables);
+        Control.Action kind = Control.Action.of(action);
+        if (kind == Control.Action.RESTART) {
+            return SubmitCommand.restart(key, new RequestId(target), id, savePointPath, variables);
+        }
+        return SubmitCommand.control(key, new Control(kind, new RequestId(target), Boolean.TRUE.equals(drain)));
     }
 }

@@ -18,8 +18,8 @@ import org.apache.kafka.clients.producer.internals.BuiltInPartitioner;
  * requestId and a duplicate can never escape it. A record with no usable requestId is answered on its record key,
  * when that is one, so the producer still hears why.
  *
- * <p>A control command's home is its target's partition: it is keyed by its own requestId like any command, and
- * passed on from there, so that the ledger that records it is the one that knows its target.
+ * <p>A control command's home is its target's partition (a restart's is its own): it is keyed by its own requestId
+ * like any command, and passed on from there, so that the ledger that records it is the one that knows its target.
  */
 final class CommandRecords {
 
@@ -45,9 +45,9 @@ final class CommandRecords {
         CommandReader.Outcome outcome = reader.read(record.value());
         if (outcome instanceof CommandReader.Accepted accepted) {
             SubmitCommand command = accepted.command();
-            // a control command is handled in its target's partition, whose ledger knows the target
-            int home = partitionOf(command.control() == null ? command.requestId() : command.control().target(),
-                    partitions);
+            // a control command (but a restart) is handled in its target's partition, whose ledger knows the target
+            boolean targets = command.control() != null && command.control().action().inTargetsPartition();
+            int home = partitionOf(targets ? command.control().target() : command.requestId(), partitions);
             return home == record.partition() ? new Incoming.Command(command) : new Incoming.Elsewhere(command, home);
         }
         CommandReader.Rejected rejected = (CommandReader.Rejected) outcome;

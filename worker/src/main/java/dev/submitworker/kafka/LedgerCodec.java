@@ -156,12 +156,10 @@ final class LedgerCodec {
         if (fields.get("command") instanceof Map<?, ?> raw) {
             @SuppressWarnings("unchecked")
             Map<String, String> variables = (Map<String, String>) raw.get("variables");
-            command = raw.get("action") instanceof String action
-                    ? SubmitCommand.control(requestId, new Control(Control.Action.of(action),
-                            new RequestId((String) raw.get("target")), Boolean.TRUE.equals(raw.get("drain"))),
-                            (String) raw.get("savePointPath"), variables)
-                    : new SubmitCommand(requestId, ((Number) raw.get("id")).intValue(),
-                            (String) raw.get("savePointPath"), variables);
+            Control control = raw.get("action") instanceof String action ? new Control(Control.Action.of(action),
+                    new RequestId((String) raw.get("target")), Boolean.TRUE.equals(raw.get("drain"))) : null;
+            command = new SubmitCommand(requestId, ((Number) raw.get("id")).intValue(),
+                    (String) raw.get("savePointPath"), variables, control);
         }
         Following following = null;
         if (fields.get("following") instanceof Map<?, ?> raw) {

@@ -900,8 +900,8 @@ class EngineTest {
         }
 
         private Incoming restart(String requestId, String target, String savePointPath) {
-            return world.submit(0, SubmitCommand.control(new RequestId(requestId),
-                    new Control(Control.Action.RESTART, new RequestId(target), false), savePointPath, null));
+            return world.submit(0, SubmitCommand.restart(new RequestId(requestId), new RequestId(target), 1,
+                    savePointPath, null));
         }
 
         @Test

@@ -234,12 +234,13 @@ class CommandReaderTest {
 
     @Test
     void aRestartTakesASavepointPathAndVariables() {
-        assertThat(read("{\"requestId\":\"r-12\",\"action\":\"restart\",\"target\":\"r-1\",\"savePointPath\":\"/sp\","
-                + "\"variables\":{\"day\":\"1\"}}")).isEqualTo(new CommandReader.Accepted(SubmitCommand.control(
-                new RequestId("r-12"), new Control(Control.Action.RESTART, new RequestId("r-1"), false), "/sp",
-                Map.of("day", "1"))));
-        assertThat(rejected("{\"requestId\":\"r-12\",\"action\":\"restart\",\"target\":\"r-1\",\"drain\":true}")
-                .reason()).isEqualTo("field 'drain': is not a field of a 'restart' command");
+        assertThat(read("{\"requestId\":\"r-12\",\"action\":\"restart\",\"target\":\"r-1\",\"id\":2,"
+                + "\"savePointPath\":\"/sp\",\"variables\":{\"day\":\"1\"}}")).isEqualTo(new CommandReader.Accepted(
+                SubmitCommand.restart(new RequestId("r-12"), new RequestId("r-1"), 2, "/sp", Map.of("day", "1"))));
+        assertThat(rejected("{\"requestId\":\"r-12\",\"action\":\"restart\",\"target\":\"r-1\",\"id\":2,"
+                + "\"drain\":true}").reason()).isEqualTo("field 'drain': is not a field of a 'restart' command");
+        assertThat(rejected("{\"requestId\":\"r-12\",\"action\":\"restart\",\"target\":\"r-1\"}").reason())
+                .isEqualTo("field 'id': is missing");
     }
 
     @Test
