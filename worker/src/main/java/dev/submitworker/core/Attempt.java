@@ -153,7 +153,13 @@ final class Attempt {
         } else if (replacement.isEmpty()) {
             Optional<ClusterGateway.JobState> old = gateway.find(control.target().jobId());
             if (old.isPresent() && !StatusEvent.terminal(old.get().status())) {
-                gateway.cancel(control.target().jobId());
+                try {
+                    gateway.cancel(control.target().jobId());
+                } catch (RefusedException e) {
+                    // Flink cancels any job that has not ended: it ended meanwhile (its details lag its status)
+                    log.info("Request {}: the job of request {} was not cancelled, it has ended: {}",
+                            command.requestId(), control.target(), redaction.mask(String.valueOf(e.detail())));
+                }
             }
         }
         Result submitted = run(command.restartFrom(savepoint), task, target, true);

@@ -953,6 +953,17 @@ class EngineTest {
         }
 
         @Test
+        void aRestartFromAGivenSavepointOfAJobThatEndedBehindStaleDetailsStillSubmits() {
+            String job = running("r-1");
+            // its details still say RUNNING, and the cluster refuses to cancel it, as Flink does a job that has ended
+            world.session.refuseCancels(true);
+            world.round(restart("r-12", "r-1", "s3://savepoints/sp-1"));
+
+            assertThat(only("r-12").outcome()).isInstanceOf(Outcome.Submitted.class);
+            assertThat(world.session.jobs()).containsKey(jobId("r-12"));
+        }
+
+        @Test
         void aRestartKilledAfterItsStopResumesWithThatSavepointAndItsOwnJobId() {
             String job = running("r-1");
             // the owner before the crash stopped the job under r-12's trigger id, and died before submitting

@@ -20,6 +20,7 @@ public final class FakeCluster implements ClusterGateway {
     private volatile boolean application;
     private volatile String refusal;
     private volatile String savepointFailure;
+    private volatile boolean refuseCancels;
     private final Map<String, Savepoint> savepoints = new ConcurrentHashMap<>();
     private final AtomicInteger triggers = new AtomicInteger();
     private final AtomicInteger cancels = new AtomicInteger();
@@ -159,6 +160,9 @@ public final class FakeCluster implements ClusterGateway {
         if (job == null) {
             throw new RefusedException("Job " + jobId + " not found", "FlinkJobNotFoundException", null);
         }
+        if (refuseCancels) {
+            throw new RefusedException("Cancelling job " + jobId + " was refused", "HTTP 409: job has ended", null);
+        }
         cancels.incrementAndGet();
         jobs.put(jobId, new JobState(jobId, job.name(), "CANCELED"));
     }
@@ -177,6 +181,11 @@ public final class FakeCluster implements ClusterGateway {
 
     public int cancels() {
         return cancels.get();
+    }
+
+    /** Whether cancels are refused from now on, as Flink refuses to cancel a job that has ended. */
+    public void refuseCancels(boolean refuse) {
+        this.refuseCancels = refuse;
     }
 
     /** From now on savepoints fail with this reason (null: they succeed again). */
