@@ -39,7 +39,7 @@ SOURCES := $(shell find pom.xml worker/pom.xml dev/pom.xml worker/src/main dev/s
 BENCH_LEDGER_ENTRIES ?= 100000,1000000
 BENCH_FOLLOW_JOBS ?= 1000,10000
 
-.PHONY: build run worker dist demo cli test test-containers chaos fuzz bench bench-follow follow-bench bench-ledger clean
+.PHONY: build run worker dist demo cli lifecycle test test-containers chaos fuzz bench bench-follow follow-bench bench-ledger clean
 
 $(WORKER_CP) $(DEV_CP) &: $(SOURCES)
 	$(MVN) -q -DskipTests compile dependency:build-classpath -Dmdep.outputFile=target/classpath.txt -DincludeScope=runtime
@@ -88,6 +88,13 @@ $(CLI_JAR): $(CLI_SOURCES)
 ##      make cli ARGS="submit --bootstrap-servers=$$(cat target/embedded/bootstrap-servers) --task 1 --request-id r-1 --wait terminal"
 cli: $(CLI_JAR)
 	bin/submit-task $(ARGS)
+
+## lifecycle: against the worker of `make run` (or BOOTSTRAP=host:port): submit task TASK (2, streaming), trigger a
+##            savepoint, stop it with a savepoint, restart it from that savepoint, cancel the restarted job; prints
+##            each answer and status event and one last line "lifecycle: submitted=.. ... violations=<n>"
+lifecycle: $(DEV_CP)
+	$(JAVA) -Dlogback.configurationFile=logback-demo.xml -Ddemo.task='$(if $(filter command line,$(origin TASK)),$(TASK),2)' \
+		-Ddemo.bootstrap='$(BOOTSTRAP)' -cp dev/target/classes:$$(cat $(DEV_CP)) dev.submitworker.dev.LifecycleClient
 
 ## test: the whole suite, on a real embedded Kafka broker and a real Flink MiniCluster
 test:

@@ -38,6 +38,9 @@ public final class EmbeddedLauncher {
     /** Where the running embedded broker's address is written; {@link DemoClient} reads it. */
     public static final Path BOOTSTRAP_FILE = Path.of("target", "embedded", "bootstrap-servers");
 
+    /** The savepoint directory of the embedded worker, unless its configuration names another. */
+    static final Path SAVEPOINTS = Path.of("target", "embedded", "savepoints");
+
     private static final Duration READY_TIMEOUT = Duration.ofMinutes(2);
 
     private EmbeddedLauncher() {}
@@ -59,6 +62,10 @@ public final class EmbeddedLauncher {
             // Outranks application.yml, which names a broker on localhost:9092 for non-embedded use.
             context.getEnvironment().getPropertySources().addFirst(new MapPropertySource("embedded-broker",
                     Map.of("spring.kafka.bootstrap-servers", broker.getBrokersAsString())));
+            // A default only (outranked by arguments and application.yml): savepoints of control commands, and the
+            // LATEST strategy's, go to target/embedded/savepoints
+            context.getEnvironment().getPropertySources().addLast(new MapPropertySource("embedded-defaults",
+                    Map.of("worker.savepoints.dir", SAVEPOINTS.toAbsolutePath().toUri().toString())));
             // The KRaft test kit binds a free port (it ignores kafkaPorts(), and a fixed listener port never comes
             // up), so the address is published in a file for `make demo` and printed in the banner.
             try {

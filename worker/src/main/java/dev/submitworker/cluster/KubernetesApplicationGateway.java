@@ -375,6 +375,28 @@ public final class KubernetesApplicationGateway implements ClusterGateway, AutoC
      * @throws ClusterUnreachableException the Kubernetes API could not be reached (transient)
      * @throws RefusedException            the API refused (forbidden)
      */
+    /** Control commands are not served on application clusters yet: they are refused, the job left as it is. */
+    @Override
+    public Optional<SavepointStatus> savepointStatus(String jobId, String triggerId) {
+        throw notServed();
+    }
+
+    @Override
+    public void triggerSavepoint(String jobId, String triggerId, String directory, boolean stop, boolean drain) {
+        throw notServed();
+    }
+
+    @Override
+    public void cancel(String jobId) {
+        throw notServed();
+    }
+
+    private RefusedException notServed() {
+        return new RefusedException("Cluster entry '" + entry + "' is a kubernetes-application cluster: control "
+                + "commands (savepoint, stop, cancel) are not served for it; use Flink's REST API or the Kubernetes "
+                + "operator", null, null);
+    }
+
     @Override
     public void release(String jobId) {
         String clusterId = clusterId(jobId);

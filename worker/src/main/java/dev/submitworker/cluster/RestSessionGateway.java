@@ -23,6 +23,7 @@ import org.apache.flink.api.common.JobID;
 import org.apache.flink.client.deployment.StandaloneClusterId;
 import org.apache.flink.client.program.rest.RestClusterClient;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.core.execution.SavepointFormatType;
 import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.runtime.client.DuplicateJobSubmissionException;
 import org.apache.flink.runtime.client.JobSubmissionException;
@@ -33,6 +34,18 @@ import org.apache.flink.runtime.rest.messages.MessageHeaders;
 import org.apache.flink.runtime.rest.messages.MessageParameters;
 import org.apache.flink.runtime.rest.messages.ResponseBody;
 import org.apache.flink.runtime.rest.messages.job.JobDetailsInfo;
+import org.apache.flink.runtime.rest.handler.async.AsynchronousOperationResult;
+import org.apache.flink.runtime.rest.handler.async.TriggerResponse;
+import org.apache.flink.runtime.rest.messages.TriggerId;
+import org.apache.flink.runtime.rest.messages.job.savepoints.SavepointInfo;
+import org.apache.flink.runtime.rest.messages.job.savepoints.SavepointStatusHeaders;
+import org.apache.flink.runtime.rest.messages.job.savepoints.SavepointStatusMessageParameters;
+import org.apache.flink.runtime.rest.messages.job.savepoints.SavepointTriggerHeaders;
+import org.apache.flink.runtime.rest.messages.job.savepoints.SavepointTriggerMessageParameters;
+import org.apache.flink.runtime.rest.messages.job.savepoints.SavepointTriggerRequestBody;
+import org.apache.flink.runtime.rest.messages.job.savepoints.stop.StopWithSavepointRequestBody;
+import org.apache.flink.runtime.rest.messages.job.savepoints.stop.StopWithSavepointTriggerHeaders;
+import org.apache.flink.runtime.rest.messages.queue.QueueStatus;
 import org.apache.flink.runtime.rest.util.RestClientException;
 import org.apache.flink.util.ExceptionUtils;
 import org.slf4j.Logger;
@@ -235,6 +248,67 @@ public final class RestSessionGateway implements ClusterGateway, AutoCloseable {
                 return client.sendRequest(headers, parameters, EmptyRequestBody.getInstance());
             }
         };
+    }
+
+    @Override
+    public Optional<SavepointStatus> savepointStatus(String jobId, String triggerId) {
+        Connection connection = connection();
+        SavepointStatusMessageParameters parameters = SavepointStatusHeaders.getInstance()
+                .getUnresolvedMessageParameters();
+        parameters.jobIdPathParameter.resolve(JobID.fromHexString(jobId));
+        parameters.triggerIdPathParameter.resolve(TriggerId.fromHexString(triggerId));
+        try {
+            AsynchronousOperationResult<SavepointInfo> operation = Bounded.await(connection.client().sendRequest(
+                    SavepointStatusHeaders.getInstance(), parameters, EmptyRequestBody.getInstance()),
+                    timeouts.request(), "reading savepoint " + triggerId + " of job " + jobId);
+            if (operation.queueStatus().getId() != QueueStatus.Id.COMPLETED) {
+                return Optional.of(new SavepointStatus(false, null, null));
+            }
+            SavepointInfo info = operation.resource();
+            return Optional.of(info.getFailureCause() == null ? new SavepointStatus(true, info.getLocation(), null)
+                    : new SavepointStatus(true, null, causes(info.getFailureCause().getFullStringifiedStackTrace())));
+        } catch (ExecutionException | TimeoutException e) {
+            Throwable failure = unwrap(e);
+            if (Verdict.of(failure) == Verdict.UNKNOWN_JOB) {
+                return Optional.empty();
+            }
+            throw unreachable(connection, "Reading savepoint " + triggerId + " of job " + jobId, failure);
+        }
+    }
+
+    @Override
+    public void triggerSavepoint(String jobId, String triggerId, String directory, boolean stop, boolean drain) {
+        Connection connection = connection();
+        SavepointTriggerMessageParameters parameters = new SavepointTriggerMessageParameters();
+        parameters.jobID.resolve(JobID.fromHexString(jobId));
+        TriggerId trigger = TriggerId.fromHexString(triggerId);
+        CompletableFuture<TriggerResponse> triggered = stop
+                ? connection.client().sendRequest(StopWithSavepointTriggerHeaders.getInstance(), parameters,
+                        new StopWithSavepointRequestBody(directory, drain, SavepointFormatType.CANONICAL, trigger))
+                : connection.client().sendRequest(SavepointTriggerHeaders.getInstance(), parameters,
+                        new SavepointTriggerRequestBody(directory, false, SavepointFormatType.CANONICAL, trigger));
+        awaitAnswer(connection, triggered, (stop ? "Stopping job " : "Triggering a savepoint of job ") + jobId);
+    }
+
+    @Override
+    public void cancel(String jobId) {
+        Connection connection = connection();
+        awaitAnswer(connection, connection.client().cancel(JobID.fromHexString(jobId)), "Cancelling job " + jobId);
+    }
+
+    /** Waits for a call whose answer is all: a refusal is final, anything else transient. */
+    private void awaitAnswer(Connection connection, CompletableFuture<?> call, String what) {
+        try {
+            Bounded.await(call, timeouts.request(), what.toLowerCase(java.util.Locale.ROOT));
+        } catch (ExecutionException | TimeoutException e) {
+            Throwable failure = unwrap(e);
+            Verdict verdict = Verdict.of(failure);
+            if (verdict == Verdict.REFUSED || verdict == Verdict.UNKNOWN_JOB) {
+                throw new RefusedException(what + " on cluster '" + entry + "' (" + connection.address()
+                        + ") was refused", explain(failure), failure);
+            }
+            throw unreachable(connection, what, failure);
+        }
     }
 
     /** A session cluster keeps nothing for a job besides the job, which Flink forgets in its own time. */

@@ -41,6 +41,11 @@ public final class FlinkJobCompiler implements JobCompiler {
         this.compiler = compiler;
     }
 
+    @Override
+    public String savepointDirectory(Task task) {
+        return compiler.savepointDirectory(task);
+    }
+
     /**
      * @throws BadParametersException the command's variables or savepoint path do not fit the task
      * @throws CompileFailedException the task's own code failed or called {@code System.exit}, or an unexpected fault

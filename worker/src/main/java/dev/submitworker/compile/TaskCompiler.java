@@ -42,6 +42,11 @@ public final class TaskCompiler {
         this.savepointDirectory = savepointDirectory;
     }
 
+    /** The task's savepoint directory, or null when the worker has no savepoint directory. */
+    public String savepointDirectory(Task task) {
+        return savepointDirectory == null ? null : SavepointLocator.taskDirectory(savepointDirectory, task);
+    }
+
     /**
      * @param commandSavePointPath the command's savePointPath, or null
      * @param commandVariables     the command's variables

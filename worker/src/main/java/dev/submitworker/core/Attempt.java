@@ -95,6 +95,177 @@ final class Attempt {
         }
     }
 
+    /**
+     * A control command on its target's job: cancel it, or take a savepoint under the request's own trigger id
+     * (joining it when the cluster knows it already: a retry, or a new owner after a crash) and wait for it, at most
+     * {@link #SAVEPOINT_WAIT}.
+     *
+     * @param task   the target's task, or null when it is no longer in the catalog
+     * @param target the cluster entry the target's job runs on
+     */
+    Result control(SubmitCommand command, Task task, ClusterTarget target) {
+        ClusterGateway gateway;
+        try {
+            gateway = clusters.gateway(target);
+        } catch (ClusterUnreachableException e) {
+            return unreachable(e, null);
+        } catch (RuntimeException e) {
+            return unexpectedControl(e, null, command);
+        }
+        try {
+            if (command.control().action() == Control.Action.RESTART) {
+                return restart(gateway, command, task, target);
+            }
+            Outcome outcome = command.control().action().savepoint() ? savepoint(gateway, command, task,
+                    command.control().action() == Control.Action.STOP)
+                    : cancel(gateway, command);
+            return new Result(outcome, null, gateway.address(), null, true);
+        } catch (ClusterUnreachableException e) {
+            return unreachable(e, null);
+        } catch (RefusedException e) {
+            return new Result(new Outcome.Refused(e.getMessage(), e.detail()), null, gateway.address(), null, true);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return unexpectedControl(e, gateway.address(), command);
+        } catch (VirtualMachineError e) {
+            throw e;
+        } catch (Throwable e) {
+            return unexpectedControl(e, gateway.address(), command);
+        }
+    }
+
+    /** How long an attempt waits for a savepoint before it counts as not done yet (its request waits and asks again). */
+    static final Duration SAVEPOINT_WAIT = Duration.ofMinutes(10);
+    private static final Duration SAVEPOINT_POLL = Duration.ofMillis(200);
+
+    /**
+     * A restart: its own job is looked for first (an earlier attempt may have got that far); else the target's job is
+     * stopped with a savepoint under the restart's trigger id (joined if it was triggered before), or, given a
+     * savepoint path, cancelled if it still runs; then the restart's task is submitted from the savepoint as the job
+     * of the restart's requestId.
+     *
+     * @param task   the restart's task
+     * @param target the cluster entry of the restart's task, which is the target's job's
+     */
+    private Result restart(ClusterGateway gateway, SubmitCommand command, Task task, ClusterTarget target)
+            throws InterruptedException {
+        Control control = command.control();
+        String savepoint = command.savepoint();
+        Optional<ClusterGateway.JobState> replacement = gateway.find(command.requestId().jobId());
+        if (savepoint == null) {
+            Optional<ClusterGateway.SavepointStatus> stop = gateway.savepointStatus(control.target().jobId(),
+                    command.requestId().triggerId());
+            if (replacement.isEmpty() || stop.isPresent()) {
+                Outcome stopped = savepoint(gateway, command, task, true);
+                if (!(stopped instanceof Outcome.Controlled done)) {
+                    return result(stopped, null, gateway.address());
+                }
+                savepoint = done.savepointPath();
+            }
+        } else if (replacement.isEmpty()) {
+            Optional<ClusterGateway.JobState> old = gateway.find(control.target().jobId());
+            if (old.isPresent() && !StatusEvent.terminal(old.get().status())) {
+                try {
+                    gateway.cancel(control.target().jobId());
+                } catch (RefusedException e) {
+                    // Flink cancels any job that has not ended: it ended meanwhile (its details lag its status)
+                    log.info("Request {}: the job of request {} was not cancelled, it has ended: {}",
+                            command.requestId(), control.target(), redaction.mask(String.valueOf(e.detail())));
+                }
+            }
+        }
+        Result submitted = run(command.restartFrom(savepoint), task, target, true);
+        if (!(submitted.outcome() instanceof Outcome.Submitted done)) {
+            return submitted;
+        }
+        String from = savepoint == null ? "its savepoint (taken earlier, no longer known to the cluster)" : savepoint;
+        return new Result(new Outcome.Submitted("Restarted the job of request " + control.target() + " from " + from
+                + ": " + done.message(), done.alreadyThere()), submitted.job(), submitted.jobManagerAddress(),
+                submitted.clusterId(), true);
+    }
+
+    /** @param stop a stop with savepoint (a restart's is), else a savepoint alone */
+    private Outcome savepoint(ClusterGateway gateway, SubmitCommand command, Task task, boolean stop)
+            throws InterruptedException {
+        Control control = command.control();
+        String jobId = control.target().jobId();
+        String triggerId = command.requestId().triggerId();
+        Optional<ClusterGateway.SavepointStatus> status = gateway.savepointStatus(jobId, triggerId);
+        if (status.isEmpty()) {
+            Optional<Outcome> ended = ended(gateway, control);
+            if (ended.isPresent()) {
+                return ended.get();
+            }
+            gateway.triggerSavepoint(jobId, triggerId, task == null ? null : compiler.savepointDirectory(task), stop,
+                    control.drain());
+            log.info("Request {}: {} of job {} triggered ({})", command.requestId(), control.action().value(), jobId,
+                    triggerId);
+        }
+        long deadline = System.nanoTime() + SAVEPOINT_WAIT.toNanos();
+        while (status.isEmpty() || !status.get().complete()) {
+            if (System.nanoTime() > deadline) {
+                throw new ClusterUnreachableException("The savepoint of job " + jobId + " (trigger " + triggerId
+                        + ") was not complete after " + SAVEPOINT_WAIT, "still in progress", null);
+            }
+            if (status.isPresent()) {
+                Thread.sleep(SAVEPOINT_POLL.toMillis());
+            }
+            status = gateway.savepointStatus(jobId, triggerId);
+        }
+        String what = stop ? "stop with savepoint" : "savepoint";
+        if (status.get().failure() != null) {
+            return new Outcome.Refused("Flink could not take the " + what + " of job " + jobId + " (request "
+                    + control.target() + ")", status.get().failure());
+        }
+        return new Outcome.Controlled((stop ? "Job " + jobId + " (request " + control.target() + ") stopped with "
+                + "savepoint " : "Savepoint of job " + jobId + " (request " + control.target() + ") taken: ")
+                + status.get().path(), status.get().path());
+    }
+
+    private static Outcome cancel(ClusterGateway gateway, SubmitCommand command) {
+        Control control = command.control();
+        String jobId = control.target().jobId();
+        Optional<ClusterGateway.JobState> state = gateway.find(jobId);
+        if (state.isPresent() && "CANCELED".equals(state.get().status())) {
+            // what was asked is so: cancelled by this request before its answer was written, or otherwise
+            return new Outcome.Controlled("Job " + jobId + " (request " + control.target() + ") is CANCELED", null);
+        }
+        Optional<Outcome> ended = ended(state, control);
+        if (ended.isPresent()) {
+            return ended.get();
+        }
+        gateway.cancel(jobId);
+        log.info("Request {}: job {} cancelled", command.requestId(), jobId);
+        return new Outcome.Controlled("Job " + jobId + " (request " + control.target() + ") cancelled", null);
+    }
+
+    private static Optional<Outcome> ended(ClusterGateway gateway, Control control) {
+        return ended(gateway.find(control.target().jobId()), control);
+    }
+
+    /** The refusal when the target's job has ended, or is gone from its cluster. */
+    private static Optional<Outcome> ended(Optional<ClusterGateway.JobState> state, Control control) {
+        String jobId = control.target().jobId();
+        if (state.isEmpty()) {
+            return Optional.of(new Outcome.Refused("The job of request " + control.target() + " (" + jobId + ") is "
+                    + "not on its cluster any more: nothing to " + control.action().value(), "unknown job " + jobId));
+        }
+        if (StatusEvent.terminal(state.get().status())) {
+            return Optional.of(new Outcome.Refused("The job of request " + control.target() + " (" + jobId + ") has "
+                    + "ended " + state.get().status() + ": nothing to " + control.action().value(),
+                    "job " + jobId + " is " + state.get().status()));
+        }
+        return Optional.empty();
+    }
+
+    private Result unexpectedControl(Throwable e, String address, SubmitCommand command) {
+        log.warn("The {} of request {} failed unexpectedly; it will be tried again: {}",
+                command.control().action().value(), command.control().target(), redaction.mask(e.toString()));
+        return new Result(new Outcome.Unreachable("The " + command.control().action().value() + " of the job of "
+                + "request " + command.control().target() + " failed unexpectedly", e.toString()), null, address, null,
+                false);
+    }
+
     private static Result submit(ClusterGateway gateway, CompiledJob job, Task task, boolean mayExist) {
         JobDescription description = job.description();
         if (mayExist) {

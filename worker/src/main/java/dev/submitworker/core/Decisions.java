@@ -21,6 +21,15 @@ import java.time.Instant;
  * in any way but "cluster unreachable"                             ANSWER: the answer, and DONE in the ledger
  * cluster unreachable, before the deadline (first failure + it)    RETRY: PENDING, tried again after a backoff
  * cluster unreachable, at or past the deadline                     GIVE_UP: answered (code 5), GAVE_UP in the ledger
+ *
+ * a control command (but a restart, resolved like a submit) is to   decision
+ * be run; its target's ledger entry is ...
+ * ------------------------------------------------------------------------------------------------------------
+ * missing (or the target is the command itself)                    UNKNOWN_TARGET: refused (code 6)
+ * PENDING, or its submission is under way in this worker           NOT_ANSWERED: refused (code 1)
+ * DONE without a job (refused, failed), or GAVE_UP                 NO_JOB: refused (code 1)
+ * DONE with a job whose end has been seen                          ENDED: refused (code 1), naming the status
+ * DONE with a job not seen to end                                  ACT: the cluster is asked (and may say it ended)
  * </pre>
  */
 final class Decisions {
@@ -30,6 +39,8 @@ final class Decisions {
     enum OnCommand { CONFLICT, REPEAT, JOIN, RESUME, RUN }
 
     enum OnOutcome { ANSWER, RETRY, GIVE_UP }
+
+    enum OnControl { UNKNOWN_TARGET, NOT_ANSWERED, NO_JOB, ENDED, ACT }
 
     /**
      * @param known              the ledger's entry for the requestId, or null
@@ -52,6 +63,26 @@ final class Decisions {
             case PENDING -> OnCommand.JOIN;
             case GAVE_UP -> OnCommand.RESUME;
         };
+    }
+
+    /**
+     * @param target         the ledger's entry for the command's target, or null
+     * @param targetInFlight whether the target's submission is under way here
+     */
+    static OnControl onControl(SubmitCommand command, LedgerEntry target, boolean targetInFlight) {
+        if (targetInFlight) {
+            return OnControl.NOT_ANSWERED;
+        }
+        if (target == null || command.requestId().equals(command.control().target())) {
+            return OnControl.UNKNOWN_TARGET;
+        }
+        if (target.is(LedgerEntry.State.PENDING)) {
+            return OnControl.NOT_ANSWERED;
+        }
+        if (target.following() == null) {
+            return OnControl.NO_JOB;
+        }
+        return target.following().terminal() ? OnControl.ENDED : OnControl.ACT;
     }
 
     /**

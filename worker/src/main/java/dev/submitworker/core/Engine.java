@@ -334,8 +334,8 @@ public final class Engine {
             return;
         }
         switch (Decisions.onCommand(command, known, flight == null ? null : flight.command.fingerprint())) {
-            case CONFLICT -> answerOnce(command.requestId(), command.taskId(), conflict(command, known, flight), now,
-                    record.replyTo());
+            case CONFLICT -> answerOnce(command.requestId(), taskIdOf(command, null), conflict(command, known, flight),
+                    now, record.replyTo());
             case REPEAT -> {
                 ports.answers().repeat(command.requestId(), known.answer());
                 if (record.replyTo() != null) {
@@ -370,7 +370,7 @@ public final class Engine {
     }
 
     private void run(Round round, Incoming record, SubmitCommand command, Instant now, boolean mayExist) {
-        Resolution resolution = resolve(command);
+        Resolution resolution = resolve(record.partition(), command);
         if (resolution.refusal != null) {
             answerAndRecord(round, record.partition(), command, resolution.refusal, now);
             return;
@@ -398,9 +398,16 @@ public final class Engine {
 
     private record Resolution(Task task, ClusterTarget target, Answer refusal) {}
 
-    /** The task and its cluster entry, or the answer that refuses the command. */
-    private Resolution resolve(SubmitCommand command) {
+    /**
+     * The task and its cluster entry, or the answer that refuses the command. For a control command but a restart: its
+     * target's task and the cluster entry its job runs on, found in this partition's ledger (such a command is handled
+     * in its target's partition).
+     */
+    private Resolution resolve(int partition, SubmitCommand command) {
         Instant now = clock.instant();
+        if (command.control() != null && command.control().action().inTargetsPartition()) {
+            return resolveControl(partition, command, now);
+        }
         Optional<Task> task = ports.catalog().find(command.taskId());
         if (task.isEmpty()) {
             Outcome refused = ports.catalog().problem(command.taskId())
@@ -420,6 +427,38 @@ public final class Engine {
         }
     }
 
+    private Resolution resolveControl(int partition, SubmitCommand command, Instant now) {
+        Control control = command.control();
+        LedgerEntry target = ledger(partition).find(control.target()).orElse(null);
+        Task task = target == null ? null : ports.catalog().find(target.taskId()).orElse(null);
+        String name = "request '" + control.target() + "'";
+        Outcome refusal = switch (Decisions.onControl(command, target, flights.containsKey(control.target()))) {
+            case UNKNOWN_TARGET -> new Outcome.BadCommand("Unknown target: " + name + " is not known to the worker "
+                    + "(never sent, or forgotten after the ledger's retention)", "field 'target': no such request");
+            case NOT_ANSWERED -> new Outcome.Refused("The target " + name + " has not been answered yet: nothing to "
+                    + control.action().value() + "; send a control command after its answer", null);
+            case NO_JOB -> new Outcome.Refused("The target " + name + " did not submit a job: nothing to "
+                    + control.action().value(), target.is(LedgerEntry.State.GAVE_UP)
+                    ? "its cluster could not be reached" : "its answer was not a submission");
+            case ENDED -> new Outcome.Refused("The job of request " + control.target() + " (" + control.target().jobId()
+                    + ") has ended "
+                    + target.following().status() + ": nothing to " + control.action().value(),
+                    "job " + control.target().jobId() + " is " + target.following().status());
+            case ACT -> null;
+        };
+        if (refusal == null) {
+            return new Resolution(task, target.following().target(), null);
+        }
+        return new Resolution(task, null, answer(command.requestId(), taskIdOf(command, task), refusal, now, now)
+                .task(task).command(command).build());
+    }
+
+    /** The task id an answer reports: a control command's is its target's task's, when that is still known. */
+    private static Integer taskIdOf(SubmitCommand command, Task task) {
+        return command.control() == null || !command.control().action().inTargetsPartition()
+                ? Integer.valueOf(command.taskId()) : task == null ? null : task.id();
+    }
+
     private Flight start(int partition, SubmitCommand command, Task task, ClusterTarget target, boolean mayExist,
                          Instant firstFailure, int attemptNumber, int waitingDuplicates, Instant now) {
         Flight flight = new Flight(partition, command, task, target, now, firstFailure, attemptNumber,
@@ -428,7 +467,8 @@ public final class Engine {
         health.trying(target.entry(), command.requestId());
         flight.future = CompletableFuture.supplyAsync(() -> {
             try (LogContext context = LogContext.of(command)) {
-                return attempt.run(command, task, target, mayExist);
+                return command.control() != null
+                        ? attempt.control(command, task, target) : attempt.run(command, task, target, mayExist);
             }
         }, executor);
         flight.future.whenComplete((result, failure) -> wakeUp.run());
@@ -473,7 +513,7 @@ public final class Engine {
     private void tryAgain(Round round, Waiting w, LedgerEntry entry, Instant now) {
         round.current = null;
         ports.unitOfWork().attribute(null);
-        Resolution resolution = resolve(entry.command());
+        Resolution resolution = resolve(w.partition, entry.command());
         if (resolution.refusal != null) {
             waiting.remove(w.requestId);
             answerAndRecord(round, w.partition, entry.command(), resolution.refusal, now);
@@ -565,8 +605,11 @@ public final class Engine {
             if (cause instanceof VirtualMachineError fatal) {
                 throw fatal;
             }
-            return new Attempt.Result(new Outcome.Unreachable("Submitting task " + Attempt.name(flight.task)
-                    + " failed unexpectedly", cause.toString()), null, null, null, false);
+            String what = flight.command.control() != null ? "The " + flight.command.control().action().value()
+                    + " of request " + flight.command.control().target() : "Submitting task "
+                    + Attempt.name(flight.task);
+            return new Attempt.Result(new Outcome.Unreachable(what + " failed unexpectedly", cause.toString()), null,
+                    null, null, false);
         }
     }
 
@@ -615,7 +658,8 @@ public final class Engine {
                         Outcome.Unreachable last, Attempt.Result result, Instant now) {
         Outcome gaveUp = new Outcome.GaveUp(last.message() + "; gave up after " + settings.retryDeadline()
                 + " of retries", last.detail());
-        Answer answer = answer(pending.requestId(), pending.taskId(), gaveUp, pending.firstFailure(), now)
+        Answer answer = answer(pending.requestId(), taskIdOf(pending.command(), resolution.task), gaveUp,
+                pending.firstFailure(), now)
                 .task(resolution.task).target(resolution.target).command(pending.command())
                 .job(result == null ? null : result.job()).build();
         publish(round, answer, pending.waitingDuplicates());
@@ -684,6 +728,12 @@ public final class Engine {
 
     private Outcome conflict(SubmitCommand command, LedgerEntry known, Flight flight) {
         int firstTask = known != null ? known.taskId() : flight.command.taskId();
+        if (command.control() != null || firstTask == 0) {
+            // a control command (whose task id is 0) on either side
+            return new Outcome.Conflict("requestId '" + command.requestId() + "' was already used for a different "
+                    + "command; that one stands. Use a new requestId for a new command.", "conflicting command for "
+                    + "requestId " + command.requestId());
+        }
         String message = "requestId '" + command.requestId() + "' was already used for a different command (task "
                 + firstTask + ", job " + command.requestId().jobId() + "); that submission stands. Use a new "
                 + "requestId for a new submission.";
@@ -697,7 +747,7 @@ public final class Engine {
     }
 
     private static Answer answer(Flight flight, Attempt.Result result, Outcome outcome, Instant now) {
-        return answer(flight.command.requestId(), flight.command.taskId(), outcome, flight.started, now)
+        return answer(flight.command.requestId(), taskIdOf(flight.command, flight.task), outcome, flight.started, now)
                 .task(flight.task).target(flight.target).command(flight.command).job(result.job())
                 .address(result.jobManagerAddress()).clusterId(result.clusterId()).build();
     }

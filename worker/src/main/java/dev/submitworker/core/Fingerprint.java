@@ -16,13 +16,27 @@ final class Fingerprint {
 
     static String of(SubmitCommand command) {
         StringBuilder canonical = new StringBuilder();
-        part(canonical, "submit");
+        Control control = command.control();
+        if (control != null) {
+            part(canonical, control.action().value());
+            part(canonical, control.target().value());
+            part(canonical, Boolean.toString(control.drain()));
+            if (control.action() != Control.Action.RESTART) {
+                return digest(canonical);
+            }
+        } else {
+            part(canonical, "submit");
+        }
         part(canonical, Integer.toString(command.taskId()));
         part(canonical, command.savepoint() == null ? "" : command.savepoint());
         new TreeMap<>(command.variables()).forEach((name, value) -> {
             part(canonical, name);
             part(canonical, value);
         });
+        return digest(canonical);
+    }
+
+    private static String digest(StringBuilder canonical) {
         try {
             byte[] digest = MessageDigest.getInstance("SHA-256")
                     .digest(canonical.toString().getBytes(StandardCharsets.UTF_8));

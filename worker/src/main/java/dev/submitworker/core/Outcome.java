@@ -22,6 +22,19 @@ public sealed interface Outcome {
         }
     }
 
+    /**
+     * A control command did what it asked to the job of its target.
+     *
+     * @param savepointPath the savepoint taken (savepoint, stop), else null
+     */
+    record Controlled(String message, String savepointPath) implements Outcome {
+
+        @Override
+        public String detail() {
+            return null;
+        }
+    }
+
     /** The task cannot run as it is, or its cluster refused the job. Final. */
     record Refused(String message, String detail) implements Outcome {}
 

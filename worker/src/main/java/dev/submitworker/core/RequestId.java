@@ -11,6 +11,7 @@ import java.util.UUID;
 public record RequestId(String value) {
 
     private static final String JOB_ID_NAMESPACE = "submit-worker/request/";
+    private static final String TRIGGER_ID_NAMESPACE = "submit-worker/trigger/";
 
     public RequestId {
         Objects.requireNonNull(value, "requestId");
@@ -22,7 +23,20 @@ public record RequestId(String value) {
      * second job. (Flink's {@code JobID(upper, lower).toHexString()} of the UUID's two halves is this same text.)
      */
     public String jobId() {
-        UUID uuid = UUID.nameUUIDFromBytes((JOB_ID_NAMESPACE + value).getBytes(StandardCharsets.UTF_8));
+        return nameBased(JOB_ID_NAMESPACE);
+    }
+
+    /**
+     * The Flink trigger id of this request's savepoint operation (a control command's), 32 hex characters, derived
+     * like the JobID: Flink's dispatcher takes one savepoint per job and trigger id however often it is asked while it
+     * remembers the operation, so a trigger sent again (a retry, a new owner after a crash) joins the first.
+     */
+    public String triggerId() {
+        return nameBased(TRIGGER_ID_NAMESPACE);
+    }
+
+    private String nameBased(String namespace) {
+        UUID uuid = UUID.nameUUIDFromBytes((namespace + value).getBytes(StandardCharsets.UTF_8));
         return uuid.toString().replace("-", "");
     }
 

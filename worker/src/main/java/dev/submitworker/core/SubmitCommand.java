@@ -4,17 +4,47 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * Submit a task: the body of Dinky's {@code POST /openapi/submitTask} plus the idempotency key.
+ * A command: submit a task (the body of Dinky's {@code POST /openapi/submitTask} plus the idempotency key), or, with a
+ * {@link Control}, act on the job of an earlier request.
  *
- * @param taskId        the task id in the catalog
+ * @param taskId        the task id in the catalog; 0 for a control command but a restart (its task is its target's)
  * @param savePointPath optional; when not blank it overrides the task's savepoint strategy (Dinky's rule)
  * @param variables     values for the task's {@code ${name}} placeholders
+ * @param control       what to do to the target's job, or null for a submit
  */
-public record SubmitCommand(RequestId requestId, int taskId, String savePointPath, Map<String, String> variables) {
+public record SubmitCommand(RequestId requestId, int taskId, String savePointPath, Map<String, String> variables,
+                            Control control) {
 
     public SubmitCommand {
         Objects.requireNonNull(requestId, "requestId");
         variables = variables == null ? Map.of() : Map.copyOf(variables);
+        if (control != null && control.action() != Control.Action.RESTART
+                && (taskId != 0 || savePointPath != null || !variables.isEmpty())) {
+            throw new IllegalArgumentException("only a restart among control commands takes a task id, a savepoint "
+                    + "path and variables");
+        }
+    }
+
+    /** A submit. */
+    public SubmitCommand(RequestId requestId, int taskId, String savePointPath, Map<String, String> variables) {
+        this(requestId, taskId, savePointPath, variables, null);
+    }
+
+    /** A control command but a restart. */
+    public static SubmitCommand control(RequestId requestId, Control control) {
+        return new SubmitCommand(requestId, 0, null, null, Objects.requireNonNull(control, "control"));
+    }
+
+    /** A restart: submit the task from a savepoint of the target's job (or from the path given) as its own job. */
+    public static SubmitCommand restart(RequestId requestId, RequestId target, int taskId, String savePointPath,
+                                        Map<String, String> variables) {
+        return new SubmitCommand(requestId, taskId, savePointPath, variables,
+                new Control(Control.Action.RESTART, target, false));
+    }
+
+    /** The submit a restart makes: its own requestId and task, the savepoint, its variables. */
+    public SubmitCommand restartFrom(String savepoint) {
+        return new SubmitCommand(requestId, taskId, savepoint, variables);
     }
 
     /** The savepoint path the command asks for, or null when it asks for none (blank counts as none). */
@@ -23,8 +53,9 @@ public record SubmitCommand(RequestId requestId, int taskId, String savePointPat
     }
 
     /**
-     * What makes two commands with the same requestId the same command: task id, savepoint path and variables.
-     * Variable order and a blank versus an absent savepoint path do not matter; anything else does.
+     * What makes two commands with the same requestId the same command: task id, savepoint path and variables; for a
+     * control command its action, target and drain. Variable order and a blank versus an absent savepoint path do not
+     * matter; anything else does.
      */
     public String fingerprint() {
         return Fingerprint.of(this);

@@ -177,6 +177,12 @@ public final class CommandReader {
                     && message.getInstanceLocation().getNameCount() == 0) {
                 field = message.getProperty();
                 problem = "is not a field of the command";
+            } else if ("false".equals(message.getType())) {
+                // a field the command's kind does not take (the schema's "if action ... then field: false")
+                field = fieldName(message);
+                JsonNode action = tree.get("action");
+                problem = action == null ? "is a field of control commands only (with 'action')"
+                        : "is not a field of a '" + echo(action.asText()) + "' command";
             } else if ("propertyNames".equals(message.getType())) {
                 field = fieldName(message) + "." + message.getProperty();
                 problem = "the name is " + message.getProperty().codePointCount(0, message.getProperty().length())
@@ -203,8 +209,15 @@ public final class CommandReader {
             case "maxProperties" -> value.size() + " variables, more than the limit of " + limit;
             case "pattern" -> "has a control character (U+0000-U+001F, U+007F-U+009F) or a line separator";
             case "not" -> "is blank";
+            case "enum" -> "is not one of " + String.join(", ", enumValues(message));
             default -> message.getError();
         };
+    }
+
+    private static List<String> enumValues(ValidationMessage message) {
+        List<String> values = new ArrayList<>();
+        message.getSchemaNode().forEach(value -> values.add(value.asText()));
+        return values;
     }
 
     private static String fieldName(ValidationMessage message) {
@@ -226,7 +239,7 @@ public final class CommandReader {
      */
     private static List<String> unicodeProblems(JsonNode tree) {
         List<String> problems = new ArrayList<>();
-        for (String field : List.of("requestId", "savePointPath")) {
+        for (String field : List.of("requestId", "savePointPath", "target")) {
             JsonNode value = tree.get(field);
             if (value != null && value.isTextual() && !isValidUnicode(value.asText())) {
                 problems.add("field '" + field + "': is not valid Unicode (unpaired surrogate)");

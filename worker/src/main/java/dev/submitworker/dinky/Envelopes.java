@@ -3,6 +3,7 @@ package dev.submitworker.dinky;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.submitworker.core.Answer;
+import dev.submitworker.core.Control;
 import dev.submitworker.core.JobDescription;
 import dev.submitworker.core.Outcome;
 import dev.submitworker.core.RunMode;
@@ -41,7 +42,7 @@ public class Envelopes {
 
     /** Dinky's code of an outcome: 0 success, 1 error, 5 exception (a dependency failed), 6 bad parameters. */
     public static int code(Outcome outcome) {
-        if (outcome instanceof Outcome.Submitted) {
+        if (outcome instanceof Outcome.Submitted || outcome instanceof Outcome.Controlled) {
             return SUCCESS;
         }
         if (outcome instanceof Outcome.Refused || outcome instanceof Outcome.Failed) {
@@ -67,21 +68,29 @@ public class Envelopes {
         result.put("jobName", job == null ? null : redactor.redactText(job.jobName()));
         // the status stream follows the job from here; the answer does not wait to read its state back
         result.put("jobStatus", null);
-        String statement = job != null ? job.statement() : answer.task() == null ? null : answer.task().statement();
+        Control control = answer.command() == null ? null : answer.command().control();
+        // a control command that compiled nothing (all but a restart) reports its target's job, and no task config
+        boolean acted = control != null && control.action() != Control.Action.RESTART;
+        String statement = job != null ? job.statement() : answer.task() == null || acted ? null
+                : answer.task().statement();
         JobResult data = new JobResult(
                 answer.taskId(),
-                jobConfig(answer),
+                acted ? null : jobConfig(answer),
                 null,
                 answer.jobManagerAddress(),
                 bounded(redactor.redactText(answer.outcome().detail())),
                 result,
-                job == null ? null : answer.requestId().jobId(),
+                acted ? control.target().jobId() : job == null ? null : answer.requestId().jobId(),
                 success,
                 bounded(redactor.redactText(statement)),
                 answer.startTime().toString(),
                 answer.time().toString(),
                 List.of(),
-                success ? JobResult.STATUS_SUCCESS : JobResult.STATUS_FAILED);
+                success ? JobResult.STATUS_SUCCESS : JobResult.STATUS_FAILED,
+                control == null ? null : new JobResult.ControlResult(control.action().value(),
+                        control.target().value(), control.target().jobId(),
+                        redactor.redactText(answer.outcome() instanceof Outcome.Controlled done
+                                ? done.savepointPath() : job == null ? null : job.savepointPath())));
         return new ResultEnvelope(answer.requestId().value(), answer.taskId(), code,
                 bounded(redactor.redactText(answer.outcome().message())), success, false, answer.time().toString(),
                 data);

@@ -1,5 +1,6 @@
 package dev.submitworker.dinky;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import java.util.List;
 import java.util.Map;
@@ -13,12 +14,22 @@ import java.util.Map;
  * @param startTime when work on the command began, ISO-8601 in UTC
  * @param endTime   when the answer was made, ISO-8601 in UTC
  * @param result    {@code cluster} (the cluster entry), {@code clusterId}, {@code jobName}, {@code jobStatus} (null)
+ * @param control   what a control command did; absent from a submit's answer
  */
 @JsonPropertyOrder({"id", "jobConfig", "jobInstanceId", "jobManagerAddress", "error", "result", "jobId", "success",
-        "statement", "startTime", "endTime", "results", "status"})
+        "statement", "startTime", "endTime", "results", "status", "control"})
 public record JobResult(Integer id, JobConfig jobConfig, Integer jobInstanceId, String jobManagerAddress, String error,
                         Map<String, Object> result, String jobId, boolean success, String statement, String startTime,
-                        String endTime, List<Object> results, String status) {
+                        String endTime, List<Object> results, String status,
+                        @JsonInclude(JsonInclude.Include.NON_NULL) ControlResult control) {
+
+    /**
+     * @param action        savepoint, stop or cancel
+     * @param target        the requestId whose job was acted on
+     * @param jobId         that job's JobID
+     * @param savepointPath the savepoint taken (savepoint, stop); null otherwise or when none was taken
+     */
+    public record ControlResult(String action, String target, String jobId, String savepointPath) {}
 
     public static final String STATUS_SUCCESS = "SUCCESS";
     public static final String STATUS_FAILED = "FAILED";

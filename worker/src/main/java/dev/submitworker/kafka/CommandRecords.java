@@ -27,6 +27,9 @@ import org.springframework.kafka.support.KafkaHeaders;
  * {@code ReplyingKafkaTemplate} ({@code kafka_replyTopic}, {@code kafka_correlationId}, {@code kafka_replyPartition}):
  * only topics the allow-list pattern matches, so a command cannot make the worker write anywhere else. A command
  * that names another is refused as a bad command (answered on the results topic, naming the header).
+ *
+ * <p>A control command's home is its target's partition (a restart's is its own): it is keyed by its own requestId
+ * like any command, and passed on from there, so that the ledger that records it is the one that knows its target.
  */
 final class CommandRecords {
 
@@ -90,7 +93,9 @@ final class CommandRecords {
         CommandReader.Outcome outcome = reader.read(record.value());
         if (outcome instanceof CommandReader.Accepted accepted) {
             SubmitCommand command = accepted.command();
-            int home = partitionOf(command.requestId(), partitions);
+            // a control command (but a restart) is handled in its target's partition, whose ledger knows the target
+            boolean targets = command.control() != null && command.control().action().inTargetsPartition();
+            int home = partitionOf(targets ? command.control().target() : command.requestId(), partitions);
             return home == record.partition() ? new Incoming.Command(command) : new Incoming.Elsewhere(command, home);
         }
         CommandReader.Rejected rejected = (CommandReader.Rejected) outcome;

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.submitworker.core.Control;
 import dev.submitworker.core.Following;
 import dev.submitworker.core.LedgerEntry;
 import dev.submitworker.core.RequestId;
@@ -82,6 +83,11 @@ final class LedgerCodec {
             if (entry.command() != null) {
                 SubmitCommand command = entry.command();
                 json.writeObjectFieldStart("command");
+                if (command.control() != null) {
+                    json.writeStringField("action", command.control().action().value());
+                    json.writeStringField("target", command.control().target().value());
+                    json.writeBooleanField("drain", command.control().drain());
+                }
                 json.writeNumberField("id", command.taskId());
                 json.writeStringField("savePointPath", command.savePointPath());
                 json.writeObjectField("variables", command.variables());
@@ -150,8 +156,10 @@ final class LedgerCodec {
         if (fields.get("command") instanceof Map<?, ?> raw) {
             @SuppressWarnings("unchecked")
             Map<String, String> variables = (Map<String, String>) raw.get("variables");
+            Control control = raw.get("action") instanceof String action ? new Control(Control.Action.of(action),
+                    new RequestId((String) raw.get("target")), Boolean.TRUE.equals(raw.get("drain"))) : null;
             command = new SubmitCommand(requestId, ((Number) raw.get("id")).intValue(),
-                    (String) raw.get("savePointPath"), variables);
+                    (String) raw.get("savePointPath"), variables, control);
         }
         Following following = null;
         if (fields.get("following") instanceof Map<?, ?> raw) {

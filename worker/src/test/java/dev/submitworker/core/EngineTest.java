@@ -791,4 +791,280 @@ class EngineTest {
             assertThat(events("r-1").get(0).sequence()).isEqualTo(1);
         }
     }
+
+    @Nested
+    class ControlCommands {
+
+        private Incoming control(String requestId, Control.Action action, String target) {
+            return world.submit(0, SubmitCommand.control(new RequestId(requestId),
+                    new Control(action, new RequestId(target), false)));
+        }
+
+        private String running(String requestId) {
+            world.round(world.submit(requestId, 1));
+            world.session.set(new ClusterGateway.JobState(jobId(requestId), "task-1", "RUNNING"));
+            return jobId(requestId);
+        }
+
+        private String triggerId(String requestId) {
+            return new RequestId(requestId).triggerId();
+        }
+
+        @Test
+        void aSavepointSentThreeTimesIsTakenOnceIntoTheTasksDirectoryAndTheJobKeepsRunning() {
+            String job = running("r-1");
+            world.round(control("r-9", Control.Action.SAVEPOINT, "r-1"), control("r-9", Control.Action.SAVEPOINT,
+                    "r-1"));
+            world.round(control("r-9", Control.Action.SAVEPOINT, "r-1"));
+
+            assertThat(answers("r-9")).extracting(Published::duplicate).containsExactly(false, true, true);
+            String path = "file:/savepoints/1/savepoint-" + triggerId("r-9").substring(0, 6);
+            assertThat(only("r-1").outcome()).isInstanceOf(Outcome.Submitted.class);
+            assertThat(answers("r-9").get(0).outcome()).isEqualTo(new Outcome.Controlled("Savepoint of job " + job
+                    + " (request r-1) taken: " + path, path));
+            assertThat(answers("r-9").get(0).answer().taskId()).isEqualTo(1);
+            assertThat(world.session.triggers()).isEqualTo(1);
+            assertThat(world.session.savepoints().get(triggerId("r-9"))).isEqualTo(new FakeCluster.Savepoint(job,
+                    "file:/savepoints/1", false, new ClusterGateway.SavepointStatus(true, path, null)));
+            assertThat(world.session.jobs().get(job).status()).isEqualTo("RUNNING");
+            assertThat(entry("r-9").state()).isEqualTo(LedgerEntry.State.DONE);
+            assertThat(entry("r-9").following()).isNull(); // a control command has no job of its own to follow
+        }
+
+        @Test
+        void aStopSentThreeTimesStopsTheJobOnceWithASavepoint() {
+            String job = running("r-1");
+            for (int i = 0; i < 3; i++) {
+                world.round(control("r-10", Control.Action.STOP, "r-1"));
+            }
+
+            assertThat(answers("r-10")).extracting(Published::duplicate).containsExactly(false, true, true);
+            assertThat(answers("r-10").get(0).outcome().message()).startsWith("Job " + job + " (request r-1) stopped "
+                    + "with savepoint file:/savepoints/1/savepoint-");
+            assertThat(world.session.triggers()).isEqualTo(1);
+            assertThat(world.session.jobs().get(job).status()).isEqualTo("FINISHED");
+        }
+
+        @Test
+        void aCancelSentThreeTimesCancelsOnce() {
+            String job = running("r-1");
+            for (int i = 0; i < 3; i++) {
+                world.round(control("r-11", Control.Action.CANCEL, "r-1"));
+            }
+
+            assertThat(answers("r-11")).extracting(Published::duplicate).containsExactly(false, true, true);
+            assertThat(answers("r-11").get(0).outcome()).isEqualTo(new Outcome.Controlled("Job " + job
+                    + " (request r-1) cancelled", null));
+            assertThat(world.session.cancels()).isEqualTo(1);
+            assertThat(world.session.jobs().get(job).status()).isEqualTo("CANCELED");
+        }
+
+        @Test
+        void theSameRequestIdForAnotherControlCommandIsRefusedAndTheFirstStands() {
+            running("r-1");
+            world.round(control("r-9", Control.Action.SAVEPOINT, "r-1"));
+            world.round(control("r-9", Control.Action.CANCEL, "r-1"), world.submit("r-9", 1));
+
+            assertThat(answers("r-9")).extracting(answer -> answer.outcome().getClass().getSimpleName())
+                    .containsExactly("Controlled", "Conflict", "Conflict");
+            assertThat(answers("r-9").get(1).outcome().message()).isEqualTo("requestId 'r-9' was already used for a "
+                    + "different command; that one stands. Use a new requestId for a new command.");
+            assertThat(world.session.cancels()).isZero();
+            assertThat(world.session.jobs()).hasSize(1);
+        }
+
+        @Test
+        void anUnknownTargetIsABadCommand() {
+            world.round(control("r-9", Control.Action.STOP, "r-nobody"));
+
+            assertThat(only("r-9").outcome()).isInstanceOf(Outcome.BadCommand.class);
+            assertThat(only("r-9").outcome().message()).startsWith("Unknown target: request 'r-nobody' is not known");
+            assertThat(only("r-9").answer().taskId()).isNull();
+            assertThat(entry("r-9").state()).isEqualTo(LedgerEntry.State.DONE);
+            assertThat(world.session.calls()).isZero();
+        }
+
+        @Test
+        void aTargetThatDidNotSubmitAJobIsRefused() {
+            world.round(world.submit("r-1", 424242));
+            world.round(control("r-9", Control.Action.CANCEL, "r-1"));
+
+            assertThat(only("r-9").outcome()).isEqualTo(new Outcome.Refused("The target request 'r-1' did not submit "
+                    + "a job: nothing to cancel", "its answer was not a submission"));
+        }
+
+        @Test
+        void aTargetStillUnderWayIsRefused() {
+            world.round(world.submit("r-1", 1), control("r-9", Control.Action.SAVEPOINT, "r-1"));
+
+            assertThat(only("r-9").outcome().message()).startsWith("The target request 'r-1' has not been answered "
+                    + "yet");
+            assertThat(world.session.triggers()).isZero();
+        }
+
+        @Test
+        void aTargetWhoseJobHasEndedIsRefusedNamingItsStatus() {
+            String job = running("r-1");
+            world.session.set(new ClusterGateway.JobState(job, "task-1", "FAILED"));
+            world.round(control("r-10", Control.Action.STOP, "r-1"), control("r-11", Control.Action.CANCEL, "r-1"));
+
+            assertThat(only("r-10").outcome()).isEqualTo(new Outcome.Refused("The job of request r-1 (" + job
+                    + ") has ended FAILED: nothing to stop", "job " + job + " is FAILED"));
+            assertThat(only("r-11").outcome().message()).contains("has ended FAILED");
+            assertThat(world.session.triggers()).isZero();
+            assertThat(world.session.cancels()).isZero();
+        }
+
+        @Test
+        void aTargetWhoseEndTheLedgerHasSeenIsRefusedWithoutAskingTheCluster() {
+            String job = running("r-1");
+            world.session.set(new ClusterGateway.JobState(job, "task-1", "CANCELED"));
+            org.awaitility.Awaitility.await().pollInSameThread().atMost(Duration.ofSeconds(10)).until(() -> {
+                world.clock.advance(World.STATUS_INTERVAL);
+                world.engine.follow();
+                return entry("r-1").following().terminal();
+            });
+            int calls = world.session.calls();
+            world.round(control("r-10", Control.Action.SAVEPOINT, "r-1"));
+
+            assertThat(only("r-10").outcome()).isEqualTo(new Outcome.Refused("The job of request r-1 (" + job
+                    + ") has ended CANCELED: nothing to savepoint", "job " + job + " is CANCELED"));
+            assertThat(world.session.calls()).isEqualTo(calls);
+        }
+
+        @Test
+        void aSavepointFlinkFailsToTakeIsRefusedWithItsReasonAndTheJobKeepsRunning() {
+            String job = running("r-1");
+            world.session.failSavepoints("org.apache.flink.runtime.checkpoint.CheckpointException: Checkpoint "
+                    + "expired before completing.");
+            world.round(control("r-10", Control.Action.STOP, "r-1"));
+
+            assertThat(only("r-10").outcome()).isEqualTo(new Outcome.Refused("Flink could not take the stop with "
+                    + "savepoint of job " + job + " (request r-1)", "org.apache.flink.runtime."
+                    + "checkpoint.CheckpointException: Checkpoint expired before completing."));
+            assertThat(world.session.jobs().get(job).status()).isEqualTo("RUNNING");
+        }
+
+        @Test
+        void anUnreachableClusterParksTheCommandWhichTakesOneSavepointWhenItIsBack() {
+            running("r-1");
+            world.session.down(true);
+            world.round(control("r-9", Control.Action.SAVEPOINT, "r-1"));
+
+            assertThat(answers("r-9")).isEmpty();
+            assertThat(entry("r-9").state()).isEqualTo(LedgerEntry.State.PENDING);
+            assertThat(entry("r-9").command().control().action()).isEqualTo(Control.Action.SAVEPOINT);
+
+            world.session.down(false);
+            world.clock.advance(World.BACKOFF);
+            world.round(control("r-9", Control.Action.SAVEPOINT, "r-1"));
+
+            assertThat(answers("r-9")).extracting(Published::duplicate).containsExactly(false, true);
+            assertThat(answers("r-9").get(0).outcome()).isInstanceOf(Outcome.Controlled.class);
+            assertThat(world.session.triggers()).isEqualTo(1);
+        }
+
+        @Test
+        void aStopTriggeredBeforeACrashIsJoinedNotRefusedAsEndedNorTriggeredAgain() {
+            String job = running("r-1");
+            // the owner before the crash triggered the stop under r-10's trigger id, and died before answering
+            world.session.triggerSavepoint(job, triggerId("r-10"), "file:/savepoints/1", true, false);
+            world.round(control("r-10", Control.Action.STOP, "r-1"));
+
+            assertThat(only("r-10").outcome()).isInstanceOf(Outcome.Controlled.class);
+            assertThat(((Outcome.Controlled) only("r-10").outcome()).savepointPath())
+                    .isEqualTo(world.session.savepoints().get(triggerId("r-10")).status().path());
+            assertThat(world.session.triggers()).isEqualTo(1);
+        }
+
+        private Incoming restart(String requestId, String target, String savePointPath) {
+            return world.submit(0, SubmitCommand.restart(new RequestId(requestId), new RequestId(target), 1,
+                    savePointPath, null));
+        }
+
+        @Test
+        void aRestartSentThreeTimesStopsTheJobOnceAndSubmitsItsTaskFromTheSavepointAsItsOwnJob() {
+            String job = running("r-1");
+            world.round(restart("r-12", "r-1", null), restart("r-12", "r-1", null));
+            world.round(restart("r-12", "r-1", null));
+
+            assertThat(answers("r-12")).extracting(Published::duplicate).containsExactly(false, true, true);
+            String path = world.session.savepoints().get(triggerId("r-12")).status().path();
+            assertThat(answers("r-12").get(0).outcome()).isEqualTo(new Outcome.Submitted("Restarted the job of "
+                    + "request r-1 from " + path + ": Task 1 (task-1) submitted as job " + jobId("r-12"), false));
+            assertThat(answers("r-12").get(0).answer().job().savepointPath()).isEqualTo(path);
+            assertThat(world.session.triggers()).isEqualTo(1);
+            assertThat(world.session.jobs().get(job).status()).isEqualTo("FINISHED");
+            assertThat(world.session.jobs()).containsOnlyKeys(job, jobId("r-12"));
+            assertThat(entry("r-12").followed()).isTrue(); // the new job is followed under the restart's requestId
+        }
+
+        @Test
+        void aRestartFromAGivenSavepointCancelsTheRunningJobAndTakesNoSavepoint() {
+            String job = running("r-1");
+            world.round(restart("r-12", "r-1", "s3://savepoints/sp-1"));
+
+            assertThat(only("r-12").outcome().message()).startsWith("Restarted the job of request r-1 from "
+                    + "s3://savepoints/sp-1: ");
+            assertThat(only("r-12").answer().job().savepointPath()).isEqualTo("s3://savepoints/sp-1");
+            assertThat(world.session.triggers()).isZero();
+            assertThat(world.session.jobs().get(job).status()).isEqualTo("CANCELED");
+        }
+
+        @Test
+        void aRestartFromAGivenSavepointOfAStoppedTargetOnlySubmits() {
+            String job = running("r-1");
+            world.round(control("r-10", Control.Action.STOP, "r-1"));
+            String path = ((Outcome.Controlled) only("r-10").outcome()).savepointPath();
+            org.awaitility.Awaitility.await().pollInSameThread().atMost(Duration.ofSeconds(10)).until(() -> {
+                world.clock.advance(World.STATUS_INTERVAL);
+                world.engine.follow();
+                return entry("r-1").following().terminal();
+            });
+            world.round(restart("r-12", "r-1", path), restart("r-13", "r-1", null));
+
+            assertThat(only("r-12").outcome()).isInstanceOf(Outcome.Submitted.class);
+            assertThat(only("r-12").answer().job().savepointPath()).isEqualTo(path);
+            assertThat(only("r-13").outcome().message()).isEqualTo("The job of request r-1 (" + job + ") has ended "
+                    + "FINISHED: nothing to restart");
+            assertThat(world.session.triggers()).isEqualTo(1);
+        }
+
+        @Test
+        void aRestartFromAGivenSavepointOfAJobThatEndedBehindStaleDetailsStillSubmits() {
+            String job = running("r-1");
+            // its details still say RUNNING, and the cluster refuses to cancel it, as Flink does a job that has ended
+            world.session.refuseCancels(true);
+            world.round(restart("r-12", "r-1", "s3://savepoints/sp-1"));
+
+            assertThat(only("r-12").outcome()).isInstanceOf(Outcome.Submitted.class);
+            assertThat(world.session.jobs()).containsKey(jobId("r-12"));
+        }
+
+        @Test
+        void aRestartKilledAfterItsStopResumesWithThatSavepointAndItsOwnJobId() {
+            String job = running("r-1");
+            // the owner before the crash stopped the job under r-12's trigger id, and died before submitting
+            world.session.triggerSavepoint(job, triggerId("r-12"), "file:/savepoints/1", true, false);
+            world.round(restart("r-12", "r-1", null));
+
+            String path = world.session.savepoints().get(triggerId("r-12")).status().path();
+            assertThat(only("r-12").outcome().message()).isEqualTo("Restarted the job of request r-1 from " + path
+                    + ": Task 1 (task-1) submitted as job " + jobId("r-12"));
+            assertThat(world.session.triggers()).isEqualTo(1);
+        }
+
+        @Test
+        void aRestartKilledAfterItsSubmitAnswersWithTheJobThatIsThere() {
+            String job = running("r-1");
+            world.session.triggerSavepoint(job, triggerId("r-12"), "file:/savepoints/1", true, false);
+            world.session.has(jobId("r-12"), "task-1");
+            world.round(restart("r-12", "r-1", null));
+
+            assertThat(only("r-12").outcome().message()).endsWith("Task 1 (task-1) was already on the cluster as "
+                    + "job " + jobId("r-12"));
+            assertThat(world.session.triggers()).isEqualTo(1);
+            assertThat(world.session.jobs()).hasSize(2);
+        }
+    }
 }

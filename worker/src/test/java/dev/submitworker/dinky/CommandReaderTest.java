@@ -2,6 +2,7 @@ package dev.submitworker.dinky;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.submitworker.core.Control;
 import dev.submitworker.core.RequestId;
 import dev.submitworker.core.SubmitCommand;
 import java.nio.charset.StandardCharsets;
@@ -195,5 +196,59 @@ class CommandReaderTest {
                 rejected("{\"requestId\":\"r-1\",\"id\":6,\"ab\\u0000\\n" + "c".repeat(500) + "\":1}").reason()}) {
             assertThat(reason).hasSizeLessThan(500).doesNotContainPattern("\\p{Cntrl}");
         }
+    }
+
+    @Test
+    void controlCommandsAreReadWithTheirActionTargetAndDrain() {
+        assertThat(read("{\"requestId\":\"r-9\",\"action\":\"savepoint\",\"target\":\"r-1\"}"))
+                .isEqualTo(new CommandReader.Accepted(SubmitCommand.control(new RequestId("r-9"),
+                        new Control(Control.Action.SAVEPOINT, new RequestId("r-1"), false))));
+        assertThat(read("{\"requestId\":\"r-10\",\"action\":\"stop\",\"target\":\"r-1\",\"drain\":true}"))
+                .isEqualTo(new CommandReader.Accepted(SubmitCommand.control(new RequestId("r-10"),
+                        new Control(Control.Action.STOP, new RequestId("r-1"), true))));
+        assertThat(read("{\"requestId\":\"r-11\",\"action\":\"cancel\",\"target\":\"r-1\"}"))
+                .isEqualTo(new CommandReader.Accepted(SubmitCommand.control(new RequestId("r-11"),
+                        new Control(Control.Action.CANCEL, new RequestId("r-1"), false))));
+    }
+
+    @Test
+    void anUnknownActionOrAFieldItDoesNotTakeIsRefusedNamingTheField() {
+        assertThat(rejected("{\"requestId\":\"r-9\",\"action\":\"rewind\",\"target\":\"r-1\"}").reason())
+                .isEqualTo("field 'action': is not one of savepoint, stop, cancel, restart");
+        assertThat(rejected("{\"requestId\":\"r-9\",\"action\":\"cancel\",\"target\":\"r-1\",\"id\":2}")
+                .reason()).isEqualTo("field 'id': is not a field of a 'cancel' command");
+        assertThat(rejected("{\"requestId\":\"r-9\",\"action\":\"cancel\",\"target\":\"r-1\","
+                + "\"drain\":true}").reason()).isEqualTo("field 'drain': is not a field of a 'cancel' command");
+        assertThat(rejected("{\"requestId\":\"r-9\",\"action\":\"savepoint\",\"target\":\"r-1\","
+                + "\"variables\":{}}").reason()).isEqualTo("field 'variables': is not a field of a 'savepoint' command");
+        assertThat(rejected("{\"requestId\":\"r-9\",\"action\":\"stop\"}").reason())
+                .isEqualTo("field 'target': is missing");
+        assertThat(rejected("{\"requestId\":\"r-9\",\"action\":\"stop\",\"target\":\" \"}").reason())
+                .isEqualTo("field 'target': is blank");
+        CommandReader.Rejected answered = rejected("{\"requestId\":\"r-9\",\"action\":\"stop\",\"target\":\"r-1\","
+                + "\"extra\":1}");
+        assertThat(answered.reason()).isEqualTo("field 'extra': is not a field of the command");
+        assertThat(answered.requestId()).isEqualTo("r-9");
+        assertThat(answered.deadLetter()).isFalse();
+    }
+
+    @Test
+    void aRestartTakesASavepointPathAndVariables() {
+        assertThat(read("{\"requestId\":\"r-12\",\"action\":\"restart\",\"target\":\"r-1\",\"id\":2,"
+                + "\"savePointPath\":\"/sp\",\"variables\":{\"day\":\"1\"}}")).isEqualTo(new CommandReader.Accepted(
+                SubmitCommand.restart(new RequestId("r-12"), new RequestId("r-1"), 2, "/sp", Map.of("day", "1"))));
+        assertThat(rejected("{\"requestId\":\"r-12\",\"action\":\"restart\",\"target\":\"r-1\",\"id\":2,"
+                + "\"drain\":true}").reason()).isEqualTo("field 'drain': is not a field of a 'restart' command");
+        assertThat(rejected("{\"requestId\":\"r-12\",\"action\":\"restart\",\"target\":\"r-1\"}").reason())
+                .isEqualTo("field 'id': is missing");
+    }
+
+    @Test
+    void aSubmitTakesNoControlFields() {
+        assertThat(rejected("{\"requestId\":\"r-1\",\"id\":1,\"target\":\"r-0\"}").reason())
+                .isEqualTo("field 'target': is a field of control commands only (with 'action')");
+        assertThat(rejected("{\"requestId\":\"r-1\",\"target\":\"r-0\"}").reason())
+                .isEqualTo("field 'target': is a field of control commands only (with 'action'); "
+                        + "field 'id': is missing");
     }
 }

@@ -54,6 +54,10 @@ class SchemaContractTest {
     @Test
     void theReadmeExamplesAreValid() throws Exception {
         Schemas.assertValid(Schemas.COMMAND, JSON.readTree(Files.readString(Path.of("../schemas/examples/command.json"))));
+        for (String action : new String[] {"savepoint", "stop", "cancel", "restart"}) {
+            Schemas.assertValid(Schemas.COMMAND, JSON.readTree(Files.readString(
+                    Path.of("../schemas/examples/command-" + action + ".json"))));
+        }
         Schemas.assertValid(Schemas.ENVELOPE,
                 JSON.readTree(Files.readString(Path.of("../schemas/examples/envelope-success.json"))));
         Schemas.assertValid(Schemas.ENVELOPE,

@@ -3,6 +3,7 @@ package dev.submitworker.kafka;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.submitworker.core.Control;
 import dev.submitworker.core.LedgerEntry;
 import dev.submitworker.core.RequestId;
 import dev.submitworker.core.StoredAnswer;
@@ -39,6 +40,21 @@ class LedgerCodecTest {
 
         assertThat(decoded).isEqualTo(pending);
         assertThat(decoded.command().fingerprint()).isEqualTo(COMMAND.fingerprint());
+    }
+
+    @Test
+    void aPendingControlCommandKeepsItsActionTargetAndDrain() throws IOException {
+        SubmitCommand stop = SubmitCommand.control(new RequestId("r-10"),
+                new Control(Control.Action.STOP, new RequestId("r-1"), true));
+        LedgerEntry pending = LedgerEntry.pending(stop, AT, null, 0);
+
+        LedgerEntry decoded = LedgerCodec.decode(LedgerCodec.encode(pending));
+
+        assertThat(decoded).isEqualTo(pending);
+        assertThat(decoded.command().control()).isEqualTo(stop.control());
+        assertThat(decoded.command().fingerprint()).isEqualTo(stop.fingerprint())
+                .isNotEqualTo(SubmitCommand.control(new RequestId("r-10"),
+                        new Control(Control.Action.STOP, new RequestId("r-1"), false)).fingerprint());
     }
 
     @Test

@@ -15,7 +15,8 @@ import org.springframework.context.annotation.Configuration;
 
 /**
  * The worker, plus a fault: when the job of the request named by {@code -Dcrash.after-submit=<requestId>} has been
- * accepted by Flink, the process halts on the spot, after the submit and before the answer's transaction commits.
+ * accepted by Flink, or, for a control command of that requestId, its savepoint (or stop) has been triggered, the
+ * process halts on the spot, after the cluster took it and before the answer's transaction commits.
  */
 public final class CrashAfterSubmitWorker {
 
@@ -30,7 +31,7 @@ public final class CrashAfterSubmitWorker {
 
         @Bean
         static BeanPostProcessor crashAfterSubmit() {
-            String victim = new RequestId(System.getProperty("crash.after-submit")).jobId();
+            RequestId victim = new RequestId(System.getProperty("crash.after-submit"));
             return new BeanPostProcessor() {
                 @Override
                 public Object postProcessAfterInitialization(Object bean, String name) {
@@ -40,7 +41,7 @@ public final class CrashAfterSubmitWorker {
         }
     }
 
-    private record Crashing(Clusters clusters, String victim) implements Clusters, AutoCloseable {
+    private record Crashing(Clusters clusters, RequestId victim) implements Clusters, AutoCloseable {
 
         @Override
         public ClusterTarget resolve(Task task) {
@@ -59,7 +60,7 @@ public final class CrashAfterSubmitWorker {
                 @Override
                 public Deployment submit(CompiledJob job) {
                     Deployment deployment = gateway.submit(job);
-                    if (job.jobId().equals(victim)) {
+                    if (job.jobId().equals(victim.jobId())) {
                         System.out.println("crash.after-submit: halting after job " + job.jobId());
                         Runtime.getRuntime().halt(137);
                     }
@@ -79,6 +80,26 @@ public final class CrashAfterSubmitWorker {
                 @Override
                 public void release(String jobId) {
                     gateway.release(jobId);
+                }
+
+                @Override
+                public Optional<SavepointStatus> savepointStatus(String jobId, String triggerId) {
+                    return gateway.savepointStatus(jobId, triggerId);
+                }
+
+                @Override
+                public void triggerSavepoint(String jobId, String triggerId, String directory, boolean stop,
+                                             boolean drain) {
+                    gateway.triggerSavepoint(jobId, triggerId, directory, stop, drain);
+                    if (triggerId.equals(victim.triggerId())) {
+                        System.out.println("crash.after-submit: halting after trigger " + triggerId);
+                        Runtime.getRuntime().halt(137);
+                    }
+                }
+
+                @Override
+                public void cancel(String jobId) {
+                    gateway.cancel(jobId);
                 }
             };
         }

@@ -50,6 +50,43 @@ public interface ClusterGateway {
     void release(String jobId);
 
     /**
+     * The savepoint operation of a job under a trigger id, as the cluster knows it: empty when it knows none (never
+     * triggered, or forgotten: Flink keeps an operation's result for {@code rest.async.store-duration}, 5 minutes by
+     * default).
+     *
+     * @throws ClusterUnreachableException the cluster could not be asked (transient)
+     */
+    Optional<SavepointStatus> savepointStatus(String jobId, String triggerId);
+
+    /**
+     * Triggers a savepoint of the job under a trigger id of the caller's; with {@code stop}, a stop with savepoint.
+     * Flink takes one savepoint per job and trigger id however often it is asked while it remembers the operation:
+     * asking again joins the first.
+     *
+     * @param directory where the savepoint is written, or null for the cluster's default
+     *                  ({@code execution.checkpointing.savepoint-dir})
+     * @param drain     stop only: advance event time to the end first
+     * @throws ClusterUnreachableException the cluster could not be asked (transient)
+     * @throws RefusedException            the cluster refused (the job does not run, no directory is configured)
+     */
+    void triggerSavepoint(String jobId, String triggerId, String directory, boolean stop, boolean drain);
+
+    /**
+     * Cancels the job. Cancelling a job that has ended already is no error.
+     *
+     * @throws ClusterUnreachableException the cluster could not be asked (transient)
+     * @throws RefusedException            the cluster refused
+     */
+    void cancel(String jobId);
+
+    /**
+     * @param complete whether the operation has ended; then either {@code path} or {@code failure} is set
+     * @param path     the savepoint's location
+     * @param failure  why Flink could not take it (class and message of the root cause)
+     */
+    record SavepointStatus(boolean complete, String path, String failure) {}
+
+    /**
      * @param jobs        the jobs the cluster reported
      * @param unknown     the jobs it does not know (never had, or has forgotten: a session cluster keeps a finished
      *                    job for {@code jobstore.expiration-time}, an hour by default)

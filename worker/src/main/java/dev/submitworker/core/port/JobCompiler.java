@@ -13,4 +13,10 @@ public interface JobCompiler {
      *                                program that fails); any other exception is a failure of the task's own code
      */
     CompiledJob compile(Task task, SubmitCommand command, ClusterTarget target);
+
+    /**
+     * Where savepoints of the task's jobs are written, so that its LATEST and EARLIEST strategies find them: its
+     * directory under the worker's savepoint directory, or null when none is configured (the cluster's default).
+     */
+    String savepointDirectory(Task task);
 }

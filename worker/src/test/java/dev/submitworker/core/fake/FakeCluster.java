@@ -19,6 +19,11 @@ public final class FakeCluster implements ClusterGateway {
     private volatile boolean down;
     private volatile boolean application;
     private volatile String refusal;
+    private volatile String savepointFailure;
+    private volatile boolean refuseCancels;
+    private final Map<String, Savepoint> savepoints = new ConcurrentHashMap<>();
+    private final AtomicInteger triggers = new AtomicInteger();
+    private final AtomicInteger cancels = new AtomicInteger();
 
     public FakeCluster(String name) {
         this.name = name;
@@ -116,6 +121,76 @@ public final class FakeCluster implements ClusterGateway {
     /** The cluster forgets a job (a session cluster's job store expires it). */
     public void forget(String jobId) {
         jobs.remove(jobId);
+    }
+
+    @Override
+    public Optional<SavepointStatus> savepointStatus(String jobId, String triggerId) {
+        answer();
+        return Optional.ofNullable(savepoints.get(triggerId)).map(savepoint -> savepoint.status);
+    }
+
+    /**
+     * Takes the savepoint at once (stopping the job to FINISHED when asked), or fails it with the reason set by
+     * {@link #failSavepoints}; one per trigger id, as Flink's dispatcher does.
+     */
+    @Override
+    public void triggerSavepoint(String jobId, String triggerId, String directory, boolean stop, boolean drain) {
+        answer();
+        JobState job = jobs.get(jobId);
+        if (job == null) {
+            throw new RefusedException("Job " + jobId + " not found", "FlinkJobNotFoundException", null);
+        }
+        savepoints.computeIfAbsent(triggerId, id -> {
+            triggers.incrementAndGet();
+            if (savepointFailure != null) {
+                return new Savepoint(jobId, directory, stop, new SavepointStatus(true, null, savepointFailure));
+            }
+            if (stop) {
+                jobs.put(jobId, new JobState(jobId, job.name(), "FINISHED"));
+            }
+            return new Savepoint(jobId, directory, stop,
+                    new SavepointStatus(true, directory + "/savepoint-" + id.substring(0, 6), null));
+        });
+    }
+
+    @Override
+    public void cancel(String jobId) {
+        answer();
+        JobState job = jobs.get(jobId);
+        if (job == null) {
+            throw new RefusedException("Job " + jobId + " not found", "FlinkJobNotFoundException", null);
+        }
+        if (refuseCancels) {
+            throw new RefusedException("Cancelling job " + jobId + " was refused", "HTTP 409: job has ended", null);
+        }
+        cancels.incrementAndGet();
+        jobs.put(jobId, new JobState(jobId, job.name(), "CANCELED"));
+    }
+
+    /** A savepoint the cluster was asked for, by trigger id. */
+    public record Savepoint(String jobId, String directory, boolean stop, SavepointStatus status) {}
+
+    public Map<String, Savepoint> savepoints() {
+        return Map.copyOf(savepoints);
+    }
+
+    /** How often a savepoint was taken (a trigger id asked for again is not counted again). */
+    public int triggers() {
+        return triggers.get();
+    }
+
+    public int cancels() {
+        return cancels.get();
+    }
+
+    /** Whether cancels are refused from now on, as Flink refuses to cancel a job that has ended. */
+    public void refuseCancels(boolean refuse) {
+        this.refuseCancels = refuse;
+    }
+
+    /** From now on savepoints fail with this reason (null: they succeed again). */
+    public void failSavepoints(String reason) {
+        this.savepointFailure = reason;
     }
 
     /** Sets a job's state on the cluster, as Flink would report it. */

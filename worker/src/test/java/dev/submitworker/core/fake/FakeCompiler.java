@@ -70,6 +70,12 @@ public final class FakeCompiler implements JobCompiler {
         };
     }
 
+    /** Every task keeps its savepoints in {@code file:/savepoints/<id>}. */
+    @Override
+    public String savepointDirectory(Task task) {
+        return "file:/savepoints/" + task.id();
+    }
+
     @SuppressWarnings("unchecked")
     private static <T extends Throwable> void sneakyThrow(Throwable failure) throws T {
         throw (T) failure;

@@ -1,0 +1,232 @@
+package dev.submitworker;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.submitworker.app.WorkerProperties;
+import dev.submitworker.compile.SavepointLocator;
+import dev.submitworker.core.RequestId;
+import dev.submitworker.core.port.TaskCatalog;
+import dev.submitworker.testing.FlinkTestClient;
+import dev.submitworker.testing.KafkaTestClient;
+import dev.submitworker.testing.WorkerTest;
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.flink.api.common.JobStatus;
+import org.apache.flink.runtime.rest.messages.checkpoints.CheckpointingStatistics.RestoredCheckpointStatistics;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+
+/**
+ * On the real worker and the shared MiniCluster: savepoint, stop and cancel commands on a streaming job with state
+ * (task 125, a count per key over datagen), each sent three times: one effect on the cluster, one first answer, two
+ * duplicates. The effect is checked on the cluster and on disk, not in the answers alone.
+ */
+@WorkerTest
+class ControlCommandsEndToEndTest {
+
+    private static final KafkaTestClient kafka = KafkaTestClient.shared();
+    private static final FlinkTestClient flink = FlinkTestClient.shared();
+    private static final int TASK = 125;
+
+    @Autowired
+    private WorkerProperties properties;
+    @Autowired
+    private TaskCatalog catalog;
+
+    private final List<String> startedJobs = new ArrayList<>();
+
+    @AfterEach
+    void cancelStartedJobs() throws Exception {
+        for (String jobId : startedJobs) {
+            if (!flink.status(jobId).isGloballyTerminalState()) {
+                flink.cancel(jobId);
+            }
+        }
+    }
+
+    /** Submits task 125 and returns its job once all its tasks run (a savepoint can be taken only then). */
+    private String running(String requestId, String savePointPath) {
+        JsonNode answer = kafka.submit(requestId, TASK, null, savePointPath);
+        assertThat(answer.get("code").asInt()).as(answer.toPrettyString()).isZero();
+        String jobId = answer.at("/data/jobId").asText();
+        startedJobs.add(jobId);
+        await().atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() -> flink.allTasksRunning(jobId));
+        return jobId;
+    }
+
+    private static String control(String requestId, String action, String target) {
+        ObjectNode command = com.fasterxml.jackson.databind.json.JsonMapper.builder().build().createObjectNode()
+                .put("requestId", requestId).put("action", action).put("target", target);
+        return command.toString();
+    }
+
+    /**
+     * Sends the command until it has been sent three times (counting those already answered) and returns its three
+     * answers: the first, then two duplicates of it.
+     */
+    private static List<JsonNode> thrice(String requestId, String command) {
+        for (int i = kafka.envelopes(requestId).size(); i < 3; i++) {
+            kafka.sendCommand(command);
+        }
+        await().atMost(Duration.ofSeconds(90)).until(() -> kafka.envelopes(requestId).size() >= 3);
+        List<JsonNode> answers = kafka.envelopes(requestId);
+        assertThat(answers).hasSize(3);
+        assertThat(answers).extracting(answer -> answer.get("duplicate").asBoolean()).containsExactly(false, true,
+                true);
+        for (JsonNode duplicate : answers.subList(1, 3)) {
+            ObjectNode same = duplicate.deepCopy();
+            same.put("duplicate", false);
+            assertThat(same).isEqualTo(answers.get(0));
+        }
+        answers.forEach(answer -> kafka.awaitEnvelope(requestId)); // each checked against the schema
+        return answers;
+    }
+
+    private String taskSavepointDirectory() {
+        return SavepointLocator.taskDirectory(properties.savepoints().dir(), catalog.find(TASK).orElseThrow());
+    }
+
+    private int savepointsOnDisk() {
+        File[] savepoints = new File(localPath(taskSavepointDirectory())).listFiles(
+                file -> file.getName().startsWith("savepoint-"));
+        return savepoints == null ? 0 : savepoints.length;
+    }
+
+    private static String localPath(String path) {
+        return new org.apache.flink.core.fs.Path(path).toUri().getPath();
+    }
+
+    @Test
+    void aSavepointThenAStopEachSentThreeTimesTakeOneSavepointEachAndTheStopsRestores() throws Exception {
+        String target = KafkaTestClient.newRequestId("ctl-target");
+        String job = running(target, null);
+        int before = savepointsOnDisk();
+
+        String savepoint = KafkaTestClient.newRequestId("ctl-savepoint");
+        JsonNode taken = thrice(savepoint, control(savepoint, "savepoint", target)).get(0);
+        assertThat(taken.get("code").asInt()).as(taken.toPrettyString()).isZero();
+        assertThat(taken.get("taskId").asInt()).isEqualTo(TASK);
+        assertThat(taken.at("/data/jobId").asText()).isEqualTo(job);
+        assertThat(taken.at("/data/control/action").asText()).isEqualTo("savepoint");
+        assertThat(taken.at("/data/control/target").asText()).isEqualTo(target);
+        String savepointPath = taken.at("/data/control/savepointPath").asText();
+        assertThat(localPath(savepointPath)).startsWith(localPath(taskSavepointDirectory()));
+        assertThat(Path.of(localPath(savepointPath), SavepointLocator.METADATA_FILE)).exists();
+        assertThat(savepointsOnDisk()).isEqualTo(before + 1);
+        assertThat(flink.status(job)).isEqualTo(JobStatus.RUNNING);
+
+        long start = System.nanoTime();
+        String stop = KafkaTestClient.newRequestId("ctl-stop");
+        kafka.sendCommand("{\"requestId\":\"" + stop + "\",\"action\":\"stop\",\"target\":\"" + target
+                + "\",\"drain\":false}");
+        JsonNode stopped = kafka.awaitEnvelope(stop);
+        long stopMillis = (System.nanoTime() - start) / 1_000_000;
+        System.out.println("control: a stop with savepoint took " + stopMillis + " ms from send to answer");
+        JsonNode stoppedAgain = thrice(stop, control(stop, "stop", target).replace("}", ",\"drain\":false}"))
+                .get(0);
+        assertThat(stoppedAgain).isEqualTo(stopped);
+        assertThat(stopped.get("code").asInt()).as(stopped.toPrettyString()).isZero();
+        String stopPath = stopped.at("/data/control/savepointPath").asText();
+        assertThat(stopPath).isNotEqualTo(savepointPath);
+        assertThat(Path.of(localPath(stopPath), SavepointLocator.METADATA_FILE)).exists();
+        assertThat(flink.awaitEnd(job)).isEqualTo(JobStatus.FINISHED);
+        assertThat(savepointsOnDisk()).isEqualTo(before + 2);
+
+        // the stop's savepoint holds the job's state: a new job restores from it
+        String restored = running(KafkaTestClient.newRequestId("ctl-restored"), stopPath);
+        RestoredCheckpointStatistics from = await().atMost(Duration.ofSeconds(30)).ignoreExceptions()
+                .until(() -> flink.restoredFrom(restored).orElse(null), statistics -> statistics != null);
+        assertThat(from.isSavepoint()).isTrue();
+        assertThat(localPath(from.getExternalPath())).isEqualTo(localPath(stopPath));
+    }
+
+    @Test
+    void aRestartSentThreeTimesStopsTheJobOnceAndItsNewJobRestoresFromThatSavepoint() throws Exception {
+        String target = KafkaTestClient.newRequestId("ctl-target");
+        String job = running(target, null);
+        int before = savepointsOnDisk();
+
+        String restart = KafkaTestClient.newRequestId("ctl-restart");
+        JsonNode restarted = thrice(restart, control(restart, "restart", target).replace("}", ",\"id\":" + TASK + "}"))
+                .get(0);
+
+        assertThat(restarted.get("code").asInt()).as(restarted.toPrettyString()).isZero();
+        String newJob = new RequestId(restart).jobId();
+        assertThat(restarted.at("/data/jobId").asText()).isEqualTo(newJob);
+        startedJobs.add(newJob);
+        assertThat(restarted.at("/data/control/jobId").asText()).isEqualTo(job);
+        String path = restarted.at("/data/control/savepointPath").asText();
+        assertThat(restarted.at("/data/jobConfig/savePointPath").asText()).isEqualTo(path);
+        assertThat(restarted.get("msg").asText()).startsWith("Restarted the job of request " + target + " from "
+                + path + ": Task 125 (it-savepoint-none) submitted as job " + newJob);
+        assertThat(flink.awaitEnd(job)).isEqualTo(JobStatus.FINISHED);
+        assertThat(savepointsOnDisk()).isEqualTo(before + 1);
+        RestoredCheckpointStatistics from = await().atMost(Duration.ofSeconds(60)).ignoreExceptions()
+                .until(() -> flink.restoredFrom(newJob).orElse(null), statistics -> statistics != null);
+        assertThat(localPath(from.getExternalPath())).isEqualTo(localPath(path));
+
+        // the restarted job is the restart's: a control command finds it under the restart's requestId
+        String cancel = KafkaTestClient.newRequestId("ctl-cancel-restarted");
+        kafka.sendCommand(control(cancel, "cancel", restart));
+        JsonNode cancelled = kafka.awaitEnvelope(cancel);
+        assertThat(cancelled.get("code").asInt()).as(cancelled.toPrettyString()).isZero();
+        assertThat(flink.awaitEnd(newJob)).isEqualTo(JobStatus.CANCELED);
+    }
+
+    @Test
+    void aCancelSentThreeTimesCancelsTheJobOnce() throws Exception {
+        String target = KafkaTestClient.newRequestId("ctl-target");
+        String job = running(target, null);
+
+        String cancel = KafkaTestClient.newRequestId("ctl-cancel");
+        JsonNode cancelled = thrice(cancel, control(cancel, "cancel", target)).get(0);
+
+        assertThat(cancelled.get("code").asInt()).as(cancelled.toPrettyString()).isZero();
+        assertThat(cancelled.get("msg").asText()).isEqualTo("Job " + job + " (request " + target + ") cancelled");
+        assertThat(cancelled.at("/data/control/savepointPath").isNull()).isTrue();
+        assertThat(flink.awaitEnd(job)).isEqualTo(JobStatus.CANCELED);
+    }
+
+    @Test
+    void whatCannotBeDoneIsRefusedSayingWhy() throws Exception {
+        String unknown = KafkaTestClient.newRequestId("ctl-unknown");
+        JsonNode noTarget = kafka.submit(unknown, 0, null, null);
+        kafka.sendCommand(control(unknown + "-stop", "stop", unknown + "-nobody"));
+        JsonNode unknownTarget = kafka.awaitEnvelope(unknown + "-stop");
+        assertThat(unknownTarget.get("code").asInt()).isEqualTo(6);
+        assertThat(unknownTarget.get("msg").asText()).startsWith("Unknown target: request '" + unknown
+                + "-nobody' is not known");
+
+        // task 0 is not in the catalog: its request did not submit a job
+        assertThat(noTarget.get("code").asInt()).isEqualTo(1);
+        String savepoint = KafkaTestClient.newRequestId("ctl-nojob");
+        kafka.sendCommand(control(savepoint, "savepoint", unknown));
+        JsonNode noJob = kafka.awaitEnvelope(savepoint);
+        assertThat(noJob.get("code").asInt()).isEqualTo(1);
+        assertThat(noJob.get("msg").asText()).isEqualTo("The target request '" + unknown + "' did not submit a "
+                + "job: nothing to savepoint");
+
+        // a job cancelled behind the worker's back has ended: a stop is refused naming its status
+        String target = KafkaTestClient.newRequestId("ctl-ended");
+        String job = running(target, null);
+        flink.cancel(job);
+        // once the worker has seen the end (Flink's job details lag its status by a few seconds)
+        assertThat(kafka.awaitTerminal(target, Duration.ofSeconds(30))).last()
+                .satisfies(event -> assertThat(event.get("status").asText()).isEqualTo("CANCELED"));
+        String stop = KafkaTestClient.newRequestId("ctl-stop-ended");
+        kafka.sendCommand(control(stop, "stop", target));
+        JsonNode ended = kafka.awaitEnvelope(stop);
+        assertThat(ended.get("code").asInt()).isEqualTo(1);
+        assertThat(ended.get("msg").asText()).isEqualTo("The job of request " + target + " (" + job + ") has ended "
+                + "CANCELED: nothing to stop");
+        assertThat(new RequestId(target).jobId()).isEqualTo(job);
+    }
+}
