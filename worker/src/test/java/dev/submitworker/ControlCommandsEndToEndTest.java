@@ -17,7 +17,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
 import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.runtime.rest.messages.checkpoints.CheckpointingStatistics.RestoredCheckpointStatistics;
 import org.junit.jupiter.api.AfterEach;
@@ -27,7 +31,8 @@ import org.springframework.beans.factory.annotation.Autowired;
 /**
  * On the real worker and the shared MiniCluster: savepoint, stop and cancel commands on a streaming job with state
  * (task 125, a count per key over datagen), each sent three times: one effect on the cluster, one first answer, two
- * duplicates. The effect is checked on the cluster and on disk, not in the answers alone.
+ * duplicates. The effect is checked on the cluster and on disk, not in the answers alone. An explain is checked
+ * against the job a submit of the same task makes, and against the cluster's list of jobs.
  */
 @WorkerTest
 class ControlCommandsEndToEndTest {
@@ -228,5 +233,60 @@ class ControlCommandsEndToEndTest {
         assertThat(ended.get("msg").asText()).isEqualTo("The job of request " + target + " (" + job + ") has ended "
                 + "CANCELED: nothing to stop");
         assertThat(new RequestId(target).jobId()).isEqualTo(job);
+    }
+
+    private static Set<String> jobIds() throws Exception {
+        return flink.jobs().stream().map(job -> job.getJobId().toHexString()).collect(Collectors.toSet());
+    }
+
+    @Test
+    void anExplainSentThreeTimesAnswersThePlanASubmitWouldRunAndSubmitsNothing() throws Exception {
+        Set<String> before = jobIds();
+        String explain = KafkaTestClient.newRequestId("ctl-explain");
+        String command = "{\"requestId\":\"" + explain + "\",\"action\":\"explain\",\"id\":101}";
+        JsonNode explained = thrice(explain, command).get(0);
+
+        assertThat(explained.get("code").asInt()).as(explained.toPrettyString()).isZero();
+        assertThat(explained.get("msg").asText()).startsWith("Task 101 (it-bounded) compiles into job 'it-bounded' "
+                + "of ").endsWith("; nothing was submitted");
+        assertThat(explained.at("/data/jobId").isNull()).isTrue();
+        assertThat(explained.at("/data/control").isMissingNode()).isTrue();
+        assertThat(explained.at("/data/statement").asText()).contains("INSERT INTO snk");
+        String plan = explained.at("/data/plan/optimizedPlan").asText();
+        assertThat(plan).contains("== Optimized Execution Plan ==").contains("default_database, src]]")
+                .contains("default_database.snk]");
+        // nothing reached the cluster
+        assertThat(jobIds()).isSubsetOf(before).doesNotContain(new RequestId(explain).jobId());
+
+        // the vertices are those of the job a submit of the same task runs
+        String submit = KafkaTestClient.newRequestId("ctl-explained-submit");
+        JsonNode submitted = kafka.submit(submit, 101, null, null);
+        assertThat(submitted.get("code").asInt()).as(submitted.toPrettyString()).isZero();
+        String job = submitted.at("/data/jobId").asText();
+        flink.awaitEnd(job);
+        Map<String, Integer> vertices = new LinkedHashMap<>();
+        explained.at("/data/plan/vertices").forEach(vertex -> vertices.put(vertex.get("name").asText(),
+                vertex.get("parallelism").asInt()));
+        assertThat(vertices).isNotEmpty();
+        assertThat(vertices.keySet()).containsExactlyInAnyOrderElementsOf(flink.vertexNames(job));
+        assertThat(vertices.values()).containsExactlyInAnyOrderElementsOf(flink.vertexParallelisms(job));
+        assertThat(String.join(" ", vertices.keySet())).contains("src").contains("snk");
+    }
+
+    @Test
+    void anExplainOfATaskThatDoesNotCompileGetsTheFailureItsSubmitGets() throws Exception {
+        String explain = KafkaTestClient.newRequestId("ctl-explain-syntax");
+        kafka.sendCommand("{\"requestId\":\"" + explain + "\",\"action\":\"explain\",\"id\":103}");
+        JsonNode explained = kafka.awaitEnvelope(explain);
+        JsonNode submitted = kafka.submit(KafkaTestClient.newRequestId("ctl-submit-syntax"), 103, null, null);
+
+        assertThat(explained.get("code").asInt()).as(explained.toPrettyString()).isEqualTo(1);
+        for (String field : new String[] {"/code", "/msg", "/success", "/data/error", "/data/statement",
+                "/data/jobId", "/data/status", "/data/jobConfig/variables"}) {
+            assertThat(explained.at(field)).as(field).isEqualTo(submitted.at(field));
+        }
+        assertThat(explained.at("/data/error").asText()).contains("SELEC");
+        assertThat(explained.at("/data/plan").isMissingNode()).isTrue();
+        assertThat(flink.hasJob(new RequestId(explain).jobId())).isFalse();
     }
 }
