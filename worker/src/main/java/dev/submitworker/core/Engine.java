@@ -524,7 +524,7 @@ public final class Engine {
             return;
         }
         String cluster = resolution.target.entry();
-        if (!health.mayTry(cluster)) {
+        if (!entry.command().explains() && !health.mayTry(cluster)) {
             Instant firstFailure = entry.firstFailure() == null ? now : entry.firstFailure();
             if (Decisions.onOutcome(health.lastFailure(cluster), firstFailure, now, settings.retryDeadline())
                     == Decisions.OnOutcome.GIVE_UP) {
