@@ -14,6 +14,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -59,10 +60,8 @@ final class Attempt {
             return unexpected(e, null, null, task);
         }
         CompiledJob job;
-        Instant compileStart = clock.instant();
         try {
-            job = compiler.compile(task, command, target);
-            telemetry.timed(Telemetry.Phase.COMPILE, Duration.between(compileStart, clock.instant()));
+            job = timed(() -> compiler.compile(task, command, target));
         } catch (VirtualMachineError e) {
             throw e;
         } catch (Throwable e) {
@@ -92,10 +91,8 @@ final class Attempt {
      */
     Result explain(SubmitCommand command, Task task, ClusterTarget target) {
         JobCompiler.Explanation explained;
-        Instant compileStart = clock.instant();
         try {
-            explained = compiler.explain(task, command, target);
-            telemetry.timed(Telemetry.Phase.COMPILE, Duration.between(compileStart, clock.instant()));
+            explained = timed(() -> compiler.explain(task, command, target));
         } catch (VirtualMachineError e) {
             throw e;
         } catch (Throwable e) {
@@ -106,6 +103,14 @@ final class Attempt {
                 + "' of " + vertices + (vertices == 1 ? " vertex" : " vertices") + "; nothing was submitted"
                 + (explained.job().note() == null ? "" : "; " + explained.job().note()), explained.plan()),
                 explained.job(), null);
+    }
+
+    /** A compile, timed when it succeeds. */
+    private <T> T timed(Supplier<T> compile) {
+        Instant start = clock.instant();
+        T compiled = compile.get();
+        telemetry.timed(Telemetry.Phase.COMPILE, Duration.between(start, clock.instant()));
+        return compiled;
     }
 
     /** The answer to a task that did not compile, the same for a submit and an explain. */
