@@ -248,6 +248,11 @@ class ControlCommandsEndToEndTest {
         Set<String> before = jobIds();
         String explain = KafkaTestClient.newRequestId("ctl-explain");
         String command = "{\"requestId\":\"" + explain + "\",\"action\":\"explain\",\"id\":101}";
+        long start = System.nanoTime();
+        kafka.sendCommand(command);
+        kafka.awaitEnvelope(explain);
+        System.out.println("control: an explain of task 101 took " + (System.nanoTime() - start) / 1_000_000
+                + " ms from send to answer");
         JsonNode explained = thrice(explain, command).get(0);
 
         assertThat(explained.get("code").asInt()).as(explained.toPrettyString()).isZero();
