@@ -60,6 +60,8 @@ class DistributionIT {
         assertThat(home.getFileName().toString()).startsWith("submit-worker-");
         assertThat(Distribution.names(home)).containsExactlyInAnyOrder("bin", "config", "connectors", "lib", "tasks");
         assertThat(home.resolve("bin/submit-worker")).isExecutable();
+        assertThat(home.resolve("bin/submit-task")).isExecutable();
+        assertThat(home.resolve("bin/submit-task.jar")).isRegularFile();
         assertThat(connectors).isEmpty();
         assertThat(home.resolve("config/application.yml")).hasSameTextualContentAs(
                 Path.of("src/main/resources/application.yml"));
@@ -70,6 +72,19 @@ class DistributionIT {
                 // the runtime classpath only: nothing of the tests, the embedded broker or Scala
                 .noneMatch(jar -> jar.matches("(junit|assertj|awaitility|archunit|spring-kafka-test|kafka_2\\.13"
                         + "|kafka-server|scala-library|flink-sql-gateway|mockwebserver|kubernetes-server-mock).*"));
+    }
+
+    @Test
+    void binSubmitTaskRunsFromTheDistribution() throws Exception {
+        ProcessBuilder builder = new ProcessBuilder(home.resolve("bin/submit-task").toString(), "submit", "--help")
+                .redirectErrorStream(true);
+        // its class-data archive goes to the user's cache: here, the test's own directory
+        builder.environment().put("XDG_CACHE_HOME", temp.resolve("cache").toString());
+        Process cli = builder.start();
+        String output = new String(cli.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(cli.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(cli.exitValue()).as(output).isZero();
+        assertThat(output).contains("--request-id", "--wait");
     }
 
     @Test
