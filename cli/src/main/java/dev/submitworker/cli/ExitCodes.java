@@ -9,7 +9,7 @@ final class ExitCodes {
     static final int ANSWER_ERROR = 1;
     /** A usage error: an unknown option, a missing or malformed value (picocli's own code). */
     static final int USAGE = 2;
-    /** The job ended FAILED or CANCELED. */
+    /** The job ended otherwise than asked: FAILED, or CANCELED when it was not cancelled on purpose. */
     static final int JOB_FAILED = 3;
     /** Nothing is known: {@code status} found no event, or the job can no longer be observed (UNKNOWN). */
     static final int NOT_KNOWN = 4;
@@ -34,12 +34,11 @@ final class ExitCodes {
         };
     }
 
-    /** The exit code of a terminal status. */
-    static int ofTerminal(String status) {
-        return switch (status) {
-            case "FINISHED" -> OK;
-            case "FAILED", "CANCELED" -> JOB_FAILED;
-            default -> NOT_KNOWN;
-        };
+    /** The exit code of a job's end when {@code success} is the end that was asked for. */
+    static int ofEnd(String status, String success) {
+        if (status.equals(success)) {
+            return OK;
+        }
+        return "UNKNOWN".equals(status) ? NOT_KNOWN : JOB_FAILED;
     }
 }

@@ -6,7 +6,8 @@ import picocli.CommandLine.Command;
 
 /** {@code submit-task}: the orchestrators' client of the worker. */
 @Command(name = "submit-task", mixinStandardHelpOptions = true, versionProvider = SubmitTask.Version.class,
-        subcommands = {Submit.class, Status.class, CommandLine.HelpCommand.class},
+        subcommands = {Submit.class, Status.class, Control.Savepoint.class, Control.Stop.class,
+                Control.Cancel.class, Control.Restart.class, CommandLine.HelpCommand.class},
         description = "Submit Flink tasks through the submit-worker's Kafka topics, wait for them, and exit with a "
                 + "code that says what happened.")
 public final class SubmitTask implements Runnable {
@@ -40,7 +41,7 @@ public final class SubmitTask implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "Give a subcommand: submit or status");
+        throw new CommandLine.ParameterException(spec.commandLine(), "Give a subcommand: submit, status, savepoint, stop, cancel or restart");
     }
 
     static final class Version implements CommandLine.IVersionProvider {

@@ -95,8 +95,8 @@ class RecipesTest {
     private static void report(int executed, int blocks) {
         System.out.println("recipes: executed " + executed + " command lines of " + blocks
                 + " fenced blocks in docs/orchestrators.md");
-        // the page's quick start (2), Airflow, DolphinScheduler, Argo and the CI job (2)
-        assertThat(executed).isEqualTo(7);
+        // the page's quick start (2), Airflow, DolphinScheduler, Argo, the CI job (2) and the streaming job (2)
+        assertThat(executed).isEqualTo(9);
     }
 
     private record Result(int exitCode, String stdout, String stderr) {}

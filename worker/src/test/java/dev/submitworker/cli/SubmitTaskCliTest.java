@@ -1,6 +1,7 @@
 package dev.submitworker.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.submitworker.core.RequestId;
@@ -11,15 +12,20 @@ import dev.submitworker.testing.SubmitTaskCli.Run;
 import dev.submitworker.testing.SharedInfrastructure;
 import dev.submitworker.testing.WorkerTest;
 import dev.submitworker.testing.WorkerTestInitializer;
+import java.io.File;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.UUID;
+import org.apache.flink.api.common.JobStatus;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The submit-task CLI against the shared worker and its session cluster, in the test's JVM: each exit code of its
- * table from a real answer or a real job's end, and {@code status} read from the compacted status topic.
+ * table from a real answer or a real job's end, {@code status} read from the compacted status topic, and the control
+ * subcommands on a streaming job.
  */
 @WorkerTest
 class SubmitTaskCliTest {
@@ -127,11 +133,97 @@ class SubmitTaskCliTest {
     }
 
     @Test
+    void aStreamingJobTakenThroughSavepointStopRestartAndCancelExitsAsTheTableSays() throws Exception {
+        String target = KafkaTestClient.newRequestId("cli-ctl-target");
+        String job = new RequestId(target).jobId();
+        String restart = KafkaTestClient.newRequestId("cli-ctl-restart");
+        try {
+            // task 125: a count per key over datagen, whose savepoints go to the worker's worker.savepoints.dir
+            Run submitted = SubmitTaskCli.run("submit", "--task", "125", "--request-id", target, "--wait", "running",
+                    "--timeout", "60s");
+            assertThat(submitted.exitCode()).as(submitted.toString()).isZero();
+            // a savepoint can be taken once all the job's tasks run, a little after the job is RUNNING
+            await().atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() -> flink.allTasksRunning(job));
+
+            // the same savepoint command twice: one savepoint, the second answer the first flagged duplicate
+            String[] savepoint = {"--target", target, "--request-id", KafkaTestClient.newRequestId("cli-ctl-savepoint"),
+                    "--timeout", "90s"};
+            Run taken = SubmitTaskCli.run("savepoint", savepoint);
+            Run again = SubmitTaskCli.run("savepoint", savepoint);
+            assertThat(taken.exitCode()).as(taken.toString()).isZero();
+            assertThat(again.exitCode()).as(again.toString()).isZero();
+            assertThat(taken.documents()).hasSize(1);
+            assertThat(taken.last().get("duplicate").asBoolean()).isFalse();
+            assertThat(taken.last().at("/data/control/action").asText()).isEqualTo("savepoint");
+            String savepointPath = taken.last().at("/data/control/savepointPath").asText();
+            assertThat(localPath(savepointPath).resolve("_metadata")).exists();
+            assertThat(again.last().get("duplicate").asBoolean()).isTrue();
+            assertThat(again.last().at("/data/control/savepointPath").asText()).isEqualTo(savepointPath);
+            assertThat(savepointsOf(job, savepointPath)).isEqualTo(1);
+            assertThat(flink.status(job)).isEqualTo(JobStatus.RUNNING);
+
+            Run stopped = SubmitTaskCli.run("stop", "--target", target, "--request-id",
+                    KafkaTestClient.newRequestId("cli-ctl-stop"), "--wait", "terminal", "--timeout", "90s");
+            assertThat(stopped.exitCode()).as(stopped.toString()).isZero();
+            assertThat(stopped.documents()).hasSize(2);
+            String stopPath = stopped.documents().get(0).at("/data/control/savepointPath").asText();
+            assertThat(stopPath).isNotEqualTo(savepointPath);
+            assertThat(localPath(stopPath).resolve("_metadata")).exists();
+            assertThat(stopped.last().get("requestId").asText()).isEqualTo(target);
+            assertThat(stopped.last().get("status").asText()).isEqualTo("FINISHED");
+            assertThat(savepointsOf(job, savepointPath)).isEqualTo(2);
+
+            // the target's job has ended: nothing to cancel, the answer's code 1
+            Run cancelEnded = SubmitTaskCli.run("cancel", "--target", target, "--request-id",
+                    KafkaTestClient.newRequestId("cli-ctl-cancel-ended"), "--wait", "terminal", "--timeout", "60s");
+            assertThat(cancelEnded.exitCode()).as(cancelEnded.toString()).isEqualTo(1);
+            assertThat(cancelEnded.documents()).hasSize(1);
+            assertThat(cancelEnded.last().get("code").asInt()).isEqualTo(1);
+            assertThat(cancelEnded.last().get("msg").asText())
+                    .isEqualTo("The job of request " + target + " (" + job + ") has ended FINISHED: nothing to cancel");
+
+            // a restart from the stop's savepoint is followed like a submit, under its own requestId
+            Run restarted = SubmitTaskCli.run("restart", "--target", target, "--request-id", restart, "--task", "125",
+                    "--savepoint", stopPath, "--wait", "running", "--timeout", "90s");
+            assertThat(restarted.exitCode()).as(restarted.toString()).isZero();
+            assertThat(restarted.documents().get(0).at("/data/jobId").asText())
+                    .isEqualTo(new RequestId(restart).jobId());
+            assertThat(restarted.documents().get(0).at("/data/jobConfig/savePointPath").asText()).isEqualTo(stopPath);
+            assertThat(restarted.last().get("requestId").asText()).isEqualTo(restart);
+            assertThat(restarted.last().get("status").asText()).isEqualTo("RUNNING");
+
+            Run cancelled = SubmitTaskCli.run("cancel", "--target", restart, "--request-id",
+                    KafkaTestClient.newRequestId("cli-ctl-cancel"), "--wait", "terminal", "--timeout", "60s");
+            assertThat(cancelled.exitCode()).as(cancelled.toString()).isZero();
+            assertThat(cancelled.last().get("status").asText()).isEqualTo("CANCELED");
+        } finally {
+            for (String jobId : new String[] {job, new RequestId(restart).jobId()}) {
+                if (flink.hasJob(jobId) && !flink.status(jobId).isGloballyTerminalState()) {
+                    flink.cancel(jobId);
+                }
+            }
+        }
+    }
+
+    private static Path localPath(String savepointPath) {
+        return Path.of(URI.create(savepointPath));
+    }
+
+    /** The savepoints of a job beside one of them: Flink names them savepoint-(the JobID's first 6 digits)-... */
+    private static int savepointsOf(String jobId, String savepointPath) {
+        File[] savepoints = localPath(savepointPath).getParent().toFile().listFiles(
+                file -> file.getName().startsWith("savepoint-" + jobId.substring(0, 6) + "-"));
+        return savepoints == null ? 0 : savepoints.length;
+    }
+
+    @Test
     void aUsageErrorExitsTwoAndSendsNothing() {
         Run missing = SubmitTaskCli.run("submit", "--task", "101");
         Run badWait = SubmitTaskCli.run("submit", "--task", "101", "--request-id", "x", "--wait", "forever");
         Run badTimeout = SubmitTaskCli.run("submit", "--task", "101", "--request-id", "x", "--timeout", "soon");
         Run noBrokers = SubmitTaskCli.exactly("status", "--request-id", "x");
+        Run noTarget = SubmitTaskCli.run("cancel", "--request-id", "x");
+        Run waitForNothing = SubmitTaskCli.run("savepoint", "--target", "t", "--request-id", "x", "--wait", "terminal");
 
         assertThat(missing.exitCode()).as(missing.toString()).isEqualTo(2);
         assertThat(missing.stderr()).contains("--request-id");
@@ -140,7 +232,12 @@ class SubmitTaskCliTest {
         assertThat(badTimeout.stderr()).contains("'soon' is not a duration");
         assertThat(noBrokers.exitCode()).as(noBrokers.toString()).isEqualTo(2);
         assertThat(noBrokers.stderr()).contains("--bootstrap-servers");
-        assertThat(missing.stdout() + badWait.stdout() + badTimeout.stdout() + noBrokers.stdout()).isEmpty();
+        assertThat(noTarget.exitCode()).as(noTarget.toString()).isEqualTo(2);
+        assertThat(noTarget.stderr()).contains("Missing required option: '--target=ID'");
+        assertThat(waitForNothing.exitCode()).as(waitForNothing.toString()).isEqualTo(2);
+        assertThat(waitForNothing.stderr()).contains("--wait terminal does not apply to savepoint");
+        assertThat(missing.stdout() + badWait.stdout() + badTimeout.stdout() + noBrokers.stdout() + noTarget.stdout()
+                + waitForNothing.stdout()).isEmpty();
     }
 
     @Test
@@ -160,7 +257,7 @@ class SubmitTaskCliTest {
 
     @Test
     void everySubcommandHasHelp() {
-        for (String subcommand : new String[] {"submit", "status"}) {
+        for (String subcommand : new String[] {"submit", "status", "savepoint", "stop", "cancel", "restart"}) {
             Run help = SubmitTaskCli.exactly(subcommand, "--help");
             assertThat(help.exitCode()).isZero();
             assertThat(help.stdout()).contains("Usage: submit-task " + subcommand).contains("Exit codes:");

@@ -1,0 +1,31 @@
+package dev.submitworker.cli;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import picocli.CommandLine.Option;
+
+/** The task to submit, its variables and the savepoint to start from: what {@code submit} and {@code restart} send. */
+final class TaskOptions {
+
+    @Option(names = "--task", required = true, paramLabel = "ID", description = "The task's id in the worker's catalog.")
+    int task;
+
+    @Option(names = "--var", paramLabel = "NAME=VALUE", mapFallbackValue = "",
+            description = "A value for the task's variable NAME ($${NAME}); repeat for more.")
+    Map<String, String> variables = new LinkedHashMap<>();
+
+    @Option(names = "--savepoint", paramLabel = "PATH", description = "Start the job from this savepoint.")
+    String savepoint;
+
+    /** Dinky's submitTask fields of the command: {@code id}, {@code savePointPath}, {@code variables}. */
+    ObjectNode addTo(ObjectNode command) {
+        command.put("id", task);
+        if (savepoint != null) {
+            command.put("savePointPath", savepoint);
+        }
+        ObjectNode vars = command.putObject("variables");
+        variables.forEach(vars::put);
+        return command;
+    }
+}
