@@ -235,16 +235,18 @@ public final class DinkyFront {
         Duration bound = wait == null || wait.compareTo(answerTimeout) > 0 ? answerTimeout : wait;
         long deadline = System.nanoTime() + bound.toNanos();
         CompletableFuture<JsonNode> answer = null;
+        boolean sent = false;
         try {
             view.ready().get(left(deadline), TimeUnit.NANOSECONDS);
             answer = view.awaitAnswer(requestId, ours);
             producer.send(new ProducerRecord<>(commandsTopic, requestId, command.toString()))
                     .get(left(deadline), TimeUnit.NANOSECONDS);
+            sent = true;
             JsonNode first = answer.get(left(deadline), TimeUnit.NANOSECONDS);
             return jobResult ? results.jobResult(requestId, first)
                     : results.result(first.path("code").asInt(), first.path("msg").asText(), first.path("data"));
         } catch (TimeoutException e) {
-            return pending(requestId, bound, answer == null);
+            return pending(requestId, bound, sent);
         } catch (ExecutionException e) {
             return results.result(DinkyResults.EXCEPTION, "Request " + requestId + " could not be sent to the "
                     + "worker: " + e.getCause().getMessage() + "; send the same call again with Idempotency-Key: "
@@ -256,13 +258,12 @@ public final class DinkyFront {
         }
     }
 
-    private ObjectNode pending(String requestId, Duration bound, boolean notSent) {
-        return results.result(DinkyResults.EXCEPTION, notSent
-                ? "Request " + requestId + " was not sent within " + bound.toMillis() + " ms: the front is still "
-                        + "reading the worker's topics; send the same call again"
-                : "Request " + requestId + " is still pending: the worker has not answered within "
-                        + bound.toMillis() + " ms. It may be polled: send the same call again with Idempotency-Key: "
-                        + requestId + " to get its answer; nothing is submitted twice", null);
+    private ObjectNode pending(String requestId, Duration bound, boolean sent) {
+        return results.result(DinkyResults.EXCEPTION, "Request " + requestId + (sent
+                ? " is still pending: the worker has not answered within " + bound.toMillis() + " ms"
+                : " was not sent within " + bound.toMillis() + " ms (the front is starting, or Kafka is slow)")
+                + ". It may be polled: send the same call again with Idempotency-Key: " + requestId
+                + " to get its answer; nothing is submitted twice", null);
     }
 
     private static long left(long deadline) {
