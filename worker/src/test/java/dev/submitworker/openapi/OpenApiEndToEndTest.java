@@ -242,6 +242,44 @@ class OpenApiEndToEndTest {
         assertThat(call(management, "GET", "/actuator/health/liveness", null).status()).isEqualTo(200);
     }
 
+    /** A savepoint (savepointTask trigger), a restart (restartTask) and a cancel (cancel?id=) of a streaming task. */
+    @Test
+    void theControlPathsActOnTheTasksLatestInstance() throws Exception {
+        JsonNode submitted = dinky("POST", "/openapi/submitTask", "{\"id\":201}", Schemas.DINKY_JOB_RESULT).body();
+        String first = submitted.at("/data/jobId").asText();
+        startedJobs.add(first);
+        await().atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() -> flink.allTasksRunning(first));
+
+        JsonNode savepoint = dinky("POST", "/openapi/savepointTask", "{\"taskId\":201,\"type\":\"trigger\"}",
+                Schemas.DINKY_BOOLEAN).body();
+        assertThat(savepoint.path("data").asBoolean()).as(savepoint.toString()).isTrue();
+        assertThat(savepoint.path("msg").asText()).contains("Savepoint of job " + first);
+
+        JsonNode restarted = dinky("GET", "/openapi/restartTask?id=201", null, Schemas.DINKY_JOB_RESULT).body();
+        assertThat(restarted.path("code").asInt()).as(restarted.toString()).isZero();
+        String second = restarted.at("/data/jobId").asText();
+        startedJobs.add(second);
+        assertThat(second).isNotEqualTo(first);
+        assertThat(flink.awaitEnd(first).name()).isEqualTo("FINISHED");
+        long instance = restarted.at("/data/jobInstanceId").asLong();
+        JsonNode latest = dinky("GET", "/openapi/getJobInstanceByTaskId?id=201", null, Schemas.DINKY_JOB_INSTANCE)
+                .body();
+        assertThat(latest.at("/data/id").asLong()).isEqualTo(instance);
+
+        await().atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() -> flink.allTasksRunning(second));
+        JsonNode cancelled = dinky("GET", "/openapi/cancel?id=" + instance + "&withSavePoint=false", null,
+                Schemas.DINKY_BOOLEAN).body();
+        assertThat(cancelled.path("data").asBoolean()).as(cancelled.toString()).isTrue();
+        assertThat(flink.awaitEnd(second).name()).isEqualTo("CANCELED");
+        await().atMost(Duration.ofSeconds(30)).pollInterval(POLL).until(() -> "CANCELED".equals(dinky("GET",
+                "/openapi/getJobInstance?id=" + instance, null, Schemas.DINKY_JOB_INSTANCE).body()
+                .at("/data/status").asText()));
+
+        JsonNode dispose = dinky("POST", "/openapi/savepointTask", "{\"taskId\":201,\"type\":\"dispose\"}",
+                Schemas.DINKY_BOOLEAN).body();
+        assertThat(dispose.path("code").asInt()).isEqualTo(6);
+    }
+
     @Test
     void secretVariablesAreMaskedInTheAnswer() throws Exception {
         JsonNode answer = dinky("POST", "/openapi/submitTask",
