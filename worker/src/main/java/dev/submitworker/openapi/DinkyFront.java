@@ -135,7 +135,8 @@ public final class DinkyFront {
             return results.result(DinkyResults.BAD_PARAMETERS, request.problem(), null);
         }
         Integer task = request.integer("taskId");
-        String type = request.fields().path("type").asText("");
+        // Dinky's APISavePointTaskDTO: type defaults to trigger
+        String type = request.fields().path("type").asText("trigger");
         String action = switch (type) {
             case "trigger" -> "savepoint";
             case "stop" -> "stop";
@@ -150,26 +151,18 @@ public final class DinkyFront {
         return control(idempotencyKey, task, DinkyResults.JSON.createObjectNode().put("action", action), wait);
     }
 
-    /** {@code GET /openapi/cancel?id=&withSavePoint=}: cancel (or stop with a savepoint) a jobInstanceId's job. */
+    /**
+     * {@code GET /openapi/cancel?id=&withSavePoint=}: cancel (or stop with a savepoint) the latest instance of task
+     * {@code id}, as Dinky's {@code cancelTaskJob(task, withSavePoint, forceCancel)}; {@code Result<Boolean>}.
+     */
     ObjectNode cancel(String idempotencyKey, String id, boolean withSavePoint, Duration wait)
             throws InterruptedException {
-        ObjectNode command = DinkyResults.JSON.createObjectNode().put("action", withSavePoint ? "stop" : "cancel");
-        long instanceId;
-        try {
-            instanceId = Long.parseLong(id.strip());
-        } catch (NumberFormatException e) {
-            return results.result(DinkyResults.BAD_PARAMETERS, "Invalid cancel: 'id' must be a jobInstanceId", null);
+        Integer task = taskId(id);
+        if (task == null) {
+            return results.result(DinkyResults.BAD_PARAMETERS, "Invalid cancel: 'id' must be a task id", null);
         }
-        List<InstanceView.Instance> found = view.byInstanceId(instanceId);
-        if (found.isEmpty() && view.catchUp(VIEW_LAG)) {
-            found = view.byInstanceId(instanceId);
-        }
-        if (found.size() != 1) {
-            return results.result(DinkyResults.ERROR, "Job instance " + instanceId + (found.isEmpty()
-                    ? " is not known" : " is ambiguous") + ": nothing to cancel", null);
-        }
-        command.put("target", found.get(0).requestId());
-        return booleanResult(send(idempotencyKey, command, wait, answer -> true, false));
+        return control(idempotencyKey, task, DinkyResults.JSON.createObjectNode()
+                .put("action", withSavePoint ? "stop" : "cancel"), wait);
     }
 
     /**

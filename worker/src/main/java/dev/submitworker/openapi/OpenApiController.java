@@ -71,7 +71,7 @@ public class OpenApiController {
                                          @RequestParam(required = false) String id,
                                          @RequestParam(defaultValue = "false") boolean withSavePoint)
             throws InterruptedException {
-        return ok(front.cancel(key, id == null ? "" : id, withSavePoint, wait(prefer)));
+        return ok(front.cancel(key, id, withSavePoint, wait(prefer)));
     }
 
     @GetMapping("/restartTask")

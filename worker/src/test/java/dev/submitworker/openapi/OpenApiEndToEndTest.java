@@ -242,7 +242,10 @@ class OpenApiEndToEndTest {
         assertThat(call(management, "GET", "/actuator/health/liveness", null).status()).isEqualTo(200);
     }
 
-    /** A savepoint (savepointTask trigger), a restart (restartTask) and a cancel (cancel?id=) of a streaming task. */
+    /**
+     * A savepoint (savepointTask, its type left to Dinky's default, trigger), a restart (restartTask) and a cancel
+     * (cancel?id=, a task id in Dinky 1.x) of a streaming task, each on the task's latest instance.
+     */
     @Test
     void theControlPathsActOnTheTasksLatestInstance() throws Exception {
         JsonNode submitted = dinky("POST", "/openapi/submitTask", "{\"id\":201}", Schemas.DINKY_JOB_RESULT).body();
@@ -250,7 +253,7 @@ class OpenApiEndToEndTest {
         startedJobs.add(first);
         await().atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() -> flink.allTasksRunning(first));
 
-        JsonNode savepoint = dinky("POST", "/openapi/savepointTask", "{\"taskId\":201,\"type\":\"trigger\"}",
+        JsonNode savepoint = dinky("POST", "/openapi/savepointTask", "{\"taskId\":201}",
                 Schemas.DINKY_BOOLEAN).body();
         assertThat(savepoint.path("data").asBoolean()).as(savepoint.toString()).isTrue();
         assertThat(savepoint.path("msg").asText()).contains("Savepoint of job " + first);
@@ -267,7 +270,7 @@ class OpenApiEndToEndTest {
         assertThat(latest.at("/data/id").asLong()).isEqualTo(instance);
 
         await().atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() -> flink.allTasksRunning(second));
-        JsonNode cancelled = dinky("GET", "/openapi/cancel?id=" + instance + "&withSavePoint=false", null,
+        JsonNode cancelled = dinky("GET", "/openapi/cancel?id=201&withSavePoint=false", null,
                 Schemas.DINKY_BOOLEAN).body();
         assertThat(cancelled.path("data").asBoolean()).as(cancelled.toString()).isTrue();
         assertThat(flink.awaitEnd(second).name()).isEqualTo("CANCELED");
