@@ -138,16 +138,19 @@ public final class InstanceView implements AutoCloseable {
 
     /**
      * Waits until the view has read everything committed to both topics before this call, at most {@code bound}:
-     * a front asked about an instance another front submitted a moment ago sees it. False when the bound passed.
+     * a front asked about an instance another front submitted a moment ago sees it, and a front that has just started
+     * answers only once it has read the topics. False when the bound passed.
      */
     public boolean catchUp(Duration bound) throws InterruptedException {
         long deadline = System.nanoTime() + bound.toNanos();
-        Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-        partitions.forEach(partition -> latest.put(partition, OffsetSpec.latest()));
         Map<TopicPartition, Long> ends = new HashMap<>();
         try {
+            // a view still reading the topics from their start knows less than they hold
+            ready.get(bound.toNanos(), TimeUnit.NANOSECONDS);
+            Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+            partitions.forEach(partition -> latest.put(partition, OffsetSpec.latest()));
             admin.listOffsets(latest, new ListOffsetsOptions(IsolationLevel.READ_COMMITTED)).all()
-                    .get(bound.toMillis(), TimeUnit.MILLISECONDS)
+                    .get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)
                     .forEach((partition, info) -> ends.put(partition, info.offset()));
         } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
             return false;
