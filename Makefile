@@ -103,7 +103,7 @@ test:
 ## test-containers: the tests against Kafka in a container (Testcontainers; not part of make test). Without a
 ##                  reachable Docker engine they are skipped, and this target says why and fails: a skip is no pass
 test-containers:
-	$(MVN) verify -pl worker -Dtest='dev.submitworker.containers.*Test' -Dsurefire.failIfNoSpecifiedTests=false
+	$(MVN) verify -pl worker -am -Dtest='dev.submitworker.containers.*Test' -Dsurefire.failIfNoSpecifiedTests=false
 	@if grep -q '<skipped' worker/target/surefire-reports/TEST-dev.submitworker.containers.*.xml; then \
 		grep -ho 'Assumption failed: .*' worker/target/surefire-reports/TEST-dev.submitworker.containers.*.xml \
 			| sed 's/^Assumption failed: /test-containers: SKIPPED, not passed: /' | sort -u; exit 1; fi
@@ -112,20 +112,20 @@ test-containers:
 ##        answering 503 or not at all, slow compiles); prints its seed, each fault, and
 ##        "chaos: commands=... violations=... stops=... unavailable503=... unresponsive=... slowCompiles=..." (0 violations is the only pass)
 chaos:
-	$(MVN) verify -pl worker -Dtest=ChaosTest -Dsurefire.failIfNoSpecifiedTests=false \
+	$(MVN) verify -pl worker -am -Dtest=ChaosTest -Dsurefire.failIfNoSpecifiedTests=false \
 		-Dchaos.commands=$(CHAOS_COMMANDS) -Dchaos.kills=$(CHAOS_KILLS) -Dchaos.stops=$(CHAOS_STOPS) \
 		-Dchaos.unavailable=$(CHAOS_UNAVAILABLE) -Dchaos.unresponsive=$(CHAOS_UNRESPONSIVE) \
 		| grep -aE '^chaos[: ]|Tests run:|BUILD|\[ERROR\]'
 
 ## fuzz: the hostile-input fuzz test at a larger scale; prints "fuzz: records=... lagAfter=..." (FUZZ_RECORDS bad records)
 fuzz:
-	$(MVN) verify -pl worker -Dtest=FuzzTest -Dsurefire.failIfNoSpecifiedTests=false \
+	$(MVN) verify -pl worker -am -Dtest=FuzzTest -Dsurefire.failIfNoSpecifiedTests=false \
 		-Dfuzz.records=$(FUZZ_RECORDS) | grep -aE '^fuzz:|Tests run:|BUILD|ERROR'
 
 ## bench: worker vs floor (builder + RestClusterClient) vs Flink SQL Gateway, duplicates, cold start, memory;
 ##        prints a table and writes worker/target/bench/results.json (BENCH_N=200 jobs per route by default, < 15 min)
 bench: $(WORKER_CP)
-	$(MVN) -q -pl worker test-compile dependency:build-classpath -Dmdep.outputFile=target/bench-classpath.txt -DincludeScope=test
+	$(MVN) -q -pl worker -am test-compile dependency:build-classpath -Dmdep.outputFile=target/bench-classpath.txt -DincludeScope=test
 	cd worker && $(JAVA) $(BENCH_JVM_OPTS) -Dbench.n=$(BENCH_N) -Dbench.duplicates=$(BENCH_DUPLICATES) \
 		-Dbench.duplicatesRate=$(BENCH_DUPLICATES_RATE) -Dbench.worker.jvm="$(BENCH_WORKER_JVM_OPTS)" \
 		-Dbench.worker.args="$(BENCH_WORKER_ARGS)" -Dbench.worker.classpath=target/classes:$$(cat ../$(WORKER_CP)) \
@@ -135,7 +135,7 @@ bench: $(WORKER_CP)
 ## bench-follow: the status events' rows of make bench alone: end of a job -> its terminal event (p50/p99), and the
 ##               worker's CPU per poll with BENCH_FOLLOW_JOBS=1000,10000 followed jobs (a stand-in JobManager)
 bench-follow: $(WORKER_CP)
-	$(MVN) -q -pl worker test-compile dependency:build-classpath -Dmdep.outputFile=target/bench-classpath.txt -DincludeScope=test
+	$(MVN) -q -pl worker -am test-compile dependency:build-classpath -Dmdep.outputFile=target/bench-classpath.txt -DincludeScope=test
 	$(MAKE) --no-print-directory follow-bench
 
 follow-bench:
@@ -146,7 +146,7 @@ follow-bench:
 ## bench-ledger: the ledger at scale (BENCH_LEDGER_ENTRIES=100000,1000000): a new owner's restore, a restart on the
 ##               local stores, heap, disk per entry, duplicate look-ups; prints "ledger: entries=..." lines
 bench-ledger: $(WORKER_CP)
-	$(MVN) -q -pl worker test-compile dependency:build-classpath -Dmdep.outputFile=target/bench-classpath.txt -DincludeScope=test
+	$(MVN) -q -pl worker -am test-compile dependency:build-classpath -Dmdep.outputFile=target/bench-classpath.txt -DincludeScope=test
 	cd worker && $(JAVA) -Xmx1g -XX:+UseParallelGC -Dbench.ledger.entries=$(BENCH_LEDGER_ENTRIES) \
 		-cp target/test-classes:target/classes:$$(cat ../$(BENCH_CP)) dev.submitworker.kafka.LedgerBenchmark
 

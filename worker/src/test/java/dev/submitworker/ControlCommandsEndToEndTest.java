@@ -17,7 +17,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
 import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.runtime.rest.messages.checkpoints.CheckpointingStatistics.RestoredCheckpointStatistics;
 import org.junit.jupiter.api.AfterEach;
@@ -27,7 +31,8 @@ import org.springframework.beans.factory.annotation.Autowired;
 /**
  * On the real worker and the shared MiniCluster: savepoint, stop and cancel commands on a streaming job with state
  * (task 125, a count per key over datagen), each sent three times: one effect on the cluster, one first answer, two
- * duplicates. The effect is checked on the cluster and on disk, not in the answers alone.
+ * duplicates. The effect is checked on the cluster and on disk, not in the answers alone. An explain is checked
+ * against the job a submit of the same task makes, and against the cluster's list of jobs.
  */
 @WorkerTest
 class ControlCommandsEndToEndTest {
@@ -228,5 +233,73 @@ class ControlCommandsEndToEndTest {
         assertThat(ended.get("msg").asText()).isEqualTo("The job of request " + target + " (" + job + ") has ended "
                 + "CANCELED: nothing to stop");
         assertThat(new RequestId(target).jobId()).isEqualTo(job);
+    }
+
+    private static String withoutNodeNumbers(String vertexName) {
+        return vertexName.replaceAll("\\[\\d+]", "[]");
+    }
+
+    private static Set<String> jobIds() throws Exception {
+        return flink.jobs().stream().map(job -> job.getJobId().toHexString()).collect(Collectors.toSet());
+    }
+
+    @Test
+    void anExplainSentThreeTimesAnswersThePlanASubmitWouldRunAndSubmitsNothing() throws Exception {
+        Set<String> before = jobIds();
+        String explain = KafkaTestClient.newRequestId("ctl-explain");
+        String command = "{\"requestId\":\"" + explain + "\",\"action\":\"explain\",\"id\":101}";
+        long start = System.nanoTime();
+        kafka.sendCommand(command);
+        kafka.awaitEnvelope(explain);
+        System.out.println("control: an explain of task 101 took " + (System.nanoTime() - start) / 1_000_000
+                + " ms from send to answer");
+        JsonNode explained = thrice(explain, command).get(0);
+
+        assertThat(explained.get("code").asInt()).as(explained.toPrettyString()).isZero();
+        assertThat(explained.get("msg").asText()).startsWith("Task 101 (it-bounded) compiles into job 'it-bounded' "
+                + "of ").endsWith("; nothing was submitted");
+        assertThat(explained.at("/data/jobId").isNull()).isTrue();
+        assertThat(explained.at("/data/control").isMissingNode()).isTrue();
+        assertThat(explained.at("/data/statement").asText()).contains("INSERT INTO snk");
+        String plan = explained.at("/data/plan/optimizedPlan").asText();
+        assertThat(plan).contains("== Optimized Execution Plan ==").contains("default_database, src]]")
+                .contains("default_database.snk]");
+        // nothing reached the cluster
+        assertThat(jobIds()).isSubsetOf(before).doesNotContain(new RequestId(explain).jobId());
+
+        // the vertices are those of the job a submit of the same task runs
+        String submit = KafkaTestClient.newRequestId("ctl-explained-submit");
+        JsonNode submitted = kafka.submit(submit, 101, null, null);
+        assertThat(submitted.get("code").asInt()).as(submitted.toPrettyString()).isZero();
+        String job = submitted.at("/data/jobId").asText();
+        flink.awaitEnd(job);
+        // by vertex id (a hash of the topology): its operators' names, without the planner's node numbers ("Calc[17]"),
+        // which count on from one compile to the next, and its parallelism
+        Map<String, String> explainedVertices = new LinkedHashMap<>();
+        explained.at("/data/plan/vertices").forEach(vertex -> explainedVertices.put(vertex.get("id").asText(),
+                withoutNodeNumbers(vertex.get("name").asText()) + " x" + vertex.get("parallelism").asInt()));
+        Map<String, String> runVertices = new LinkedHashMap<>();
+        flink.details(job).getJobVertexInfos().forEach(vertex -> runVertices.put(vertex.getJobVertexID().toString(),
+                withoutNodeNumbers(vertex.getName()) + " x" + vertex.getParallelism()));
+        assertThat(explainedVertices).isNotEmpty().isEqualTo(runVertices);
+        assertThat(String.join(" ", explainedVertices.values())).contains("Source: src").contains("snk");
+    }
+
+    @Test
+    void anExplainOfATaskThatDoesNotCompileGetsTheFailureItsSubmitGets() throws Exception {
+        String explain = KafkaTestClient.newRequestId("ctl-explain-syntax");
+        kafka.sendCommand("{\"requestId\":\"" + explain + "\",\"action\":\"explain\",\"id\":103}");
+        JsonNode explained = kafka.awaitEnvelope(explain);
+        JsonNode submitted = kafka.submit(KafkaTestClient.newRequestId("ctl-submit-syntax"), 103, null, null);
+
+        assertThat(explained.get("code").asInt()).as(explained.toPrettyString()).isEqualTo(1);
+        for (String field : new String[] {"/code", "/msg", "/success", "/data/error", "/data/statement",
+                "/data/jobId", "/data/status", "/data/jobConfig/variables"}) {
+            assertThat(explained.at(field)).as(field).isEqualTo(submitted.at(field));
+        }
+        assertThat(explained.at("/data/error").asText()).startsWith("Statement 3 (line 3 of the script) failed: SQL "
+                + "parse failed.");
+        assertThat(explained.at("/data/plan").isMissingNode()).isTrue();
+        assertThat(flink.hasJob(new RequestId(explain).jobId())).isFalse();
     }
 }

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.submitworker.testing.Distribution;
 import dev.submitworker.testing.FlinkTestClient;
 import dev.submitworker.testing.KafkaTestClient;
+import dev.submitworker.testing.Readiness;
 import dev.submitworker.testing.SharedInfrastructure;
 import dev.submitworker.testing.SinkFiles;
 import dev.submitworker.testing.WorkerProcess;
@@ -18,8 +19,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -36,8 +35,6 @@ import org.junit.jupiter.api.io.TempDir;
  * dropped into {@code tasks/} make a job that reads a topic into CSV files.
  */
 class DistributionIT {
-
-    private static final Pattern STARTED = Pattern.compile("Started SubmitWorkerApplication in ([0-9.]+) seconds");
 
     @TempDir
     static Path temp;
@@ -60,6 +57,8 @@ class DistributionIT {
         assertThat(home.getFileName().toString()).startsWith("submit-worker-");
         assertThat(Distribution.names(home)).containsExactlyInAnyOrder("bin", "config", "connectors", "lib", "tasks");
         assertThat(home.resolve("bin/submit-worker")).isExecutable();
+        assertThat(home.resolve("bin/submit-task")).isExecutable();
+        assertThat(home.resolve("bin/submit-task.jar")).isRegularFile();
         assertThat(connectors).isEmpty();
         assertThat(home.resolve("config/application.yml")).hasSameTextualContentAs(
                 Path.of("src/main/resources/application.yml"));
@@ -70,6 +69,19 @@ class DistributionIT {
                 // the runtime classpath only: nothing of the tests, the embedded broker or Scala
                 .noneMatch(jar -> jar.matches("(junit|assertj|awaitility|archunit|spring-kafka-test|kafka_2\\.13"
                         + "|kafka-server|scala-library|flink-sql-gateway|mockwebserver|kubernetes-server-mock).*"));
+    }
+
+    @Test
+    void binSubmitTaskRunsFromTheDistribution() throws Exception {
+        ProcessBuilder builder = new ProcessBuilder(home.resolve("bin/submit-task").toString(), "submit", "--help")
+                .redirectErrorStream(true);
+        // its class-data archive goes to the user's cache: here, the test's own directory
+        builder.environment().put("XDG_CACHE_HOME", temp.resolve("cache").toString());
+        Process cli = builder.start();
+        String output = new String(cli.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(cli.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(cli.exitValue()).as(output).isZero();
+        assertThat(output).contains("--request-id", "--wait");
     }
 
     @Test
@@ -90,11 +102,17 @@ class DistributionIT {
         List<String> arguments = new ArrayList<>();
         properties.forEach((key, value) -> arguments.add("--" + key + "=" + value));
         arguments.add("--worker.instance-id=" + prefix);
+        int port = Readiness.freePort();
+        arguments.add("--server.port=" + port);
         Path output = temp.resolve("orders");
 
         try (KafkaTestClient kafka = KafkaTestClient.forTopics(prefix + ".commands", prefix + ".results",
                 prefix + ".commands.DLT");
              WorkerProcess worker = Distribution.start(home, arguments, Map.of(), prefix)) {
+            long started = System.nanoTime();
+            Readiness.awaitReady(port);
+            System.out.printf("distribution: bin/submit-worker ready in %.1f s (its start to readiness UP)%n",
+                    (System.nanoTime() - started) / 1e9);
             kafka.sendRaw(topic, "1", "{\"order_id\":1,\"customer\":\"ada\",\"amount\":12.5}".getBytes());
             kafka.sendRaw(topic, "2", "{\"order_id\":2,\"customer\":\"grace\",\"amount\":7}".getBytes());
             JsonNode answer = kafka.submit(KafkaTestClient.newRequestId("dist"), 191, Map.of(
@@ -105,9 +123,6 @@ class DistributionIT {
             assertThat(SinkFiles.lines(output)).containsExactly("1,ada,12.5", "2,grace,7");
             assertThat(worker.logLines("Connectors directory " + home.resolve("connectors") + ": "
                     + ConnectorsTest.KAFKA_CONNECTOR.getFileName())).isOne();
-            Matcher started = STARTED.matcher(Files.readString(worker.log()));
-            assertThat(started.find()).as("Spring's start-up line in %s", worker.log()).isTrue();
-            System.out.printf("distribution: bin/submit-worker started in %s s (Spring's figure)%n", started.group(1));
         }
     }
 

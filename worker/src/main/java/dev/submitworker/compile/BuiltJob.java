@@ -13,14 +13,16 @@ import org.apache.flink.runtime.jobgraph.JobGraph;
  * @param variables     the variables the script was compiled with (empty for jar tasks)
  * @param savepointPath the savepoint the job restores from, or null
  * @param note          something the submitter should know although the job was built (e.g. no savepoint found)
+ * @param optimizedPlan Flink's explanation of a SQL job's INSERT statements, when it was asked for (an explain); else
+ *                      null
  */
 public record BuiltJob(JobGraph jobGraph, JobID jobId, String jobName, String statement,
                        Map<String, String> configuration, Map<String, String> variables, String savepointPath,
-                       String note) {
+                       String note, String optimizedPlan) {
 
     public BuiltJob(JobGraph jobGraph, JobID jobId, String jobName, String statement,
                     Map<String, String> configuration) {
-        this(jobGraph, jobId, jobName, statement, configuration, Map.of(), null, null);
+        this(jobGraph, jobId, jobName, statement, configuration, Map.of(), null, null, null);
     }
 
     /** What the answer reports about the job. */
@@ -29,6 +31,7 @@ public record BuiltJob(JobGraph jobGraph, JobID jobId, String jobName, String st
     }
 
     BuiltJob with(Map<String, String> variables, String savepointPath, String note) {
-        return new BuiltJob(jobGraph, jobId, jobName, statement, configuration, variables, savepointPath, note);
+        return new BuiltJob(jobGraph, jobId, jobName, statement, configuration, variables, savepointPath, note,
+                optimizedPlan);
     }
 }

@@ -2,6 +2,7 @@ package dev.submitworker.compile;
 
 import dev.submitworker.core.ClusterTarget;
 import dev.submitworker.core.JobDescription;
+import dev.submitworker.core.JobPlan;
 import dev.submitworker.core.RunMode;
 import dev.submitworker.core.SubmitCommand;
 import dev.submitworker.core.Task;
@@ -10,10 +11,14 @@ import dev.submitworker.core.port.CompileFailedException;
 import dev.submitworker.core.port.CompiledJob;
 import dev.submitworker.core.port.JobCompiler;
 import dev.submitworker.core.port.RefusedException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.core.security.FlinkSecurityManager;
+import org.apache.flink.runtime.jobgraph.JobVertex;
 import org.apache.flink.util.ExceptionUtils;
 
 /**
@@ -54,6 +59,47 @@ public final class FlinkJobCompiler implements JobCompiler {
      */
     @Override
     public CompiledJob compile(Task task, SubmitCommand command, ClusterTarget target) {
+        return guarded(task, target, () -> target.mode() == RunMode.KUBERNETES_APPLICATION
+                ? application(task, command) : session(task, command));
+    }
+
+    /**
+     * Compiles as {@link #compile} does for a session cluster, the SQL plan explained too, and releases what was
+     * staged at once.
+     *
+     * @throws RefusedException also for a kubernetes-application task, whose job its cluster compiles
+     */
+    @Override
+    public Explanation explain(Task task, SubmitCommand command, ClusterTarget target) {
+        if (target.mode() == RunMode.KUBERNETES_APPLICATION) {
+            throw new RefusedException("Task " + task.id() + " (" + task.name() + ") runs in " + target.mode()
+                    + " mode: its job is compiled by its application cluster's JobManager, so the worker has no plan "
+                    + "of it to show");
+        }
+        return guarded(task, target, () -> {
+            BuiltJob job = compiler.compile(task, command.requestId().value(), command.savepoint(),
+                    command.variables(), true);
+            try {
+                return new Explanation(job.description(), plan(job));
+            } finally {
+                compiler.release(job);
+            }
+        });
+    }
+
+    private static JobPlan plan(BuiltJob job) {
+        List<JobPlan.Vertex> vertices = new ArrayList<>();
+        for (JobVertex vertex : job.jobGraph().getVerticesSortedTopologicallyFromSources()) {
+            List<String> inputs = vertex.getInputs().stream()
+                    .map(edge -> edge.getSource().getProducer().getID().toHexString()).toList();
+            vertices.add(new JobPlan.Vertex(vertex.getID().toHexString(), vertex.getName(),
+                    vertex.getParallelism() > 0 ? vertex.getParallelism() : null, inputs));
+        }
+        return new JobPlan(job.optimizedPlan(), vertices);
+    }
+
+    /** Runs the task's compile under the guard against System.exit, its failures turned into the port's. */
+    private static <T> T guarded(Task task, ClusterTarget target, Supplier<T> compile) {
         if (!target.mode().supported()) {
             throw new RefusedException("Task " + task.id() + " (" + task.name() + ") runs in " + target.mode()
                     + " mode, which this worker does not serve (it serves " + RunMode.supportedModes() + ")");
@@ -61,8 +107,7 @@ public final class FlinkJobCompiler implements JobCompiler {
         // PackagedProgram watches a program's main itself, but the planner runs UDF code too, and outside it
         FlinkSecurityManager.monitorUserSystemExitForCurrentThread();
         try {
-            return target.mode() == RunMode.KUBERNETES_APPLICATION ? application(task, command)
-                    : session(task, command);
+            return compile.get();
         } catch (BadParameterException e) {
             throw new BadParametersException(e.getMessage());
         } catch (Throwable failure) {

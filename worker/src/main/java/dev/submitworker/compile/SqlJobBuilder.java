@@ -99,6 +99,15 @@ public final class SqlJobBuilder {
      */
     public BuiltJob build(Task task, String requestId, String statement, String savePointPath,
                           boolean allowNonRestoredState) {
+        return build(task, requestId, statement, savePointPath, allowNonRestoredState, false);
+    }
+
+    /**
+     * @param explain also have the planner explain the INSERT statements ({@link BuiltJob#optimizedPlan()}), which
+     *                optimizes them a second time: for an explain only
+     */
+    public BuiltJob build(Task task, String requestId, String statement, String savePointPath,
+                          boolean allowNonRestoredState, boolean explain) {
         JobID jobId = JobID.fromHexString(new RequestId(requestId).jobId());
         Configuration configuration = Configuration.fromMap(JobOptions.of(task));
         StreamExecutionEnvironment env;
@@ -132,11 +141,22 @@ public final class SqlJobBuilder {
                     SavepointRestoreSettings.forPath(savePointPath, allowNonRestoredState));
         }
         JobGraph jobGraph = streamGraph.getJobGraph(classLoader, jobId);
+        // after the job is built, so that the planner's second pass cannot change it
+        String optimizedPlan = explain ? explain(tableEnv, inserts) : null;
         shipRegisteredJars(tableEnv, jobGraph);
         connectorJars.forEach(jar -> jobGraph.addJar(new org.apache.flink.core.fs.Path(jar.toUri())));
         Map<String, String> effective = new LinkedHashMap<>(configuration.toMap());
         effective.putAll(tableEnv.getConfig().getConfiguration().toMap());
-        return new BuiltJob(jobGraph, jobId, jobGraph.getName(), statement, effective);
+        return new BuiltJob(jobGraph, jobId, jobGraph.getName(), statement, effective, Map.of(), null, null,
+                optimizedPlan);
+    }
+
+    private static String explain(StreamTableEnvironment tableEnv, List<ModifyOperation> inserts) {
+        try {
+            return ((TableEnvironmentInternal) tableEnv).explainInternal(List.<Operation>copyOf(inserts));
+        } catch (RuntimeException e) {
+            throw new JobBuildException("Explaining the INSERT statements failed: " + Failures.explain(e), e);
+        }
     }
 
     /**

@@ -55,6 +55,15 @@ public final class TaskCompiler {
      */
     public BuiltJob compile(Task task, String requestId, String commandSavePointPath,
                             Map<String, String> commandVariables) {
+        return compile(task, requestId, commandSavePointPath, commandVariables, false);
+    }
+
+    /**
+     * @param explain a SQL job's INSERT statements are explained too ({@link BuiltJob#optimizedPlan()}); a jar
+     *                program has no SQL plan
+     */
+    public BuiltJob compile(Task task, String requestId, String commandSavePointPath,
+                            Map<String, String> commandVariables, boolean explain) {
         PreparedTask prepared = prepare(task, commandSavePointPath, commandVariables);
         SavepointChoice savepoint = prepared.savepoint();
         if (task.dialect() == Dialect.FlinkJar) {
@@ -64,7 +73,7 @@ public final class TaskCompiler {
         }
         BuiltJob job = executeJar(task, requestId, prepared.script(), savepoint, prepared.allowNonRestoredState())
                 .orElseGet(() -> sql.build(task, requestId, prepared.script(), savepoint.path(),
-                        prepared.allowNonRestoredState()).with(Map.of(), savepoint.path(), savepoint.note()));
+                        prepared.allowNonRestoredState(), explain).with(Map.of(), savepoint.path(), savepoint.note()));
         return job.with(prepared.variables(), job.savepointPath(), job.note());
     }
 

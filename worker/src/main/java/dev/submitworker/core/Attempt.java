@@ -14,6 +14,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -59,24 +60,12 @@ final class Attempt {
             return unexpected(e, null, null, task);
         }
         CompiledJob job;
-        Instant compileStart = clock.instant();
         try {
-            job = compiler.compile(task, command, target);
-            telemetry.timed(Telemetry.Phase.COMPILE, Duration.between(compileStart, clock.instant()));
-        } catch (BadParametersException e) {
-            return result(new Outcome.BadCommand("The command does not fit task " + name(task), e.getMessage()), null,
-                    gateway.address());
-        } catch (CompileFailedException e) {
-            return result(new Outcome.Failed(e.getMessage(), e.detail()), null, gateway.address());
-        } catch (RefusedException e) {
-            return result(new Outcome.Refused(e.getMessage(), e.detail()), null, gateway.address());
+            job = timed(() -> compiler.compile(task, command, target));
         } catch (VirtualMachineError e) {
             throw e;
         } catch (Throwable e) {
-            log.warn("Compiling task {} for request {} failed unexpectedly: {}", task.id(), command.requestId(),
-                    redaction.mask(e.toString()));
-            return result(new Outcome.Failed("Task " + name(task) + " failed while its job was being built",
-                    e.toString()), null, gateway.address());
+            return notCompiled(e, command, task, gateway.address());
         }
         Instant submitStart = clock.instant();
         try (job) {
@@ -93,6 +82,53 @@ final class Attempt {
         } catch (Throwable e) {
             return unexpected(e, job.description(), gateway.address(), task);
         }
+    }
+
+    /**
+     * An explain: the task compiled as {@link #run} compiles it for a submit, answered with its plan. Nothing goes to
+     * the cluster, so the cluster is not asked for (an explain works while its cluster is down), and its answer
+     * reports no JobManager address.
+     */
+    Result explain(SubmitCommand command, Task task, ClusterTarget target) {
+        JobCompiler.Explanation explained;
+        try {
+            explained = timed(() -> compiler.explain(task, command, target));
+        } catch (VirtualMachineError e) {
+            throw e;
+        } catch (Throwable e) {
+            return notCompiled(e, command, task, null);
+        }
+        int vertices = explained.plan().vertices().size();
+        return result(new Outcome.Explained("Task " + name(task) + " compiles into job '" + explained.job().jobName()
+                + "' of " + vertices + (vertices == 1 ? " vertex" : " vertices") + "; nothing was submitted"
+                + (explained.job().note() == null ? "" : "; " + explained.job().note()), explained.plan()),
+                explained.job(), null);
+    }
+
+    /** A compile, timed when it succeeds. */
+    private <T> T timed(Supplier<T> compile) {
+        Instant start = clock.instant();
+        T compiled = compile.get();
+        telemetry.timed(Telemetry.Phase.COMPILE, Duration.between(start, clock.instant()));
+        return compiled;
+    }
+
+    /** The answer to a task that did not compile, the same for a submit and an explain. */
+    private Result notCompiled(Throwable failure, SubmitCommand command, Task task, String address) {
+        Outcome outcome;
+        if (failure instanceof BadParametersException e) {
+            outcome = new Outcome.BadCommand("The command does not fit task " + name(task), e.getMessage());
+        } else if (failure instanceof CompileFailedException e) {
+            outcome = new Outcome.Failed(e.getMessage(), e.detail());
+        } else if (failure instanceof RefusedException e) {
+            outcome = new Outcome.Refused(e.getMessage(), e.detail());
+        } else {
+            log.warn("Compiling task {} for request {} failed unexpectedly: {}", task.id(), command.requestId(),
+                    redaction.mask(failure.toString()));
+            outcome = new Outcome.Failed("Task " + name(task) + " failed while its job was being built",
+                    failure.toString());
+        }
+        return result(outcome, null, address);
     }
 
     /**

@@ -4,11 +4,11 @@ import java.util.Locale;
 import java.util.Objects;
 
 /**
- * What a control command asks of the job of an earlier request, its target: a savepoint, a stop with a savepoint, or
- * a cancel. A control command is keyed, claimed and answered by its own requestId exactly like a submit; its target
- * names the job.
+ * What a control command asks of the job of an earlier request, its target: a savepoint, a stop with a savepoint, a
+ * cancel, a restart; or, without a target, an explain of a task. A control command is keyed, claimed and answered by
+ * its own requestId exactly like a submit; its target names the job.
  *
- * @param target the requestId whose job is acted on
+ * @param target the requestId whose job is acted on; null for an explain, which acts on no job
  * @param drain  stop only: advance the job's event time to the end before the savepoint (Flink's {@code --drain})
  */
 public record Control(Action action, RequestId target, boolean drain) {
@@ -24,7 +24,12 @@ public record Control(Action action, RequestId target, boolean drain) {
          * Stop the job with a savepoint (or, given a savepoint path, cancel it) and submit the restart's task (Dinky's
          * {@code restartTask(id, savePointPath)}) from the savepoint, as the job of the restart's own requestId.
          */
-        RESTART;
+        RESTART,
+        /**
+         * Compile the command's task as a submit would and answer with its plan, submitting nothing (Dinky's
+         * {@code explainSql} and {@code getJobPlan}).
+         */
+        EXPLAIN;
 
         /** As the command spells it. */
         public String value() {
@@ -38,10 +43,15 @@ public record Control(Action action, RequestId target, boolean drain) {
         /**
          * Whether a command of this action is handled in its target's partition, whose ledger knows the target. A
          * restart is handled in its own: it names its task, asks the cluster about the target's job, and its new job
-         * is then followed, and found by later control commands, under its own requestId.
+         * is then followed, and found by later control commands, under its own requestId. An explain has no target.
          */
         public boolean inTargetsPartition() {
-            return this != RESTART;
+            return !takesTask();
+        }
+
+        /** Whether the command names a task (id, variables) and compiles it, as a submit does: a restart, an explain. */
+        public boolean takesTask() {
+            return this == RESTART || this == EXPLAIN;
         }
 
         /** Whether it takes a savepoint, and nothing else. */
@@ -52,7 +62,10 @@ public record Control(Action action, RequestId target, boolean drain) {
 
     public Control {
         Objects.requireNonNull(action, "action");
-        Objects.requireNonNull(target, "target");
+        if (action == Action.EXPLAIN ? target != null : target == null) {
+            throw new IllegalArgumentException(action == Action.EXPLAIN ? "an explain has no target"
+                    : "a " + action.value() + " needs a target");
+        }
         if (drain && action != Action.STOP) {
             throw new IllegalArgumentException("only a stop drains");
         }

@@ -376,7 +376,8 @@ public final class Engine {
             return;
         }
         ClusterTarget target = resolution.target;
-        if (health.isDown(target.entry()) && waitsFor(target.entry())) {
+        // an explain needs no cluster: it never waits for one
+        if (!command.explains() && health.isDown(target.entry()) && waitsFor(target.entry())) {
             // its cluster is known to be down: wait behind the requests already waiting for it instead of paying a
             // failed try of its own
             ledger(record.partition()).record(LedgerEntry.pending(command, now, now, 0));
@@ -393,7 +394,7 @@ public final class Engine {
     /** Whether requests wait for this cluster (they try it in turn), or one is trying it. */
     private boolean waitsFor(String cluster) {
         return waiting.values().stream().anyMatch(w -> cluster.equals(w.cluster))
-                || flights.values().stream().anyMatch(f -> f.target.entry().equals(cluster));
+                || flights.values().stream().anyMatch(f -> !f.command.explains() && f.target.entry().equals(cluster));
     }
 
     private record Resolution(Task task, ClusterTarget target, Answer refusal) {}
@@ -464,11 +465,14 @@ public final class Engine {
         Flight flight = new Flight(partition, command, task, target, now, firstFailure, attemptNumber,
                 waitingDuplicates);
         flights.put(command.requestId(), flight);
-        health.trying(target.entry(), command.requestId());
+        if (!command.explains()) {
+            health.trying(target.entry(), command.requestId());
+        }
         flight.future = CompletableFuture.supplyAsync(() -> {
             try (LogContext context = LogContext.of(command)) {
-                return command.control() != null
-                        ? attempt.control(command, task, target) : attempt.run(command, task, target, mayExist);
+                return command.explains() ? attempt.explain(command, task, target)
+                        : command.control() != null ? attempt.control(command, task, target)
+                        : attempt.run(command, task, target, mayExist);
             }
         }, executor);
         flight.future.whenComplete((result, failure) -> wakeUp.run());
@@ -520,7 +524,7 @@ public final class Engine {
             return;
         }
         String cluster = resolution.target.entry();
-        if (!health.mayTry(cluster)) {
+        if (!entry.command().explains() && !health.mayTry(cluster)) {
             Instant firstFailure = entry.firstFailure() == null ? now : entry.firstFailure();
             if (Decisions.onOutcome(health.lastFailure(cluster), firstFailure, now, settings.retryDeadline())
                     == Decisions.OnOutcome.GIVE_UP) {
@@ -605,7 +609,8 @@ public final class Engine {
             if (cause instanceof VirtualMachineError fatal) {
                 throw fatal;
             }
-            String what = flight.command.control() != null ? "The " + flight.command.control().action().value()
+            String what = flight.command.explains() ? "Explaining task " + Attempt.name(flight.task)
+                    : flight.command.control() != null ? "The " + flight.command.control().action().value()
                     + " of request " + flight.command.control().target() : "Submitting task "
                     + Attempt.name(flight.task);
             return new Attempt.Result(new Outcome.Unreachable(what + " failed unexpectedly", cause.toString()), null,
@@ -622,7 +627,9 @@ public final class Engine {
                 if (result.reachedCluster()) {
                     round.reached.add(cluster);
                 }
-                health.reached(cluster, flight.command.requestId());
+                if (!flight.command.explains()) {
+                    health.reached(cluster, flight.command.requestId());
+                }
                 StoredAnswer first = publish(round, answer(flight, result, outcome, now), flight.duplicates());
                 // a job on its cluster is followed to its end from here
                 Following following = outcome instanceof Outcome.Submitted

@@ -19,9 +19,9 @@ final class Fingerprint {
         Control control = command.control();
         if (control != null) {
             part(canonical, control.action().value());
-            part(canonical, control.target().value());
+            part(canonical, control.target() == null ? "" : control.target().value());
             part(canonical, Boolean.toString(control.drain()));
-            if (control.action() != Control.Action.RESTART) {
+            if (!control.action().takesTask()) {
                 return digest(canonical);
             }
         } else {

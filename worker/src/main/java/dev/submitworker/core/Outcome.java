@@ -35,6 +35,15 @@ public sealed interface Outcome {
         }
     }
 
+    /** An explain compiled its task: the plan of the job a submit would have made, which was not submitted. */
+    record Explained(String message, JobPlan plan) implements Outcome {
+
+        @Override
+        public String detail() {
+            return null;
+        }
+    }
+
     /** The task cannot run as it is, or its cluster refused the job. Final. */
     record Refused(String message, String detail) implements Outcome {}
 

@@ -7,7 +7,7 @@ import java.util.Objects;
  * A command: submit a task (the body of Dinky's {@code POST /openapi/submitTask} plus the idempotency key), or, with a
  * {@link Control}, act on the job of an earlier request.
  *
- * @param taskId        the task id in the catalog; 0 for a control command but a restart (its task is its target's)
+ * @param taskId        the task id in the catalog; 0 for a control command but a restart or an explain
  * @param savePointPath optional; when not blank it overrides the task's savepoint strategy (Dinky's rule)
  * @param variables     values for the task's {@code ${name}} placeholders
  * @param control       what to do to the target's job, or null for a submit
@@ -18,10 +18,13 @@ public record SubmitCommand(RequestId requestId, int taskId, String savePointPat
     public SubmitCommand {
         Objects.requireNonNull(requestId, "requestId");
         variables = variables == null ? Map.of() : Map.copyOf(variables);
-        if (control != null && control.action() != Control.Action.RESTART
+        if (control != null && !control.action().takesTask()
                 && (taskId != 0 || savePointPath != null || !variables.isEmpty())) {
-            throw new IllegalArgumentException("only a restart among control commands takes a task id, a savepoint "
-                    + "path and variables");
+            throw new IllegalArgumentException("only a restart and an explain among control commands take a task id "
+                    + "and variables");
+        }
+        if (control != null && control.action() == Control.Action.EXPLAIN && savePointPath != null) {
+            throw new IllegalArgumentException("an explain takes no savepoint path");
         }
     }
 
@@ -42,6 +45,17 @@ public record SubmitCommand(RequestId requestId, int taskId, String savePointPat
                 new Control(Control.Action.RESTART, target, false));
     }
 
+    /** An explain: compile the task as a submit with these variables would, and submit nothing. */
+    public static SubmitCommand explain(RequestId requestId, int taskId, Map<String, String> variables) {
+        return new SubmitCommand(requestId, taskId, null, variables,
+                new Control(Control.Action.EXPLAIN, null, false));
+    }
+
+    /** Whether it is an explain, which compiles its task and submits nothing. */
+    public boolean explains() {
+        return control != null && control.action() == Control.Action.EXPLAIN;
+    }
+
     /** The submit a restart makes: its own requestId and task, the savepoint, its variables. */
     public SubmitCommand restartFrom(String savepoint) {
         return new SubmitCommand(requestId, taskId, savepoint, variables);
@@ -54,8 +68,8 @@ public record SubmitCommand(RequestId requestId, int taskId, String savePointPat
 
     /**
      * What makes two commands with the same requestId the same command: task id, savepoint path and variables; for a
-     * control command its action, target and drain. Variable order and a blank versus an absent savepoint path do not
-     * matter; anything else does.
+     * control command its action, target and drain, and for a restart or an explain its task, savepoint path and
+     * variables too. Variable order and a blank versus an absent savepoint path do not matter; anything else does.
      */
     public String fingerprint() {
         return Fingerprint.of(this);

@@ -181,8 +181,10 @@ public final class CommandReader {
                 // a field the command's kind does not take (the schema's "if action ... then field: false")
                 field = fieldName(message);
                 JsonNode action = tree.get("action");
+                String name = action == null ? null : echo(action.asText());
                 problem = action == null ? "is a field of control commands only (with 'action')"
-                        : "is not a field of a '" + echo(action.asText()) + "' command";
+                        : "is not a field of " + (name.matches("(?i)[aeiou].*") ? "an" : "a") + " '" + name
+                        + "' command";
             } else if ("propertyNames".equals(message.getType())) {
                 field = fieldName(message) + "." + message.getProperty();
                 problem = "the name is " + message.getProperty().codePointCount(0, message.getProperty().length())

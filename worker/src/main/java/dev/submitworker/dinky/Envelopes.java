@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.submitworker.core.Answer;
 import dev.submitworker.core.Control;
 import dev.submitworker.core.JobDescription;
+import dev.submitworker.core.JobPlan;
 import dev.submitworker.core.Outcome;
 import dev.submitworker.core.RunMode;
 import dev.submitworker.core.Task;
@@ -28,6 +29,9 @@ public class Envelopes {
 
     /** Statements and error texts beyond this are cut: the answer must stay well within Kafka's 1 MiB record. */
     static final int MAX_TEXT = 64 * 1024;
+    /** An explain lists at most this many vertices, each name cut at {@link #MAX_NAME}: a plan fits the record too. */
+    static final int MAX_VERTICES = 500;
+    static final int MAX_NAME = 512;
 
     private static final String FLINK_VERSION = EnvironmentInformation.getVersion();
     private static final byte[] FIRST = ",\"duplicate\":false,".getBytes(StandardCharsets.UTF_8);
@@ -42,7 +46,8 @@ public class Envelopes {
 
     /** Dinky's code of an outcome: 0 success, 1 error, 5 exception (a dependency failed), 6 bad parameters. */
     public static int code(Outcome outcome) {
-        if (outcome instanceof Outcome.Submitted || outcome instanceof Outcome.Controlled) {
+        if (outcome instanceof Outcome.Submitted || outcome instanceof Outcome.Controlled
+                || outcome instanceof Outcome.Explained) {
             return SUCCESS;
         }
         if (outcome instanceof Outcome.Refused || outcome instanceof Outcome.Failed) {
@@ -69,28 +74,33 @@ public class Envelopes {
         // the status stream follows the job from here; the answer does not wait to read its state back
         result.put("jobStatus", null);
         Control control = answer.command() == null ? null : answer.command().control();
-        // a control command that compiled nothing (all but a restart) reports its target's job, and no task config
-        boolean acted = control != null && control.action() != Control.Action.RESTART;
+        // a control command that compiled nothing (all but a restart and an explain) reports its target's job, and
+        // no task config
+        boolean acted = control != null && !control.action().takesTask();
+        // an explain submitted nothing: it reports no job
+        boolean explain = control != null && control.action() == Control.Action.EXPLAIN;
+        String jobId = acted ? control.target().jobId() : job == null || explain ? null : answer.requestId().jobId();
         String statement = job != null ? job.statement() : answer.task() == null || acted ? null
                 : answer.task().statement();
         JobResult data = new JobResult(
                 answer.taskId(),
-                acted ? null : jobConfig(answer),
+                acted ? null : jobConfig(answer, jobId),
                 null,
                 answer.jobManagerAddress(),
                 bounded(redactor.redactText(answer.outcome().detail())),
                 result,
-                acted ? control.target().jobId() : job == null ? null : answer.requestId().jobId(),
+                jobId,
                 success,
                 bounded(redactor.redactText(statement)),
                 answer.startTime().toString(),
                 answer.time().toString(),
                 List.of(),
                 success ? JobResult.STATUS_SUCCESS : JobResult.STATUS_FAILED,
-                control == null ? null : new JobResult.ControlResult(control.action().value(),
+                control == null || explain ? null : new JobResult.ControlResult(control.action().value(),
                         control.target().value(), control.target().jobId(),
                         redactor.redactText(answer.outcome() instanceof Outcome.Controlled done
-                                ? done.savepointPath() : job == null ? null : job.savepointPath())));
+                                ? done.savepointPath() : job == null ? null : job.savepointPath())),
+                answer.outcome() instanceof Outcome.Explained explained ? plan(explained.plan()) : null);
         return new ResultEnvelope(answer.requestId().value(), answer.taskId(), code,
                 bounded(redactor.redactText(answer.outcome().message())), success, false, answer.time().toString(),
                 data);
@@ -134,17 +144,30 @@ public class Envelopes {
     }
 
     private static String bounded(String text) {
-        return text == null || text.length() <= MAX_TEXT ? text
-                : text.substring(0, MAX_TEXT) + "... (" + (text.length() - MAX_TEXT) + " more characters)";
+        return bounded(text, MAX_TEXT);
     }
 
-    private JobConfig jobConfig(Answer answer) {
+    private static String bounded(String text, int max) {
+        return text == null || text.length() <= max ? text
+                : text.substring(0, max) + "... (" + (text.length() - max) + " more characters)";
+    }
+
+    /** The plan, secrets masked and texts bounded. */
+    private JobResult.PlanResult plan(JobPlan plan) {
+        List<JobResult.VertexResult> vertices = plan.vertices().stream().limit(MAX_VERTICES)
+                .map(vertex -> new JobResult.VertexResult(vertex.id(), bounded(redactor.redactText(vertex.name()),
+                        MAX_NAME), vertex.parallelism(), vertex.inputs()))
+                .toList();
+        return new JobResult.PlanResult(bounded(redactor.redactText(plan.optimizedPlan())), vertices);
+    }
+
+    /** @param jobId the job the answer reports, or null */
+    private JobConfig jobConfig(Answer answer, String jobId) {
         Task task = answer.task();
         if (task == null) {
             return null;
         }
         JobDescription job = answer.job();
-        String jobId = job == null ? null : answer.requestId().jobId();
         String jobName = job == null ? task.name() : redactor.redactText(job.jobName());
         Map<String, String> configuration = job == null ? null : redactor.redact(job.configuration());
         String savepoint = job == null ? null : job.savepointPath();

@@ -85,7 +85,8 @@ final class LedgerCodec {
                 json.writeObjectFieldStart("command");
                 if (command.control() != null) {
                     json.writeStringField("action", command.control().action().value());
-                    json.writeStringField("target", command.control().target().value());
+                    json.writeStringField("target", command.control().target() == null ? null
+                            : command.control().target().value());
                     json.writeBooleanField("drain", command.control().drain());
                 }
                 json.writeNumberField("id", command.taskId());
@@ -157,7 +158,8 @@ final class LedgerCodec {
             @SuppressWarnings("unchecked")
             Map<String, String> variables = (Map<String, String>) raw.get("variables");
             Control control = raw.get("action") instanceof String action ? new Control(Control.Action.of(action),
-                    new RequestId((String) raw.get("target")), Boolean.TRUE.equals(raw.get("drain"))) : null;
+                    raw.get("target") instanceof String target ? new RequestId(target) : null,
+                    Boolean.TRUE.equals(raw.get("drain"))) : null;
             command = new SubmitCommand(requestId, ((Number) raw.get("id")).intValue(),
                     (String) raw.get("savePointPath"), variables, control);
         }

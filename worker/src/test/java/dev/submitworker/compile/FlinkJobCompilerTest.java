@@ -2,11 +2,13 @@ package dev.submitworker.compile;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 import static org.assertj.core.api.InstanceOfAssertFactories.type;
 
 import dev.submitworker.core.ClusterTarget;
 import dev.submitworker.core.Dialect;
 import dev.submitworker.core.JobDescription;
+import dev.submitworker.core.JobPlan;
 import dev.submitworker.core.RequestId;
 import dev.submitworker.core.RunMode;
 import dev.submitworker.core.SavePointStrategy;
@@ -15,6 +17,7 @@ import dev.submitworker.core.Task;
 import dev.submitworker.core.port.BadParametersException;
 import dev.submitworker.core.port.CompileFailedException;
 import dev.submitworker.core.port.CompiledJob;
+import dev.submitworker.core.port.JobCompiler;
 import dev.submitworker.core.port.RefusedException;
 import dev.submitworker.testing.TestJars;
 import java.io.IOException;
@@ -107,6 +110,50 @@ class FlinkJobCompilerTest {
                 .containsEntry("pipeline.name", "orders-job");
         assertThat(description.savepointPath()).isNull();
         assertThat(description.note()).isNull();
+    }
+
+    @Test
+    void anExplainCompilesAsASubmitAndAddsTheSqlPlanAndTheJobGraphsVertices() {
+        Task task = sqlTask(SOURCES + "SET 'pipeline.name' = 'set-name';\n"
+                + "INSERT INTO snk SELECT id FROM src WHERE id > ${min};", Map.of("min", "0"), null);
+        SubmitCommand submit = new SubmitCommand(new RequestId("explained"), 7, null, Map.of("min", "5"));
+
+        JobCompiler.Explanation explained = compiler().explain(task, SubmitCommand.explain(new RequestId("explained"),
+                7, Map.of("min", "5")), session());
+
+        SessionJob job = (SessionJob) compiler().compile(task, submit, session());
+        assertThat(explained.job()).isEqualTo(job.description());
+        assertThat(explained.job().jobName()).isEqualTo("set-name");
+        assertThat(explained.plan().optimizedPlan()).contains("== Optimized Execution Plan ==")
+                .contains("default_database, src]]").contains("default_database.snk]").contains("> 5");
+        assertThat(explained.plan().vertices()).extracting(JobPlan.Vertex::id, JobPlan.Vertex::parallelism)
+                .containsExactlyElementsOf(job.jobGraph().getVerticesSortedTopologicallyFromSources().stream()
+                        .map(vertex -> tuple(vertex.getID().toHexString(), vertex.getParallelism())).toList());
+        assertThat(explained.plan().vertices().get(0).inputs()).isEmpty();
+        assertThat(explained.plan().vertices().get(explained.plan().vertices().size() - 1).inputs()).isNotEmpty();
+    }
+
+    @Test
+    void anExplainedJarProgramHasItsVerticesNoSqlPlanAndLeavesNothingStaged() throws IOException {
+        JobCompiler.Explanation explained = compiler().explain(jarTask(jobsJar, TestJars.DOUBLING_JOB),
+                SubmitCommand.explain(new RequestId("explained-jar"), 8, Map.of()), session());
+
+        assertThat(explained.plan().optimizedPlan()).isNull();
+        assertThat(explained.plan().vertices()).isNotEmpty()
+                .allSatisfy(vertex -> assertThat(vertex.parallelism()).isEqualTo(1));
+        try (var staged = Files.list(staging)) {
+            assertThat(staged).isEmpty();
+        }
+    }
+
+    @Test
+    void anExplainOfAnApplicationClusterTaskIsRefused() {
+        Task task = sqlTask(SOURCES + "INSERT INTO snk SELECT id FROM src;", null, null);
+
+        assertThatThrownBy(() -> compiler().explain(task, SubmitCommand.explain(new RequestId("explained-app"), 7,
+                Map.of()), new ClusterTarget("k8s-app", RunMode.KUBERNETES_APPLICATION)))
+                .isExactlyInstanceOf(RefusedException.class)
+                .hasMessageContaining("compiled by its application cluster's JobManager");
     }
 
     @Test

@@ -1067,4 +1067,68 @@ class EngineTest {
             assertThat(world.session.jobs()).hasSize(2);
         }
     }
+
+    @Nested
+    class Explain {
+
+        private Incoming explain(String requestId, Map<String, String> variables) {
+            return world.submit(0, SubmitCommand.explain(new RequestId(requestId), 1, variables));
+        }
+
+        @Test
+        void anExplainAnswersThePlanOfItsTaskCompiledAsASubmitAndSubmitsNothing() {
+            world.round(explain("r-13", Map.of("day", "2026-11-28")));
+
+            Published answer = only("r-13");
+            assertThat(answer.outcome()).isEqualTo(new Outcome.Explained("Task 1 (task-1) compiles into job 'task-1' "
+                    + "of 1 vertex; nothing was submitted", new JobPlan("== Optimized Execution Plan ==\n"
+                    + world.catalog.find(1).orElseThrow().statement(), List.of(new JobPlan.Vertex(
+                    dev.submitworker.core.fake.FakeCompiler.VERTEX, "task-1", 1, List.of())))));
+            assertThat(answer.answer().taskId()).isEqualTo(1);
+            assertThat(answer.answer().job().variables()).isEqualTo(Map.of("day", "2026-11-28"));
+            assertThat(answer.answer().jobManagerAddress()).isNull();
+            assertThat(world.compiler.compiles()).isEqualTo(1);
+            assertThat(world.session.jobs()).isEmpty();
+            assertThat(world.session.calls()).isZero(); // the cluster is not even asked
+            assertThat(entry("r-13").state()).isEqualTo(LedgerEntry.State.DONE);
+            assertThat(entry("r-13").following()).isNull();
+        }
+
+        @Test
+        void aTaskThatDoesNotCompileGetsTheAnswerItsSubmitGets() {
+            world.compiler.failing(1, () -> new RefusedException("Task 1 (task-1) could not be compiled into a Flink "
+                    + "job", "Statement 3 (line 3 of the script) failed: Object 'nope' not found", null));
+            world.round(explain("r-13", null), world.submit("r-1", 1));
+
+            assertThat(only("r-13").outcome()).isEqualTo(new Outcome.Refused("Task 1 (task-1) could not be compiled "
+                    + "into a Flink job", "Statement 3 (line 3 of the script) failed: Object 'nope' not found"))
+                    .isEqualTo(only("r-1").outcome());
+            assertThat(world.session.jobs()).isEmpty();
+        }
+
+        @Test
+        void anExplainSentThreeTimesIsCompiledOnceAndAnotherBodyIsRefused() {
+            world.round(explain("r-13", null), explain("r-13", null));
+            world.round(explain("r-13", null), explain("r-13", Map.of("day", "2026-11-29")));
+
+            assertThat(answers("r-13")).extracting(Published::duplicate).containsExactly(false, true, true, false);
+            assertThat(answers("r-13")).extracting(published -> published.outcome().getClass().getSimpleName())
+                    .containsExactly("Explained", "Explained", "Explained", "Conflict");
+            // a duplicate is the first answer again, byte for byte
+            assertThat(answers("r-13").get(1).content()).isEqualTo(answers("r-13").get(0).content());
+            assertThat(answers("r-13").get(2).content()).isEqualTo(answers("r-13").get(0).content());
+            assertThat(world.compiler.compiles()).isEqualTo(1);
+        }
+
+        @Test
+        void anExplainNeedsNoClusterAndLeavesItsHealthAlone() {
+            world.round(world.submit("r-1", 1));
+            world.session.down(true);
+            world.round(world.submit("r-2", 1), explain("r-13", null));
+
+            assertThat(only("r-13").outcome()).isInstanceOf(Outcome.Explained.class);
+            assertThat(answers("r-2")).isEmpty(); // waits for its cluster, which the explain did not vouch for
+            assertThat(world.engine.snapshot().reachable()).containsEntry("session", false);
+        }
+    }
 }

@@ -214,7 +214,7 @@ class CommandReaderTest {
     @Test
     void anUnknownActionOrAFieldItDoesNotTakeIsRefusedNamingTheField() {
         assertThat(rejected("{\"requestId\":\"r-9\",\"action\":\"rewind\",\"target\":\"r-1\"}").reason())
-                .isEqualTo("field 'action': is not one of savepoint, stop, cancel, restart");
+                .isEqualTo("field 'action': is not one of savepoint, stop, cancel, restart, explain");
         assertThat(rejected("{\"requestId\":\"r-9\",\"action\":\"cancel\",\"target\":\"r-1\",\"id\":2}")
                 .reason()).isEqualTo("field 'id': is not a field of a 'cancel' command");
         assertThat(rejected("{\"requestId\":\"r-9\",\"action\":\"cancel\",\"target\":\"r-1\","
@@ -240,6 +240,22 @@ class CommandReaderTest {
         assertThat(rejected("{\"requestId\":\"r-12\",\"action\":\"restart\",\"target\":\"r-1\",\"id\":2,"
                 + "\"drain\":true}").reason()).isEqualTo("field 'drain': is not a field of a 'restart' command");
         assertThat(rejected("{\"requestId\":\"r-12\",\"action\":\"restart\",\"target\":\"r-1\"}").reason())
+                .isEqualTo("field 'id': is missing");
+    }
+
+    @Test
+    void anExplainTakesATaskAndVariablesAndNoTargetDrainOrSavepointPath() {
+        assertThat(read("{\"requestId\":\"r-13\",\"action\":\"explain\",\"id\":5,\"variables\":{\"day\":\"1\"}}"))
+                .isEqualTo(new CommandReader.Accepted(SubmitCommand.explain(new RequestId("r-13"), 5,
+                        Map.of("day", "1"))));
+        assertThat(rejected("{\"requestId\":\"r-13\",\"action\":\"explain\",\"id\":5,\"target\":\"r-1\"}")
+                .reason()).isEqualTo("field 'target': is not a field of an 'explain' command");
+        assertThat(rejected("{\"requestId\":\"r-13\",\"action\":\"explain\",\"id\":5,\"drain\":false}")
+                .reason()).isEqualTo("field 'drain': is not a field of an 'explain' command");
+        assertThat(rejected("{\"requestId\":\"r-13\",\"action\":\"explain\",\"id\":5,"
+                + "\"savePointPath\":\"/sp\"}").reason())
+                .isEqualTo("field 'savePointPath': is not a field of an 'explain' command");
+        assertThat(rejected("{\"requestId\":\"r-13\",\"action\":\"explain\"}").reason())
                 .isEqualTo("field 'id': is missing");
     }
 

@@ -8,6 +8,7 @@ import dev.submitworker.core.Answer;
 import dev.submitworker.core.ClusterTarget;
 import dev.submitworker.core.Dialect;
 import dev.submitworker.core.JobDescription;
+import dev.submitworker.core.JobPlan;
 import dev.submitworker.core.Outcome;
 import dev.submitworker.core.RequestId;
 import dev.submitworker.core.RunMode;
@@ -40,6 +41,7 @@ class EnvelopesTest {
     @Test
     void eachOutcomeHasDinkysCode() {
         assertThat(Envelopes.code(new Outcome.Submitted("ok", false))).isZero();
+        assertThat(Envelopes.code(new Outcome.Explained("ok", new JobPlan(null, java.util.List.of())))).isZero();
         assertThat(Envelopes.code(new Outcome.Refused("no", null))).isEqualTo(1);
         assertThat(Envelopes.code(new Outcome.Failed("no", null))).isEqualTo(1);
         assertThat(Envelopes.code(new Outcome.GaveUp("down", null))).isEqualTo(5);
@@ -81,5 +83,36 @@ class EnvelopesTest {
 
         assertThat(envelope.msg()).hasSizeLessThan(Envelopes.MAX_TEXT + 100);
         assertThat(envelope.data().error()).hasSizeLessThan(Envelopes.MAX_TEXT + 100).endsWith("more characters)");
+    }
+
+    @Test
+    void anExplainsAnswerHasItsPlanMaskedAndBoundedAndNoJob() throws IOException {
+        String secret = "'password' = 'hunter2'";
+        java.util.List<JobPlan.Vertex> vertices = java.util.stream.IntStream.range(0, Envelopes.MAX_VERTICES + 5)
+                .mapToObj(i -> new JobPlan.Vertex("%032x".formatted(i), "Source: src " + secret + "x".repeat(1000),
+                        i == 0 ? null : 2, i == 0 ? java.util.List.of() : java.util.List.of("%032x".formatted(i - 1))))
+                .toList();
+        Instant now = Instant.parse("2026-12-01T00:00:00Z");
+        Answer explained = new Answer(new RequestId("r-13"), 7, new Outcome.Explained("Task 7 (orders) compiles",
+                new JobPlan("== Optimized Execution Plan ==\n" + secret, vertices)), task,
+                new ClusterTarget("session", RunMode.STANDALONE), new JobDescription("orders",
+                "INSERT INTO t SELECT 1", Map.of(), Map.of("day", "1"), null, null), null, null,
+                SubmitCommand.explain(new RequestId("r-13"), 7, Map.of("day", "1")), now, now);
+
+        JsonNode envelope = JSON.readTree(envelopes.serialize(envelopes.envelope(explained)));
+
+        Schemas.assertValid(Schemas.ENVELOPE, envelope);
+        assertThat(envelope.get("code").asInt()).isZero();
+        assertThat(envelope.at("/data/jobId").isNull()).isTrue();
+        assertThat(envelope.at("/data/jobConfig/gatewayConfig/flinkConfig/jobId").isNull()).isTrue();
+        assertThat(envelope.at("/data/control").isMissingNode()).isTrue();
+        assertThat(envelope.at("/data/plan/optimizedPlan").asText()).contains("Optimized Execution Plan")
+                .doesNotContain("hunter2");
+        assertThat(envelope.at("/data/plan/vertices")).hasSize(Envelopes.MAX_VERTICES);
+        JsonNode first = envelope.at("/data/plan/vertices/0");
+        assertThat(first.get("name").asText()).doesNotContain("hunter2")
+                .hasSizeLessThan(Envelopes.MAX_NAME + 100).endsWith("more characters)");
+        assertThat(first.get("parallelism").isNull()).isTrue();
+        assertThat(envelope.at("/data/plan/vertices/1/inputs/0").asText()).isEqualTo(first.get("id").asText());
     }
 }

@@ -54,7 +54,7 @@ class SchemaContractTest {
     @Test
     void theReadmeExamplesAreValid() throws Exception {
         Schemas.assertValid(Schemas.COMMAND, JSON.readTree(Files.readString(Path.of("../schemas/examples/command.json"))));
-        for (String action : new String[] {"savepoint", "stop", "cancel", "restart"}) {
+        for (String action : new String[] {"savepoint", "stop", "cancel", "restart", "explain"}) {
             Schemas.assertValid(Schemas.COMMAND, JSON.readTree(Files.readString(
                     Path.of("../schemas/examples/command-" + action + ".json"))));
         }
@@ -62,6 +62,24 @@ class SchemaContractTest {
                 JSON.readTree(Files.readString(Path.of("../schemas/examples/envelope-success.json"))));
         Schemas.assertValid(Schemas.ENVELOPE,
                 JSON.readTree(Files.readString(Path.of("../schemas/examples/envelope-failure.json"))));
+        Schemas.assertValid(Schemas.ENVELOPE,
+                JSON.readTree(Files.readString(Path.of("../schemas/examples/envelope-explain.json"))));
+    }
+
+    @Test
+    void anExplainsAnswerReportsAPlanAndNoJob() throws Exception {
+        JsonNode explained = JSON.readTree(Files.readString(Path.of("../schemas/examples/envelope-explain.json")));
+        ObjectNode withJob = explained.deepCopy();
+        ((ObjectNode) withJob.get("data")).put("jobId", "0123456789abcdef0123456789abcdef");
+        ObjectNode failed = explained.deepCopy();
+        failed.put("code", 1).put("success", false);
+        ((ObjectNode) failed.get("data")).put("success", false).put("status", "FAILED");
+        ObjectNode submitWithoutJob = JSON.readTree(Files.readString(Path.of("../schemas/examples/"
+                + "envelope-success.json"))).deepCopy();
+        ((ObjectNode) submitWithoutJob.get("data")).putNull("jobId");
+        for (JsonNode invalid : new JsonNode[] {withJob, failed, submitWithoutJob}) {
+            assertThat(Schemas.violations(Schemas.ENVELOPE, invalid)).as(invalid.toString()).isNotEmpty();
+        }
     }
 
     @Test

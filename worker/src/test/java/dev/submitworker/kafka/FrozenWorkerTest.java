@@ -8,11 +8,9 @@ import dev.submitworker.cluster.EmbeddedFlinkCluster;
 import dev.submitworker.core.RequestId;
 import dev.submitworker.testing.FlinkTestClient;
 import dev.submitworker.testing.KafkaTestClient;
+import dev.submitworker.testing.Readiness;
 import dev.submitworker.testing.WorkerGroup;
 import dev.submitworker.testing.WorkerProcess;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -35,7 +33,7 @@ class FrozenWorkerTest {
     @Test
     void aWorkerFrozenPastItsSessionPublishesNothingOnceItThaws() throws Exception {
         String prefix = "frozen-" + UUID.randomUUID().toString().substring(0, 8);
-        int clusterPort = freePort();
+        int clusterPort = Readiness.freePort();
         Map<String, String> properties = new HashMap<>(WorkerProcess.properties(prefix));
         // task 155 runs on the 'flaky' entry: here a cluster that this test starts only later
         properties.put("worker.clusters.flaky.type", "standalone");
@@ -125,13 +123,5 @@ class FrozenWorkerTest {
         Set<Integer> union = new HashSet<>(one);
         union.addAll(other);
         return union;
-    }
-
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }

@@ -10,15 +10,10 @@ import dev.submitworker.core.RequestId;
 import dev.submitworker.testing.ChaosRun;
 import dev.submitworker.testing.FlinkTestClient;
 import dev.submitworker.testing.KafkaTestClient;
+import dev.submitworker.testing.Readiness;
 import dev.submitworker.testing.TestJars;
 import dev.submitworker.testing.WorkerProcess;
 import java.io.IOException;
-import java.net.ConnectException;
-import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -48,7 +43,6 @@ class GracefulShutdownTest {
     /** A jar program whose main takes 3 s: submissions under way when the signal comes. */
     private static final int SLOW_TASK = 193;
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     @Test
     void aWorkerStoppedMidBurstLeavesEveryRequestAnsweredOnceWithOneJob() throws Exception {
@@ -62,7 +56,7 @@ class GracefulShutdownTest {
         properties.put("worker.warm-up", "parallel");
         // Spring Boot's console logging, not the suite's logback-test.xml, which the process would find first
         properties.put("logging.config", "classpath:logback-structured.xml");
-        int port = freePort();
+        int port = Readiness.freePort();
         properties.put("server.port", Integer.toString(port));
 
         try (KafkaTestClient kafka = KafkaTestClient.forTopics(prefix + ".commands", prefix + ".results",
@@ -70,7 +64,7 @@ class GracefulShutdownTest {
              FlinkTestClient flink = FlinkTestClient.session();
              WorkerProcess first = WorkerProcess.start(SubmitWorkerApplication.class.getName(), prefix + "-worker",
                      properties, List.of())) {
-            List<Integer> readiness = awaitReady(port);
+            List<Integer> readiness = Readiness.awaitReady(port);
             assertThat(readiness.get(0)).as("readiness before the consumers were given their partitions")
                     .isEqualTo(503);
 
@@ -94,29 +88,6 @@ class GracefulShutdownTest {
                 assertRequestFieldsOnEveryLine(first, prefix, run);
             }
         }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
-    }
-
-    /** Polls the readiness probe from the moment the process starts; returns the status codes it answered. */
-    private static List<Integer> awaitReady(int port) {
-        List<Integer> codes = new ArrayList<>();
-        await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(50)).until(() -> {
-            try {
-                HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(
-                        URI.create("http://localhost:" + port + "/actuator/health/readiness"))
-                        .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
-                codes.add(response.statusCode());
-                return response.statusCode() == 200;
-            } catch (ConnectException e) {
-                return false; // not listening yet
-            }
-        });
-        return codes;
     }
 
     /**

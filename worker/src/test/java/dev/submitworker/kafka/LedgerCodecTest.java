@@ -58,6 +58,22 @@ class LedgerCodecTest {
     }
 
     @Test
+    void aPendingExplainKeepsItsTaskAndVariablesWithoutATarget() throws IOException {
+        SubmitCommand explain = SubmitCommand.explain(new RequestId("r-13"), 5, java.util.Map.of("day", "1"));
+        LedgerEntry pending = LedgerEntry.pending(explain, AT, null, 0);
+
+        LedgerEntry decoded = LedgerCodec.decode(LedgerCodec.encode(pending));
+
+        assertThat(decoded).isEqualTo(pending);
+        assertThat(decoded.command().explains()).isTrue();
+        assertThat(decoded.command().fingerprint()).isEqualTo(explain.fingerprint())
+                .isNotEqualTo(new SubmitCommand(new RequestId("r-13"), 5, null, java.util.Map.of("day", "1"))
+                        .fingerprint())
+                .isNotEqualTo(SubmitCommand.explain(new RequestId("r-13"), 5, java.util.Map.of("day", "2"))
+                        .fingerprint());
+    }
+
+    @Test
     void aGaveUpEntryRoundTrips() throws IOException {
         LedgerEntry gaveUp = LedgerEntry.gaveUp(COMMAND, AT);
         assertThat(LedgerCodec.decode(LedgerCodec.encode(gaveUp))).isEqualTo(gaveUp);

@@ -2,12 +2,14 @@ package dev.submitworker.core.fake;
 
 import dev.submitworker.core.ClusterTarget;
 import dev.submitworker.core.JobDescription;
+import dev.submitworker.core.JobPlan;
 import dev.submitworker.core.RequestId;
 import dev.submitworker.core.SubmitCommand;
 import dev.submitworker.core.Task;
 import dev.submitworker.core.port.BadParametersException;
 import dev.submitworker.core.port.CompiledJob;
 import dev.submitworker.core.port.JobCompiler;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -15,7 +17,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
 /**
- * Compiles by naming the job after its task. A command with the variable {@code bad} does not fit its task; a task
+ * Compiles by naming the job after its task; explains it as one vertex named after the task, of the task's
+ * parallelism, and a plan that is the task's statement. A command with the variable {@code bad} does not fit its task; a task
  * may be made to throw what real compiles throw; a request may be held until the test lets it go.
  */
 public final class FakeCompiler implements JobCompiler {
@@ -69,6 +72,18 @@ public final class FakeCompiler implements JobCompiler {
             public void close() {}
         };
     }
+
+    @Override
+    public Explanation explain(Task task, SubmitCommand command, ClusterTarget target) {
+        try (CompiledJob job = compile(task, command, target)) {
+            return new Explanation(job.description(), new JobPlan("== Optimized Execution Plan ==\n"
+                    + task.statement(), List.of(new JobPlan.Vertex(VERTEX, task.name(), task.parallelism(),
+                    List.of()))));
+        }
+    }
+
+    /** The id of the one vertex of an explained job. */
+    public static final String VERTEX = "0a448493b4782967b150582570326227";
 
     /** Every task keeps its savepoints in {@code file:/savepoints/<id>}. */
     @Override
