@@ -8,6 +8,7 @@ import dev.submitworker.core.RunMode;
 import dev.submitworker.core.Task;
 import dev.submitworker.core.port.TaskCatalog;
 import dev.submitworker.kafka.CommandConsumers;
+import dev.submitworker.openapi.FrontPort;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -62,10 +63,13 @@ public final class EmbeddedLauncher {
             // Outranks application.yml, which names a broker on localhost:9092 for non-embedded use.
             context.getEnvironment().getPropertySources().addFirst(new MapPropertySource("embedded-broker",
                     Map.of("spring.kafka.bootstrap-servers", broker.getBrokersAsString())));
-            // A default only (outranked by arguments and application.yml): savepoints of control commands, and the
-            // LATEST strategy's, go to target/embedded/savepoints
+            // Defaults only (outranked by arguments and application.yml): savepoints of control commands, and the
+            // LATEST strategy's, go to target/embedded/savepoints; Dinky's OpenAPI on its port, open to this machine's
+            // callers without a token (the embedded mode only: elsewhere tokens are required by default)
             context.getEnvironment().getPropertySources().addLast(new MapPropertySource("embedded-defaults",
-                    Map.of("worker.savepoints.dir", SAVEPOINTS.toAbsolutePath().toUri().toString())));
+                    Map.of("worker.savepoints.dir", SAVEPOINTS.toAbsolutePath().toUri().toString(),
+                            "worker.openapi.enabled", "true",
+                            "worker.openapi.auth-required", "false")));
             // The KRaft test kit binds a free port (it ignores kafkaPorts(), and a fixed listener port never comes
             // up), so the address is published in a file for `make demo` and printed in the banner.
             try {
@@ -104,6 +108,10 @@ public final class EmbeddedLauncher {
         TaskCatalog catalog = context.getBean(TaskCatalog.class);
         // health and metrics (server.port, 8086 unless set)
         String port = context.getEnvironment().getProperty("local.server.port");
+        String openApi = properties.openapi().enabled()
+                ? "http://localhost:" + context.getBean(FrontPort.class).getAsInt()
+                        + "/openapi/version" + (properties.openapi().authRequired() ? " (dinky-token required)" : "")
+                : "off (worker.openapi.enabled)";
         Path catalogDir = properties.catalog().dir().toAbsolutePath();
         String tasks = catalog.all().stream()
                 .map(task -> String.format("    %-4d %-28s %s%s", task.id(), task.name(), task.type(),
@@ -122,6 +130,7 @@ public final class EmbeddedLauncher {
                    Task catalog   : %s
                    Health         : http://localhost:%s/actuator/health
                    Metrics        : http://localhost:%s/actuator/prometheus
+                   Dinky OpenAPI  : %s
                 %s
 
                  Submit a sample task from another terminal and print its answer:
@@ -129,6 +138,6 @@ public final class EmbeddedLauncher {
                 ==================================================================================
                 %n""", (System.nanoTime() - start) / 1e9, broker.getBrokersAsString(), flinkAddress,
                 properties.topics().commands(), properties.topics().results(), properties.topics().deadLetter(),
-                catalogDir, port, port, tasks, firstTask);
+                catalogDir, port, port, openApi, tasks, firstTask);
     }
 }

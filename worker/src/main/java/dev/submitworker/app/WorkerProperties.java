@@ -34,6 +34,7 @@ import org.springframework.validation.annotation.Validated;
  * @param clusterTimeouts how long a call to a Flink cluster or the Kubernetes API may take
  * @param status     how submitted jobs are followed to their end
  * @param replies    where commands may ask for their answers besides the results topic
+ * @param openapi    the HTTP front that serves Dinky's OpenAPI over the topics (docs/openapi.md)
  * @param instanceId names this worker instance: unique among running instances. It prefixes the Kafka transactional
  *                   ids: set it to a name that is stable across restarts of one instance (a StatefulSet pod's name) and
  *                   a restarted instance aborts its dead predecessor's open transaction at once. Unset, each process
@@ -61,7 +62,8 @@ public record WorkerProperties(
         @Valid @NotNull @DefaultValue Shutdown shutdown,
         @Valid @NotNull @DefaultValue ClusterTimeouts clusterTimeouts,
         @Valid @NotNull @DefaultValue Status status,
-        @Valid @NotNull @DefaultValue Replies replies) {
+        @Valid @NotNull @DefaultValue Replies replies,
+        @Valid @NotNull @DefaultValue OpenApi openapi) {
 
     public WorkerProperties {
         clusters = clusters == null ? Map.of() : clusters;
@@ -120,6 +122,28 @@ public record WorkerProperties(
             return allowedTopics == null || allowedTopics.isBlank()
                     ? java.util.regex.Pattern.compile(java.util.regex.Pattern.quote(resultsTopic + ".replies.") + ".+")
                     : java.util.regex.Pattern.compile(allowedTopics);
+        }
+    }
+
+    /**
+     * @param enabled       serve Dinky's OpenAPI in this process ({@code make run} turns it on)
+     * @param port          its own HTTP port, apart from the management port; 0 = a free one
+     * @param answerTimeout how long a call waits for the worker's answer before it answers code 5 (pending)
+     * @param authRequired  every call needs an accepted {@code dinky-token}; false runs the front open, for trusted
+     *                      networks only
+     * @param tokens        accepted tokens
+     * @param tokensFile    a file of accepted tokens, one a line ('#' starts a comment line), read at start
+     */
+    public record OpenApi(
+            @DefaultValue("false") boolean enabled,
+            @Min(0) @Max(65535) @DefaultValue("8088") int port,
+            @NotNull @DefaultValue("30s") java.time.Duration answerTimeout,
+            @DefaultValue("true") boolean authRequired,
+            List<@NotBlank String> tokens,
+            Path tokensFile) {
+
+        public OpenApi {
+            tokens = tokens == null ? List.of() : tokens;
         }
     }
 

@@ -102,4 +102,29 @@ class SchemaContractTest {
         ((ObjectNode) envelope).put("code", 1);
         assertThat(Schemas.violations(Schemas.ENVELOPE, envelope)).isNotEmpty();
     }
+
+    /** Dinky's shapes (schemas/dinky/) refuse what a Dinky 1.x caller would misread. */
+    @Test
+    void dinkyShapesOtherThanDinkysAreInvalid() throws Exception {
+        String instance = "{\"id\":7,\"tenantId\":null,\"name\":\"n\",\"taskId\":1,\"step\":null,"
+                + "\"clusterId\":null,\"jid\":\"9f2f4a0b1c3d3e5f8a7b6c5d4e3f2a1b\",\"status\":\"FINISHED\","
+                + "\"historyId\":null,\"error\":null,\"createTime\":\"2026-12-02 10:58:42\","
+                + "\"updateTime\":\"2026-12-02 10:58:46\",\"finishTime\":\"2026-12-02 10:58:45\",\"duration\":3,"
+                + "\"failedRestartCount\":null,\"creator\":null,\"updater\":null,\"operator\":null,\"count\":null}";
+        String valid = "{\"data\":" + instance + ",\"code\":0,\"msg\":\"m\",\"time\":\"2026-12-02 10:58:47\","
+                + "\"success\":true}";
+        Schemas.assertValid(Schemas.DINKY_JOB_INSTANCE, JSON.readTree(valid));
+        for (String invalid : new String[] {
+                valid.replace("\"data\":", "\"datas\":"),                          // Dinky 0.x's key
+                valid.replace("\"FINISHED\"", "\"SUCCESS\""),                       // not a JobStatus
+                valid.replace("\"2026-12-02 10:58:47\"", "\"2026-12-02T10:58:47Z\""), // not Dinky's time
+                valid.replace("\"success\":true", "\"success\":false"),             // contradicts code 0
+                valid.replace(",\"count\":null", "")}) {                                // a field missing
+            assertThat(Schemas.violations(Schemas.DINKY_JOB_INSTANCE, JSON.readTree(invalid))).as(invalid)
+                    .isNotEmpty();
+        }
+        assertThat(Schemas.violations(Schemas.DINKY_VERSION, JSON.readTree(
+                "{\"data\":\"0.7.5\",\"code\":0,\"msg\":\"\",\"time\":\"2026-12-02 10:58:47\",\"success\":true}")))
+                .as("a version starting with 0 selects DolphinScheduler's old API").isNotEmpty();
+    }
 }

@@ -22,6 +22,13 @@ public final class Schemas {
     public static final JsonSchema ENVELOPE = load("job-result-envelope.schema.json");
     public static final JsonSchema STATUS_EVENT = load("job-status-event.schema.json");
 
+    /** Dinky's response shapes, as the OpenAPI front serves them (schemas/dinky/). */
+    public static final JsonSchema DINKY_VERSION = load("dinky/version-result.schema.json");
+    public static final JsonSchema DINKY_JOB_RESULT = load("dinky/job-result-result.schema.json");
+    public static final JsonSchema DINKY_JOB_INSTANCE = load("dinky/job-instance-result.schema.json");
+    public static final JsonSchema DINKY_BOOLEAN = load("dinky/boolean-result.schema.json");
+    public static final JsonSchema DINKY_RESULT = load("dinky/result.schema.json");
+
     private Schemas() {}
 
     private static JsonSchema load(String file) {

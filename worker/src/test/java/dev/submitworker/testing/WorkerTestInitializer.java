@@ -19,6 +19,8 @@ public final class WorkerTestInitializer implements ApplicationContextInitialize
     public static final String STATUS = "it.status";
     /** The worker's default ledger topic name, set explicitly so that tests can read the ledger by this name. */
     public static final String LEDGER = "submit-worker.ledger";
+    /** The one API token the shared worker's OpenAPI front accepts. */
+    public static final String OPENAPI_TOKEN = "it-openapi-token-5d1e";
     public static final String APPLICATION_IMAGE = "registry.example/flink:2.2.0-sql";
 
     @Override
@@ -78,7 +80,10 @@ public final class WorkerTestInitializer implements ApplicationContextInitialize
                 "worker.retry.max-backoff=2s",
                 "worker.clusters.unreachable.type=standalone",
                 "worker.clusters.unreachable.address=http://127.0.0.1:1",
-                "worker.savepoints.dir=" + savepoints)
+                "worker.savepoints.dir=" + savepoints,
+                "worker.openapi.enabled=true",
+                "worker.openapi.port=0",
+                "worker.openapi.tokens=" + OPENAPI_TOKEN)
                 .applyTo(context);
     }
 }

@@ -1,0 +1,157 @@
+package dev.submitworker.openapi;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
+import dev.submitworker.secrets.Redactor;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.Iterator;
+import java.util.Map;
+
+/**
+ * Dinky's response shapes: the {@code Result<T>} envelope ({@code data, code, msg, time, success}, the time as
+ * {@code yyyy-MM-dd HH:mm:ss}, here in UTC) and the {@code JobInstance}, made from the worker's answers and status
+ * events. Every response is redacted as a whole on its way out: a string under a secret-looking key is masked, any
+ * other string is redacted as text.
+ */
+public final class DinkyResults {
+
+    static final int SUCCESS = 0;
+    static final int ERROR = 1;
+    static final int EXCEPTION = 5;
+    static final int BAD_PARAMETERS = 6;
+    static final int NOT_AUTHORISED = 7;
+    /** Dinky's status of an instance whose job the worker has not observed yet. */
+    static final String NOT_OBSERVED = "INITIALIZING";
+
+    static final ObjectMapper JSON = new ObjectMapper();
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss")
+            .withZone(ZoneOffset.UTC);
+
+    private final Redactor redactor;
+    private final Clock clock;
+
+    public DinkyResults(Redactor redactor, Clock clock) {
+        this.redactor = redactor;
+        this.clock = clock;
+    }
+
+    /** {@code Result<T>}: success is code 0. */
+    ObjectNode result(int code, String msg, JsonNode data) {
+        ObjectNode result = JSON.createObjectNode();
+        result.set("data", data == null ? JSON.nullNode() : data);
+        result.put("code", code);
+        result.put("msg", msg);
+        result.put("time", TIME.format(clock.instant()));
+        result.put("success", code == SUCCESS);
+        return (ObjectNode) redact(result);
+    }
+
+    /**
+     * The worker's answer as Dinky's {@code Result<JobResult>}: its code, msg and data, with {@code jobInstanceId}
+     * set when the answer started a job.
+     */
+    ObjectNode jobResult(String requestId, JsonNode answer) {
+        JsonNode data = answer.path("data");
+        if (data.isObject()) {
+            ObjectNode copy = ((ObjectNode) data).deepCopy();
+            boolean started = answer.path("code").asInt() == SUCCESS && data.path("jobId").isTextual();
+            if (started) {
+                copy.put("jobInstanceId", InstanceIds.of(requestId));
+            } else {
+                copy.putNull("jobInstanceId");
+            }
+            data = copy;
+        }
+        return result(answer.path("code").asInt(ERROR), answer.path("msg").asText(), data.isMissingNode() ? null
+                : data);
+    }
+
+    /** Dinky's {@code JobInstance} of an instance in the view: its last status event, or INITIALIZING before one. */
+    ObjectNode jobInstance(InstanceView.Instance instance) {
+        JsonNode event = instance.lastEvent();
+        ObjectNode job = JSON.createObjectNode();
+        job.put("id", instance.instanceId());
+        job.putNull("tenantId");
+        job.put("name", instance.jobName());
+        job.put("taskId", instance.taskId());
+        job.putNull("step");
+        job.putNull("clusterId");
+        job.put("jid", instance.jobId());
+        job.put("status", event == null ? NOT_OBSERVED : event.path("status").asText());
+        job.putNull("historyId");
+        job.put("error", event == null ? null : error(event));
+        Instant created = instance.created() != null ? instance.created()
+                : event == null ? null : instant(event.path("startTime"));
+        job.put("createTime", format(created));
+        job.put("updateTime", format(event == null ? created : instant(event.path("observedAt"))));
+        job.put("finishTime", event == null ? null : format(instant(event.path("endTime"))));
+        // Dinky counts seconds
+        job.set("duration", event == null || !event.path("duration").isNumber() ? JSON.nullNode()
+                : JSON.getNodeFactory().numberNode(event.path("duration").asLong() / 1000));
+        job.putNull("failedRestartCount");
+        job.putNull("creator");
+        job.putNull("updater");
+        job.putNull("operator");
+        job.putNull("count");
+        return job;
+    }
+
+    /** A FAILED job's root cause, an UNKNOWN job's reason; null otherwise. */
+    private static String error(JsonNode event) {
+        JsonNode failure = event.path("failure");
+        if (failure.isObject()) {
+            String type = failure.path("class").isTextual() ? failure.path("class").asText() + ": " : "";
+            return type + failure.path("message").asText();
+        }
+        return event.path("reason").isTextual() ? event.path("reason").asText() : null;
+    }
+
+    private static Instant instant(JsonNode node) {
+        if (!node.isTextual()) {
+            return null;
+        }
+        try {
+            return Instant.parse(node.asText());
+        } catch (DateTimeParseException e) {
+            return null;
+        }
+    }
+
+    private static String format(Instant instant) {
+        return instant == null ? null : TIME.format(instant);
+    }
+
+    /** The node with every secret masked: values of secret-looking keys whole, other strings as text. */
+    JsonNode redact(JsonNode node) {
+        if (node instanceof ObjectNode object) {
+            Iterator<Map.Entry<String, JsonNode>> fields = object.fields();
+            while (fields.hasNext()) {
+                Map.Entry<String, JsonNode> field = fields.next();
+                JsonNode value = field.getValue();
+                if (value.isTextual()) {
+                    field.setValue(new TextNode(redactor.isSecretKey(field.getKey()) ? Redactor.MASK
+                            : redactor.redactText(value.asText())));
+                } else {
+                    redact(value);
+                }
+            }
+        } else if (node instanceof ArrayNode array) {
+            for (int i = 0; i < array.size(); i++) {
+                JsonNode element = array.get(i);
+                if (element.isTextual()) {
+                    array.set(i, new TextNode(redactor.redactText(element.asText())));
+                } else {
+                    redact(element);
+                }
+            }
+        }
+        return node;
+    }
+}

@@ -1,0 +1,298 @@
+package dev.submitworker.openapi;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.networknt.schema.JsonSchema;
+import dev.submitworker.testing.FlinkTestClient;
+import dev.submitworker.testing.KafkaTestClient;
+import dev.submitworker.testing.Schemas;
+import dev.submitworker.testing.TestJars;
+import dev.submitworker.testing.WorkerTest;
+import dev.submitworker.testing.WorkerTestInitializer;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.core.env.Environment;
+
+/**
+ * Dinky's OpenAPI served by the shared worker's front, over HTTP, against the real broker and MiniCluster: a replay of
+ * DolphinScheduler's DINKY task (V1 path) call for call, idempotency keys, the pending answer, tokens, redaction, and
+ * every response checked against schemas/dinky/.
+ */
+@WorkerTest
+class OpenApiEndToEndTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final FlinkTestClient flink = FlinkTestClient.shared();
+    /** DolphinScheduler polls every 3 s (DinkyTaskConstants.SLEEP_MILLIS); shorter here. */
+    private static final Duration POLL = Duration.ofMillis(200);
+    private static final Set<String> DS_TERMINAL = Set.of("FINISHED", "FAILED", "CANCELED", "UNKNOWN");
+
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final List<String> startedJobs = new ArrayList<>();
+
+    @Autowired
+    private FrontPort frontPort;
+    @Autowired
+    private Environment environment;
+
+    @BeforeAll
+    static void buildJars() throws IOException {
+        TestJars.slowJobsJar(Files.createDirectories(Path.of("target", "test-jars")));
+    }
+
+    @AfterEach
+    void cancelStartedJobs() throws Exception {
+        for (String jobId : startedJobs) {
+            if (flink.hasJob(jobId) && !flink.status(jobId).isGloballyTerminalState()) {
+                flink.cancel(jobId);
+            }
+        }
+    }
+
+    record Response(int status, JsonNode body, long millis) {}
+
+    private Response call(String method, String path, String body, String... headers) throws Exception {
+        return call(frontPort.getAsInt(), method, path, body, headers);
+    }
+
+    /** One call with the shared worker's token (DolphinScheduler sends none: see docs/openapi.md). */
+    private Response call(int port, String method, String path, String body, String... headers) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .timeout(Duration.ofSeconds(90))
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofString(body))
+                .header("Content-Type", "application/json");
+        if (headers.length > 0) {
+            request.headers(headers);
+        }
+        long start = System.nanoTime();
+        HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        long millis = (System.nanoTime() - start) / 1_000_000;
+        JsonNode json = response.body().isEmpty() ? JSON.nullNode() : JSON.readTree(response.body());
+        return new Response(response.statusCode(), json, millis);
+    }
+
+    private Response dinky(String method, String path, String body, JsonSchema shape, String... headers)
+            throws Exception {
+        String[] all = new String[headers.length + 2];
+        all[0] = AccessFilter.TOKEN_HEADER;
+        all[1] = WorkerTestInitializer.OPENAPI_TOKEN;
+        System.arraycopy(headers, 0, all, 2, headers.length);
+        Response response = call(method, path, body, all);
+        System.out.printf("openapi-replay: %s %s %s -> HTTP %d in %d ms: %s%n", method, path, body == null ? ""
+                : body, response.status(), response.millis(), abbreviated(response.body()));
+        assertThat(response.status()).as(response.body().toString()).isEqualTo(200);
+        Schemas.assertValid(shape, response.body());
+        return response;
+    }
+
+    private static String abbreviated(JsonNode body) {
+        JsonNode data = body.path("data");
+        String shown = data.isObject() && data.has("statement")
+                ? "{code=" + body.path("code") + ", msg=" + body.path("msg") + ", data.jobInstanceId="
+                        + data.path("jobInstanceId") + ", data.jobId=" + data.path("jobId") + "}"
+                : data.isObject() && data.has("jid")
+                ? "{code=" + body.path("code") + ", data.id=" + data.path("id") + ", data.jid=" + data.path("jid")
+                        + ", data.status=" + data.path("status") + ", data.error=" + data.path("error") + "}"
+                : body.toString();
+        return shown.length() > 400 ? shown.substring(0, 400) + "..." : shown;
+    }
+
+    /**
+     * DolphinScheduler's DinkyTask: version, submitTask {"id": "<string>", "isOnline", "variables"} without a key,
+     * then getJobInstance with data.jobInstanceId as text until a status it takes as final; returns that last data.
+     */
+    private JsonNode dolphinScheduler(int task, String variables, Runnable whileRunning) throws Exception {
+        JsonNode version = dinky("GET", "/openapi/version", null, Schemas.DINKY_VERSION).body();
+        assertThat(version.path("data").asText()).as("a version starting with 0 selects the old API")
+                .doesNotStartWith("0");
+        JsonNode submitted = dinky("POST", "/openapi/submitTask", "{\"id\":\"" + task
+                + "\",\"isOnline\":false,\"variables\":" + variables + "}", Schemas.DINKY_JOB_RESULT).body();
+        assertThat(submitted.path("success").asBoolean()).as(submitted.toString()).isTrue();
+        String jobInstanceId = submitted.path("data").path("jobInstanceId").asText();
+        assertThat(jobInstanceId).as("null would be reported successful at once").isNotEqualTo("null");
+        startedJobs.add(submitted.path("data").path("jobId").asText());
+        AtomicReference<JsonNode> last = new AtomicReference<>();
+        boolean[] actedOn = {false};
+        await().atMost(Duration.ofSeconds(90)).pollInterval(POLL).until(() -> {
+            JsonNode poll = dinky("GET", "/openapi/getJobInstance?id=" + jobInstanceId, null,
+                    Schemas.DINKY_JOB_INSTANCE).body();
+            assertThat(poll.path("success").asBoolean()).as("DolphinScheduler fails on success=false").isTrue();
+            last.set(poll.path("data"));
+            String status = poll.at("/data/status").asText();
+            if ("RUNNING".equals(status) && whileRunning != null && !actedOn[0]) {
+                actedOn[0] = true;
+                whileRunning.run();
+            }
+            return DS_TERMINAL.contains(status);
+        });
+        assertThat(last.get().path("id").asText()).isEqualTo(jobInstanceId);
+        assertThat(last.get().path("jid").asText()).isEqualTo(submitted.at("/data/jobId").asText());
+        return last.get();
+    }
+
+    @Test
+    void dolphinSchedulersBoundedTaskFinishes() throws Exception {
+        JsonNode instance = dolphinScheduler(200, "{}", null);
+        assertThat(instance.path("status").asText()).isEqualTo("FINISHED");
+        assertThat(instance.path("error").isNull()).isTrue();
+        assertThat(instance.path("finishTime").isTextual()).isTrue();
+    }
+
+    @Test
+    void dolphinSchedulersFailingTaskFailsWithItsErrorMasked() throws Exception {
+        JsonNode instance = dolphinScheduler(202, "{\"pw\":\"planted-openapi-variable-91b3\"}", null);
+        assertThat(instance.path("status").asText()).isEqualTo("FAILED");
+        assertThat(instance.path("error").asText()).contains("NumberFormatException")
+                .doesNotContain("planted-openapi-secret-7c4a");
+    }
+
+    @Test
+    void dolphinSchedulersCancelOfAStreamingTaskEndsItCanceled() throws Exception {
+        JsonNode instance = dolphinScheduler(201, "{}", () -> {
+            try {
+                // DolphinScheduler's cancelApplication: its response is ignored; checked here all the same
+                JsonNode cancel = dinky("POST", "/openapi/savepointTask", "{\"taskId\":\"201\",\"type\":\"cancel\"}",
+                        Schemas.DINKY_BOOLEAN).body();
+                assertThat(cancel.path("data").asBoolean()).as(cancel.toString()).isTrue();
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        assertThat(instance.path("status").asText()).isEqualTo("CANCELED");
+        JsonNode latest = dinky("GET", "/openapi/getJobInstanceByTaskId?id=201", null, Schemas.DINKY_JOB_INSTANCE)
+                .body();
+        assertThat(latest.at("/data/id").asLong()).isEqualTo(instance.path("id").asLong());
+    }
+
+    @Test
+    void theSameIdempotencyKeyIsOneJobAndAnotherBodyUnderItIsRefused() throws Exception {
+        String key = KafkaTestClient.newRequestId("openapi-idem");
+        JsonNode first = dinky("POST", "/openapi/submitTask", "{\"id\":200}", Schemas.DINKY_JOB_RESULT,
+                OpenApiController.IDEMPOTENCY_KEY, key).body();
+        JsonNode again = dinky("POST", "/openapi/submitTask", "{\"id\":200}", Schemas.DINKY_JOB_RESULT,
+                OpenApiController.IDEMPOTENCY_KEY, key).body();
+        assertThat(first.path("code").asInt()).as(first.toString()).isZero();
+        startedJobs.add(first.at("/data/jobId").asText());
+        assertThat(again.at("/data/jobInstanceId")).isEqualTo(first.at("/data/jobInstanceId"));
+        assertThat(again.at("/data/jobId")).isEqualTo(first.at("/data/jobId"));
+        assertThat(first.at("/data/jobInstanceId").asLong()).isEqualTo(InstanceIds.of(key));
+        assertThat(flink.jobs().stream().filter(job -> job.getJobId().toHexString()
+                .equals(first.at("/data/jobId").asText()))).hasSize(1);
+
+        JsonNode other = dinky("POST", "/openapi/submitTask", "{\"id\":201}", Schemas.DINKY_JOB_RESULT,
+                OpenApiController.IDEMPOTENCY_KEY, key).body();
+        assertThat(other.path("code").asInt()).as(other.toString()).isEqualTo(6);
+        assertThat(other.path("msg").asText()).contains("already used for a different command");
+
+        JsonNode unkeyed = dinky("POST", "/openapi/submitTask", "{\"id\":200}", Schemas.DINKY_JOB_RESULT).body();
+        startedJobs.add(unkeyed.at("/data/jobId").asText());
+        assertThat(unkeyed.at("/data/jobId")).as("without a key each call is a new request")
+                .isNotEqualTo(first.at("/data/jobId"));
+    }
+
+    @Test
+    void aCallPastItsWaitIsPendingAndTheSameKeyLaterGetsTheAnswer() throws Exception {
+        String key = KafkaTestClient.newRequestId("openapi-pending");
+        Response pending = dinky("POST", "/openapi/submitTask", "{\"id\":203}", Schemas.DINKY_JOB_RESULT,
+                OpenApiController.IDEMPOTENCY_KEY, key, "Prefer", "wait=1");
+        assertThat(pending.body().path("code").asInt()).as(pending.body().toString()).isEqualTo(5);
+        assertThat(pending.body().path("msg").asText()).contains("pending").contains(key);
+        assertThat(pending.millis()).isLessThan(5_000);
+
+        JsonNode answer = dinky("POST", "/openapi/submitTask", "{\"id\":203}", Schemas.DINKY_JOB_RESULT,
+                OpenApiController.IDEMPOTENCY_KEY, key).body();
+        assertThat(answer.path("code").asInt()).as(answer.toString()).isZero();
+        startedJobs.add(answer.at("/data/jobId").asText());
+        assertThat(answer.at("/data/jobInstanceId").asLong()).isEqualTo(InstanceIds.of(key));
+    }
+
+    @Test
+    void callsWithoutAnAcceptedTokenAreRefusedAndThePortsStayApart() throws Exception {
+        Response none = call("GET", "/openapi/version", null);
+        Response wrong = call("GET", "/openapi/version", null, AccessFilter.TOKEN_HEADER, "not-the-token");
+        for (Response refused : List.of(none, wrong)) {
+            assertThat(refused.status()).isEqualTo(401);
+            assertThat(refused.body().path("code").asInt()).isEqualTo(7);
+            Schemas.assertValid(Schemas.DINKY_RESULT, refused.body());
+        }
+        assertThat(wrong.body().toString()).doesNotContain("not-the-token");
+        assertThat(call("GET", "/openapi/version", null, AccessFilter.TOKEN_HEADER,
+                WorkerTestInitializer.OPENAPI_TOKEN).status()).isEqualTo(200);
+
+        int management = Integer.parseInt(environment.getProperty("local.server.port"));
+        assertThat(call(management, "GET", "/openapi/version", null, AccessFilter.TOKEN_HEADER,
+                WorkerTestInitializer.OPENAPI_TOKEN).status()).isEqualTo(404);
+        assertThat(call("GET", "/actuator/health", null, AccessFilter.TOKEN_HEADER,
+                WorkerTestInitializer.OPENAPI_TOKEN).status()).isEqualTo(404);
+        assertThat(call(management, "GET", "/actuator/health/liveness", null).status()).isEqualTo(200);
+    }
+
+    /**
+     * A savepoint (savepointTask, its type left to Dinky's default, trigger), a restart (restartTask) and a cancel
+     * (cancel?id=, a task id in Dinky 1.x) of a streaming task, each on the task's latest instance.
+     */
+    @Test
+    void theControlPathsActOnTheTasksLatestInstance() throws Exception {
+        JsonNode submitted = dinky("POST", "/openapi/submitTask", "{\"id\":201}", Schemas.DINKY_JOB_RESULT).body();
+        String first = submitted.at("/data/jobId").asText();
+        startedJobs.add(first);
+        await().atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() -> flink.allTasksRunning(first));
+
+        JsonNode savepoint = dinky("POST", "/openapi/savepointTask", "{\"taskId\":201}",
+                Schemas.DINKY_BOOLEAN).body();
+        assertThat(savepoint.path("data").asBoolean()).as(savepoint.toString()).isTrue();
+        assertThat(savepoint.path("msg").asText()).contains("Savepoint of job " + first);
+
+        JsonNode restarted = dinky("GET", "/openapi/restartTask?id=201", null, Schemas.DINKY_JOB_RESULT).body();
+        assertThat(restarted.path("code").asInt()).as(restarted.toString()).isZero();
+        String second = restarted.at("/data/jobId").asText();
+        startedJobs.add(second);
+        assertThat(second).isNotEqualTo(first);
+        assertThat(flink.awaitEnd(first).name()).isEqualTo("FINISHED");
+        long instance = restarted.at("/data/jobInstanceId").asLong();
+        JsonNode latest = dinky("GET", "/openapi/getJobInstanceByTaskId?id=201", null, Schemas.DINKY_JOB_INSTANCE)
+                .body();
+        assertThat(latest.at("/data/id").asLong()).isEqualTo(instance);
+
+        await().atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() -> flink.allTasksRunning(second));
+        JsonNode cancelled = dinky("GET", "/openapi/cancel?id=201&withSavePoint=false", null,
+                Schemas.DINKY_BOOLEAN).body();
+        assertThat(cancelled.path("data").asBoolean()).as(cancelled.toString()).isTrue();
+        assertThat(flink.awaitEnd(second).name()).isEqualTo("CANCELED");
+        await().atMost(Duration.ofSeconds(30)).pollInterval(POLL).until(() -> "CANCELED".equals(dinky("GET",
+                "/openapi/getJobInstance?id=" + instance, null, Schemas.DINKY_JOB_INSTANCE).body()
+                .at("/data/status").asText()));
+
+        JsonNode dispose = dinky("POST", "/openapi/savepointTask", "{\"taskId\":201,\"type\":\"dispose\"}",
+                Schemas.DINKY_BOOLEAN).body();
+        assertThat(dispose.path("code").asInt()).isEqualTo(6);
+    }
+
+    @Test
+    void secretVariablesAreMaskedInTheAnswer() throws Exception {
+        JsonNode answer = dinky("POST", "/openapi/submitTask",
+                "{\"id\":202,\"variables\":{\"pw\":\"planted-openapi-variable-2f8d\"}}", Schemas.DINKY_JOB_RESULT)
+                .body();
+        startedJobs.add(answer.at("/data/jobId").asText());
+        assertThat(answer.toString()).doesNotContain("planted-openapi-variable-2f8d");
+        assertThat(answer.at("/data/jobConfig/variables/pw").asText()).isEqualTo("******");
+    }
+}
