@@ -50,11 +50,7 @@ class ControlCommandsEndToEndTest {
 
     @AfterEach
     void cancelStartedJobs() throws Exception {
-        for (String jobId : startedJobs) {
-            if (!flink.status(jobId).isGloballyTerminalState()) {
-                flink.cancel(jobId);
-            }
-        }
+        flink.cancelUnended(startedJobs);
     }
 
     /** Submits task 125 and returns its job once all its tasks run (a savepoint can be taken only then). */

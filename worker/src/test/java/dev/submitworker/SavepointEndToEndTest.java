@@ -57,13 +57,8 @@ class SavepointEndToEndTest {
     /** Streaming jobs hold slots until they end. */
     @AfterEach
     void cancelStartedJobs() throws Exception {
-        for (String jobId : startedJobs) {
-            if (!flink.status(jobId).isGloballyTerminalState()) {
-                flink.cancel(jobId);
-            }
-        }
+        flink.cancelUnended(startedJobs);
     }
-
 
     private static JsonNode submit(String requestId, int taskId, String savePointPath) {
         return kafka.submit(requestId, taskId, null, savePointPath);

@@ -161,6 +161,15 @@ public final class FlinkTestClient implements AutoCloseable {
         client.cancel(JobID.fromHexString(jobId)).get(30, TimeUnit.SECONDS);
     }
 
+    /** Cancels those of the jobs that have not ended: streaming jobs hold the cluster's slots until they do. */
+    public void cancelUnended(Iterable<String> jobIds) throws Exception {
+        for (String jobId : jobIds) {
+            if (!status(jobId).isGloballyTerminalState()) {
+                cancel(jobId);
+            }
+        }
+    }
+
     @Override
     public void close() {
         client.close();
