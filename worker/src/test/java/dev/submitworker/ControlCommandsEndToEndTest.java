@@ -40,6 +40,8 @@ class ControlCommandsEndToEndTest {
     private static final KafkaTestClient kafka = KafkaTestClient.shared();
     private static final FlinkTestClient flink = FlinkTestClient.shared();
     private static final int TASK = 125;
+    /** Task 125's job under a savepoint directory of its own, which a test makes unwritable. */
+    private static final int UNWRITABLE_TASK = 129;
 
     @Autowired
     private WorkerProperties properties;
@@ -55,7 +57,11 @@ class ControlCommandsEndToEndTest {
 
     /** Submits task 125 and returns its job once all its tasks run (a savepoint can be taken only then). */
     private String running(String requestId, String savePointPath) {
-        JsonNode answer = kafka.submit(requestId, TASK, null, savePointPath);
+        return running(requestId, TASK, savePointPath);
+    }
+
+    private String running(String requestId, int task, String savePointPath) {
+        JsonNode answer = kafka.submit(requestId, task, null, savePointPath);
         assertThat(answer.get("code").asInt()).as(answer.toPrettyString()).isZero();
         String jobId = answer.at("/data/jobId").asText();
         startedJobs.add(jobId);
@@ -92,7 +98,11 @@ class ControlCommandsEndToEndTest {
     }
 
     private String taskSavepointDirectory() {
-        return SavepointLocator.taskDirectory(properties.savepoints().dir(), catalog.find(TASK).orElseThrow());
+        return taskSavepointDirectory(TASK);
+    }
+
+    private String taskSavepointDirectory(int task) {
+        return SavepointLocator.taskDirectory(properties.savepoints().dir(), catalog.find(task).orElseThrow());
     }
 
     private int savepointsOnDisk() {
@@ -229,6 +239,30 @@ class ControlCommandsEndToEndTest {
         assertThat(ended.get("msg").asText()).isEqualTo("The job of request " + target + " (" + job + ") has ended "
                 + "CANCELED: nothing to stop");
         assertThat(new RequestId(target).jobId()).isEqualTo(job);
+    }
+
+    @Test
+    void aSavepointFlinkFailsToTakeIsAnsweredWithFlinksReasonAndTheJobKeepsRunning() throws Exception {
+        // the task's savepoint directory is a file: Flink cannot make the savepoint's directory in it
+        Path directory = Path.of(localPath(taskSavepointDirectory(UNWRITABLE_TASK)));
+        Files.createDirectories(directory.getParent());
+        Files.deleteIfExists(directory);
+        Files.writeString(directory, "not a directory");
+        String target = KafkaTestClient.newRequestId("ctl-unwritable");
+        String job = running(target, UNWRITABLE_TASK, null);
+
+        String savepoint = KafkaTestClient.newRequestId("ctl-savepoint-fails");
+        kafka.sendCommand(control(savepoint, "savepoint", target));
+        JsonNode failed = kafka.awaitEnvelope(savepoint);
+
+        assertThat(failed.get("code").asInt()).as(failed.toPrettyString()).isEqualTo(1);
+        assertThat(failed.get("msg").asText()).isEqualTo("Flink could not take the savepoint of job " + job
+                + " (request " + target + ")");
+        assertThat(failed.at("/data/error").asText()).as(failed.toPrettyString()).contains(directory.toString());
+        assertThat(failed.at("/data/control/action").asText()).isEqualTo("savepoint");
+        assertThat(failed.at("/data/control/savepointPath").isNull()).isTrue();
+        assertThat(flink.status(job)).isEqualTo(JobStatus.RUNNING);
+        assertThat(kafka.envelopes(savepoint)).hasSize(1);
     }
 
     private static String withoutNodeNumbers(String vertexName) {
