@@ -23,6 +23,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
 import org.apache.flink.client.deployment.ClusterDeploymentException;
 import org.apache.flink.client.deployment.application.ApplicationConfiguration;
 import org.apache.flink.client.program.ClusterClient;
@@ -355,16 +356,72 @@ public final class KubernetesApplicationGateway implements ClusterGateway, AutoC
 
     private Optional<JobState> jobManagerState(String clusterId, String jobId) {
         try {
-            return bounded.call(() -> {
-                URI address = KubernetesRestEndpoints.restAddress(entry, forCluster(clusterId));
-                try (RestSessionGateway jobManager = RestSessionGateway.at(entry, address, flinkConfig, timeouts)) {
-                    return jobManager.find(jobId);
-                }
-            }, timeouts.request(), "asking application cluster " + clusterId + " for job " + jobId);
+            return onJobManager(jobId, "asking application cluster " + clusterId + " for job " + jobId,
+                    jobManager -> jobManager.find(jobId));
         } catch (ExecutionException | TimeoutException | ClusterUnreachableException e) {
             log.debug("The JobManager of application cluster {} did not tell the state of job {}: {}", clusterId,
                     jobId, Failures.explain(e));
             return Optional.empty();
+        }
+    }
+
+    /**
+     * A call on the JobManager of the job's application cluster, at the address its REST Service exposes, made as on
+     * a session cluster ({@link RestSessionGateway}); the whole within the request bound.
+     */
+    private <T> T onJobManager(String jobId, String what, Function<RestSessionGateway, T> call)
+            throws ExecutionException, TimeoutException {
+        return bounded.call(() -> {
+            URI address = KubernetesRestEndpoints.restAddress(entry, forCluster(clusterId(jobId)));
+            try (RestSessionGateway jobManager = RestSessionGateway.at(entry, address, flinkConfig, timeouts)) {
+                return call.apply(jobManager);
+            }
+        }, timeouts.request(), what);
+    }
+
+    /**
+     * Control commands go to the JobManager of the job's application cluster, as on a session cluster: a savepoint
+     * leaves the job and its cluster running; a stop with savepoint or a cancel ends the job, and its cluster is
+     * deleted ({@link #release}) once the job's end has been recorded, as Flink ends an application cluster whose job
+     * ends. A job whose cluster is gone has no savepoint operation.
+     */
+    @Override
+    public Optional<SavepointStatus> savepointStatus(String jobId, String triggerId) {
+        if (lookUpRestService(jobId).isEmpty()) {
+            return Optional.empty();
+        }
+        return control(jobId, "Reading savepoint " + triggerId + " of job " + jobId,
+                jobManager -> jobManager.savepointStatus(jobId, triggerId));
+    }
+
+    @Override
+    public void triggerSavepoint(String jobId, String triggerId, String directory, boolean stop, boolean drain) {
+        control(jobId, (stop ? "Stopping job " : "Triggering a savepoint of job ") + jobId, jobManager -> {
+            jobManager.triggerSavepoint(jobId, triggerId, directory, stop, drain);
+            return null;
+        });
+    }
+
+    @Override
+    public void cancel(String jobId) {
+        control(jobId, "Cancelling job " + jobId, jobManager -> {
+            jobManager.cancel(jobId);
+            return null;
+        });
+    }
+
+    /** A control call on the job's JobManager: its refusal is final, anything else (no cluster yet) transient. */
+    private <T> T control(String jobId, String what, Function<RestSessionGateway, T> call) {
+        try {
+            return onJobManager(jobId, what.toLowerCase(java.util.Locale.ROOT), call);
+        } catch (ExecutionException | TimeoutException e) {
+            Throwable failure = unwrap(e);
+            if (failure instanceof RefusedException || failure instanceof ClusterUnreachableException) {
+                throw (RuntimeException) failure;
+            }
+            throw new ClusterUnreachableException(what + " on application cluster " + clusterId(jobId)
+                    + " (cluster entry '" + entry + "', namespace " + namespace + ") failed: "
+                    + Failures.explain(failure), failure);
         }
     }
 
@@ -375,28 +432,6 @@ public final class KubernetesApplicationGateway implements ClusterGateway, AutoC
      * @throws ClusterUnreachableException the Kubernetes API could not be reached (transient)
      * @throws RefusedException            the API refused (forbidden)
      */
-    /** Control commands are not served on application clusters yet: they are refused, the job left as it is. */
-    @Override
-    public Optional<SavepointStatus> savepointStatus(String jobId, String triggerId) {
-        throw notServed();
-    }
-
-    @Override
-    public void triggerSavepoint(String jobId, String triggerId, String directory, boolean stop, boolean drain) {
-        throw notServed();
-    }
-
-    @Override
-    public void cancel(String jobId) {
-        throw notServed();
-    }
-
-    private RefusedException notServed() {
-        return new RefusedException("Cluster entry '" + entry + "' is a kubernetes-application cluster: control "
-                + "commands (savepoint, stop, cancel) are not served for it; use Flink's REST API or the Kubernetes "
-                + "operator", null, null);
-    }
-
     @Override
     public void release(String jobId) {
         String clusterId = clusterId(jobId);

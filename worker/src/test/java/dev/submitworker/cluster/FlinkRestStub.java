@@ -72,6 +72,11 @@ final class FlinkRestStub implements AutoCloseable {
         return new FlinkRestStub(onSubmit, request -> forward(upstream, request));
     }
 
+    /** A JobManager that answers every POST (a submit, a savepoint or stop trigger) alike, other requests as told. */
+    static FlinkRestStub posting(Reply onPost, Reads onOther) {
+        return new FlinkRestStub(onPost, onOther);
+    }
+
     /** A JobManager that answers reads as told and takes no jobs. */
     static FlinkRestStub reading(Reads onRead) {
         return new FlinkRestStub(errors(503, "Not taking jobs."), onRead);

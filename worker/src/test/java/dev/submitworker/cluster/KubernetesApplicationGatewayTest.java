@@ -15,6 +15,7 @@ import dev.submitworker.core.Task;
 import dev.submitworker.core.port.ClusterGateway.Deployment;
 import dev.submitworker.core.port.ClusterGateway.JobState;
 import dev.submitworker.core.port.ClusterGateway.Observation;
+import dev.submitworker.core.port.ClusterGateway.SavepointStatus;
 import dev.submitworker.core.port.ClusterUnreachableException;
 import dev.submitworker.core.port.RefusedException;
 import dev.submitworker.testing.KubernetesMock;
@@ -36,6 +37,10 @@ import org.apache.flink.runtime.execution.ExecutionState;
 import org.apache.flink.runtime.jobgraph.JobGraph;
 import org.apache.flink.runtime.messages.webmonitor.JobDetails;
 import org.apache.flink.runtime.messages.webmonitor.MultipleJobsDetails;
+import org.apache.flink.runtime.rest.handler.async.AsynchronousOperationResult;
+import org.apache.flink.runtime.rest.handler.async.TriggerResponse;
+import org.apache.flink.runtime.rest.messages.TriggerId;
+import org.apache.flink.runtime.rest.messages.job.savepoints.SavepointInfo;
 import org.apache.flink.runtime.rest.messages.JobExceptionsInfoWithHistory;
 import org.apache.flink.runtime.rest.messages.JobExceptionsInfoWithHistory.JobExceptionHistory;
 import org.apache.flink.runtime.rest.messages.JobExceptionsInfoWithHistory.RootExceptionInfo;
@@ -247,6 +252,33 @@ class KubernetesApplicationGatewayTest {
                     "GET /v1/jobs/" + failed.toHexString() + "/exceptions?maxExceptions=1",
                     "GET /v1/jobs/" + failed.toHexString() + "/checkpoints");
         }
+    }
+
+    @Test
+    void controlCommandsGoToTheJobsOwnJobManagerAndAJobWithoutAClusterHasNoSavepoint() {
+        String jobId = new JobID().toHexString();
+        TriggerId trigger = new TriggerId();
+        String savepoint = "file:///savepoints/1-app/savepoint-abc";
+        try (FlinkRestStub jobManager = FlinkRestStub.posting(FlinkRestStub.flink(new TriggerResponse(trigger)),
+                request -> request.getPath().endsWith("/savepoints/" + trigger)
+                        ? FlinkRestStub.flink(AsynchronousOperationResult.completed(new SavepointInfo(savepoint,
+                                null)))
+                        : new FlinkRestStub.Reply(202, "application/json", "{}"))) {
+            kubernetes.exposeSessionCluster(KubernetesApplicationGateway.clusterId(jobId), jobManager.address());
+
+            gateway.triggerSavepoint(jobId, trigger.toHexString(), "file:///savepoints/1-app", false, false);
+            assertThat(gateway.savepointStatus(jobId, trigger.toHexString()))
+                    .contains(new SavepointStatus(true, savepoint, null));
+            gateway.triggerSavepoint(jobId, trigger.toHexString(), "file:///savepoints/1-app", true, false);
+            gateway.cancel(jobId);
+
+            assertThat(jobManager.requests()).containsExactly(
+                    "POST /v1/jobs/" + jobId + "/savepoints",
+                    "GET /v1/jobs/" + jobId + "/savepoints/" + trigger,
+                    "POST /v1/jobs/" + jobId + "/stop",
+                    "PATCH /v1/jobs/" + jobId + "?mode=cancel");
+        }
+        assertThat(gateway.savepointStatus(new JobID().toHexString(), trigger.toHexString())).isEmpty();
     }
 
     @Test
