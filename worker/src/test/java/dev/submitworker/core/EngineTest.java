@@ -57,6 +57,15 @@ class EngineTest {
         return world.ledger(0).committed(new RequestId(requestId)).orElseThrow();
     }
 
+    /** Follows until the condition holds, moving the clock an interval on between observations. */
+    private void followUntil(java.util.function.BooleanSupplier condition) {
+        fast().atMost(Duration.ofSeconds(10)).until(() -> {
+            world.clock.advance(World.STATUS_INTERVAL);
+            world.engine.follow();
+            return condition.getAsBoolean();
+        });
+    }
+
     @Nested
     class NewCommands {
 
@@ -575,15 +584,6 @@ class EngineTest {
     @Nested
     class FollowingJobs {
 
-        /** Follows until the condition holds, moving the clock an interval on between observations. */
-        private void followUntil(java.util.function.BooleanSupplier condition) {
-            fast().atMost(Duration.ofSeconds(10)).until(() -> {
-                world.clock.advance(World.STATUS_INTERVAL);
-                world.engine.follow();
-                return condition.getAsBoolean();
-            });
-        }
-
         private List<StatusEvent> events(String requestId) {
             return world.statusEvents.of(requestId);
         }
@@ -857,6 +857,29 @@ class EngineTest {
                     + " (request r-1) cancelled", null));
             assertThat(world.session.cancels()).isEqualTo(1);
             assertThat(world.session.jobs().get(job).status()).isEqualTo("CANCELED");
+        }
+
+        @Test
+        void onAnApplicationClusterASavepointKeepsItAndAStopEndsItsJobWhoseClusterIsReleasedOnceTheEndIsRecorded() {
+            world.catalog.add(new Task(9, "app", Dialect.FlinkSql, RunMode.KUBERNETES_APPLICATION, "apps", 1, 0,
+                    SavePointStrategy.NONE, null, true, null, true, false, null, "INSERT INTO t SELECT 1", null));
+            FakeCluster apps = world.clusters.add("apps").application();
+            world.round(world.submit("r-1", 9));
+            String job = jobId("r-1");
+            apps.set(new ClusterGateway.JobState(job, "app", "RUNNING"));
+
+            world.round(control("r-9", Control.Action.SAVEPOINT, "r-1"));
+            followUntil(() -> !world.statusEvents.of("r-1").isEmpty());
+            assertThat(answers("r-9").get(0).outcome()).isInstanceOf(Outcome.Controlled.class);
+            assertThat(apps.jobs().get(job).status()).isEqualTo("RUNNING");
+            assertThat(apps.released()).isEmpty();
+
+            world.round(control("r-10", Control.Action.STOP, "r-1"));
+            assertThat(answers("r-10").get(0).outcome().message()).startsWith("Job " + job + " (request r-1) stopped "
+                    + "with savepoint file:/savepoints/9/savepoint-");
+            assertThat(apps.triggers()).isEqualTo(2);
+            followUntil(() -> entry("r-1").following().released());
+            assertThat(apps.released()).containsExactly(job);
         }
 
         @Test
