@@ -880,6 +880,15 @@ class EngineTest {
             assertThat(apps.triggers()).isEqualTo(2);
             followUntil(() -> entry("r-1").following().released());
             assertThat(apps.released()).containsExactly(job);
+
+            // a restart of it deploys an application cluster of its own for the new job, restoring from the stop's
+            String path = apps.savepoints().get(triggerId("r-10")).status().path();
+            world.round(restart("r-12", "r-1", 9, path));
+            assertThat(answers("r-12").get(0).outcome().message()).startsWith("Restarted the job of request r-1 from "
+                    + path + ": ");
+            assertThat(answers("r-12").get(0).answer().clusterId()).isEqualTo("job-" + jobId("r-12"));
+            assertThat(answers("r-12").get(0).answer().job().savepointPath()).isEqualTo(path);
+            assertThat(apps.jobs()).containsKey(jobId("r-12"));
         }
 
         @Test
@@ -1001,7 +1010,11 @@ class EngineTest {
         }
 
         private Incoming restart(String requestId, String target, String savePointPath) {
-            return world.submit(0, SubmitCommand.restart(new RequestId(requestId), new RequestId(target), 1,
+            return restart(requestId, target, 1, savePointPath);
+        }
+
+        private Incoming restart(String requestId, String target, int taskId, String savePointPath) {
+            return world.submit(0, SubmitCommand.restart(new RequestId(requestId), new RequestId(target), taskId,
                     savePointPath, null));
         }
 
