@@ -3,6 +3,7 @@ package dev.submitworker.cluster;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -18,7 +19,9 @@ import dev.submitworker.core.port.ClusterGateway.Observation;
 import dev.submitworker.core.port.ClusterGateway.SavepointStatus;
 import dev.submitworker.core.port.ClusterUnreachableException;
 import dev.submitworker.core.port.RefusedException;
+import dev.submitworker.testing.FlinkTestClient;
 import dev.submitworker.testing.KubernetesMock;
+import dev.submitworker.testing.SharedInfrastructure;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.client.NamespacedKubernetesClient;
 import java.io.IOException;
@@ -52,7 +55,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The application gateway against fabric8's mock API server (CRUD mode, real HTTP). Nothing runs there: the test reads
  * back what a real cluster would start from (the JobManager Deployment, its REST Service, the ConfigMap with the Flink
- * configuration), and the JobManager's REST API is out of reach, as it is for a worker outside Kubernetes.
+ * configuration), and the JobManager's REST API is out of reach, as it is for a worker outside Kubernetes. Where a
+ * test needs a JobManager, a cluster's REST Service points at a stub or at the shared MiniCluster.
  */
 class KubernetesApplicationGatewayTest {
 
@@ -251,6 +255,49 @@ class KubernetesApplicationGatewayTest {
             assertThat(answering.requests()).containsExactlyInAnyOrder("GET /v1/jobs/overview",
                     "GET /v1/jobs/" + failed.toHexString() + "/exceptions?maxExceptions=1",
                     "GET /v1/jobs/" + failed.toHexString() + "/checkpoints");
+        }
+    }
+
+    /** Waits for the savepoint operation to complete and returns its path. */
+    private static String savepointTaken(String jobId, TriggerId trigger) {
+        SavepointStatus status = await().atMost(Duration.ofSeconds(60)).until(
+                () -> gateway.savepointStatus(jobId, trigger.toHexString()).orElse(null),
+                taken -> taken != null && taken.complete());
+        assertThat(status.failure()).isNull();
+        return status.path();
+    }
+
+    @Test
+    void onARealJobManagerASavepointKeepsTheJobRunningAndAStopWithSavepointEndsIt(@TempDir Path dir)
+            throws Exception {
+        // the shared MiniCluster stands in for the application cluster's JobManager, behind the cluster's Service
+        SessionJob job = RestSessionGatewayTest.streamingJob("app-control-" + new JobID(), dir);
+        String jobId = job.jobId();
+        FlinkTestClient flink = FlinkTestClient.shared();
+        try (RestSessionGateway session = RestSessionGateway.at("session", SharedInfrastructure.flinkRestAddress(),
+                Map.of(), BOUNDS)) {
+            session.submit(job);
+        }
+        try {
+            kubernetes.exposeSessionCluster(KubernetesApplicationGateway.clusterId(jobId),
+                    SharedInfrastructure.flinkRestAddress());
+            await().atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() -> flink.allTasksRunning(jobId));
+            String directory = dir.resolve("savepoints").toUri().toString();
+
+            TriggerId savepoint = new TriggerId();
+            gateway.triggerSavepoint(jobId, savepoint.toHexString(), directory, false, false);
+            String taken = savepointTaken(jobId, savepoint);
+            assertThat(Path.of(URI.create(taken)).resolve("_metadata")).exists();
+            assertThat(gateway.find(jobId)).get().extracting(JobState::status).isEqualTo("RUNNING");
+
+            TriggerId stop = new TriggerId();
+            gateway.triggerSavepoint(jobId, stop.toHexString(), directory, true, false);
+            String stoppedWith = savepointTaken(jobId, stop);
+            assertThat(stoppedWith).isNotEqualTo(taken);
+            assertThat(Path.of(URI.create(stoppedWith)).resolve("_metadata")).exists();
+            assertThat(flink.awaitEnd(jobId)).isEqualTo(JobStatus.FINISHED);
+        } finally {
+            flink.cancelUnended(List.of(jobId));
         }
     }
 

@@ -109,7 +109,7 @@ class RestSessionGatewayTest {
     }
 
     /** A job that runs until it is stopped, checkpointing every 100 ms into {@code checkpoints} (kept on cancel). */
-    private static SessionJob streamingJob(String requestId, Path checkpoints) {
+    static SessionJob streamingJob(String requestId, Path checkpoints) {
         return job("observed-streaming", requestId, 100, """
                 SET 'execution.checkpointing.dir' = '%s';
                 SET 'execution.checkpointing.externalized-checkpoint-retention' = 'RETAIN_ON_CANCELLATION';
