@@ -73,6 +73,65 @@ public final class DinkyResults {
                 : data);
     }
 
+    /**
+     * An explain answer as Dinky's {@code Result<List<SqlExplainResult>>}: one explanation of the task's script (its
+     * INSERT statements' plan as Flink explains them, null for a jar program), or of why it does not compile.
+     */
+    ObjectNode explanations(JsonNode answer) {
+        JsonNode data = answer.path("data");
+        int code = answer.path("code").asInt(ERROR);
+        if (!data.isObject()) {
+            return result(code, answer.path("msg").asText(), null);
+        }
+        boolean compiled = code == SUCCESS;
+        JsonNode plan = data.path("plan").path("optimizedPlan");
+        ObjectNode explanation = JSON.createObjectNode();
+        explanation.put("index", 1);
+        explanation.put("type", plan.isTextual() ? "INSERT" : null);
+        explanation.set("sql", data.path("statement").isTextual() ? data.path("statement") : JSON.nullNode());
+        explanation.putNull("parse");
+        explanation.set("explain", plan.isTextual() ? plan : JSON.nullNode());
+        explanation.put("error", compiled ? null : data.path("error").isTextual() ? data.path("error").asText()
+                : answer.path("msg").asText());
+        explanation.put("parseTrue", compiled);
+        explanation.put("explainTrue", compiled);
+        explanation.put("explainTime", format(instant(answer.path("time"))));
+        explanation.put("invalid", false);
+        return result(code, answer.path("msg").asText(), JSON.createArrayNode().add(explanation));
+    }
+
+    /**
+     * An explain answer as Dinky's {@code getJobPlan}: Flink's JSON plan of the JobGraph ({@code jid, name, type,
+     * nodes}, each node {@code id, parallelism, operator, description, inputs}), -1 for a parallelism left to the
+     * cluster, as Flink writes it; null data when the task does not compile.
+     */
+    ObjectNode jobPlan(JsonNode answer) {
+        JsonNode data = answer.path("data");
+        int code = answer.path("code").asInt(ERROR);
+        if (code != SUCCESS || !data.path("plan").isObject()) {
+            return result(code, answer.path("msg").asText(), null);
+        }
+        ObjectNode plan = JSON.createObjectNode();
+        plan.putNull("jid");
+        plan.set("name", data.path("result").path("jobName").isTextual() ? data.path("result").path("jobName")
+                : JSON.nullNode());
+        plan.put("type", data.path("jobConfig").path("batchModel").asBoolean() ? "BATCH" : "STREAMING");
+        ArrayNode nodes = plan.putArray("nodes");
+        for (JsonNode vertex : data.path("plan").path("vertices")) {
+            ObjectNode node = nodes.addObject();
+            node.put("id", vertex.path("id").asText());
+            node.put("parallelism", vertex.path("parallelism").isInt() ? vertex.path("parallelism").asInt() : -1);
+            node.put("operator", vertex.path("name").asText());
+            node.put("description", vertex.path("name").asText());
+            ArrayNode inputs = node.putArray("inputs");
+            int num = 0;
+            for (JsonNode input : vertex.path("inputs")) {
+                inputs.addObject().put("num", num++).put("id", input.asText());
+            }
+        }
+        return result(code, answer.path("msg").asText(), plan);
+    }
+
     /** Dinky's {@code JobInstance} of an instance in the view: its last status event, or INITIALIZING before one. */
     ObjectNode jobInstance(InstanceView.Instance instance) {
         JsonNode event = instance.lastEvent();
