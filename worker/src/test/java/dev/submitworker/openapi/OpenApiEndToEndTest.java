@@ -109,7 +109,7 @@ class OpenApiEndToEndTest {
         String shown = data.isObject() && data.has("statement")
                 ? "{code=" + body.path("code") + ", msg=" + body.path("msg") + ", data.jobInstanceId="
                         + data.path("jobInstanceId") + ", data.jobId=" + data.path("jobId") + "}"
-                : data.isObject() && data.has("jid")
+                : data.isObject() && data.has("status")
                 ? "{code=" + body.path("code") + ", data.id=" + data.path("id") + ", data.jid=" + data.path("jid")
                         + ", data.status=" + data.path("status") + ", data.error=" + data.path("error") + "}"
                 : body.toString();
