@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -32,6 +33,8 @@ public final class DinkyFront {
 
     private static final Set<String> SUBMIT_FIELDS = Set.of("id", "isOnline", "variables", "savePointPath");
     private static final Set<String> EXPLAIN_FIELDS = Set.of("id", "variables");
+    private static final Set<String> SAVEPOINT_FIELDS = Set.of("jobId", "savePointType", "address",
+            "gatewayConfig");
     private static final Set<String> SAVEPOINT_TASK_FIELDS = Set.of("taskId", "type");
     private static final Duration VIEW_LAG = Duration.ofSeconds(2);
 
@@ -179,18 +182,52 @@ public final class DinkyFront {
         Integer task = request.integer("taskId");
         // Dinky's APISavePointTaskDTO: type defaults to trigger
         String type = request.fields().path("type").asText("trigger");
-        String action = switch (type) {
-            case "trigger" -> "savepoint";
-            case "stop" -> "stop";
-            case "cancel" -> "cancel";
-            default -> null;
-        };
+        String action = action(type);
         if (task == null || action == null) {
             return results.result(DinkyResults.BAD_PARAMETERS, "Invalid savepointTask: 'taskId' must be a task id "
                     + "and 'type' one of trigger, stop, cancel" + ("dispose".equals(type)
                     ? " (dispose is not served: savepoints are kept in the task's savepoint directory)" : ""), null);
         }
         return control(idempotencyKey, task, DinkyResults.JSON.createObjectNode().put("action", action), wait);
+    }
+
+    /** Dinky's savepoint types (trigger, stop, cancel; any case) as control actions; null for any other. */
+    private static String action(String type) {
+        return switch (type.toLowerCase(Locale.ROOT)) {
+            case "trigger" -> "savepoint";
+            case "stop" -> "stop";
+            case "cancel" -> "cancel";
+            default -> null;
+        };
+    }
+
+    /**
+     * {@code POST /openapi/savepoint {"jobId", "savePointType", "address", "gatewayConfig"}}: trigger (a savepoint),
+     * stop (with savepoint) or cancel the instance of that Flink job; Dinky's {@code Result<SavePointResult>}.
+     * {@code address} and {@code gatewayConfig} are ignored: the worker knows the job's cluster.
+     */
+    ObjectNode savepoint(String idempotencyKey, String body, Duration wait) throws InterruptedException {
+        Request request = Request.parse(body, SAVEPOINT_FIELDS, "savepoint");
+        if (request.problem() != null) {
+            return results.result(DinkyResults.BAD_PARAMETERS, request.problem(), null);
+        }
+        String jobId = request.fields().path("jobId").asText("");
+        String action = action(request.fields().path("savePointType").asText("trigger"));
+        if (!jobId.matches("[0-9a-f]{32}") || action == null) {
+            return results.result(DinkyResults.BAD_PARAMETERS, "Invalid savepoint: 'jobId' must be a Flink JobID "
+                    + "and 'savePointType' one of trigger, stop, cancel", null);
+        }
+        InstanceView.Instance instance = view.byJobId(jobId);
+        if (instance == null && view.catchUp(VIEW_LAG)) {
+            instance = view.byJobId(jobId);
+        }
+        if (instance == null) {
+            return results.result(DinkyResults.ERROR, "Job " + jobId + " is not a job instance known to the worker: "
+                    + "nothing to " + action, null);
+        }
+        return send(idempotencyKey, DinkyResults.JSON.createObjectNode().put("action", action)
+                .put("target", instance.requestId()), wait, answer -> true,
+                answer -> results.savePointResult(answer.body()));
     }
 
     /**

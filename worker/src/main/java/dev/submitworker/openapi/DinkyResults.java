@@ -132,6 +132,40 @@ public final class DinkyResults {
         return result(code, answer.path("msg").asText(), plan);
     }
 
+    /**
+     * A control command's answer as Dinky's {@code Result<SavePointResult>} (a gateway result: {@code type, startTime,
+     * endTime, success, exceptionMsg, appId, webURL, jobInfos}, each job info {@code jobId, savePoint, status} with
+     * status RUN after a savepoint, STOP after a stop, CANCEL after a cancel, FAIL when it was not carried out).
+     */
+    ObjectNode savePointResult(JsonNode answer) {
+        JsonNode data = answer.path("data");
+        int code = answer.path("code").asInt(ERROR);
+        if (!data.isObject()) {
+            return result(code, answer.path("msg").asText(), null);
+        }
+        boolean done = code == SUCCESS;
+        JsonNode control = data.path("control");
+        ObjectNode savepoint = JSON.createObjectNode();
+        savepoint.putNull("type");
+        savepoint.put("startTime", format(instant(data.path("startTime"))));
+        savepoint.put("endTime", format(instant(data.path("endTime"))));
+        savepoint.put("success", done);
+        savepoint.put("exceptionMsg", done ? null : data.path("error").isTextual() ? data.path("error").asText()
+                : answer.path("msg").asText());
+        savepoint.putNull("appId");
+        savepoint.putNull("webURL");
+        ObjectNode job = savepoint.putArray("jobInfos").addObject();
+        job.set("jobId", data.path("jobId").isTextual() ? data.path("jobId") : JSON.nullNode());
+        job.set("savePoint", control.path("savepointPath").isTextual() ? control.path("savepointPath")
+                : JSON.nullNode());
+        job.put("status", !done ? "FAIL" : switch (control.path("action").asText()) {
+            case "stop" -> "STOP";
+            case "cancel" -> "CANCEL";
+            default -> "RUN";
+        });
+        return result(code, answer.path("msg").asText(), savepoint);
+    }
+
     /** Dinky's {@code JobInstance} of an instance in the view: its last status event, or INITIALIZING before one. */
     ObjectNode jobInstance(InstanceView.Instance instance) {
         JsonNode event = instance.lastEvent();

@@ -79,6 +79,13 @@ public class OpenApiController {
         return ok(front.savepointTask(key, body, wait(prefer)));
     }
 
+    @PostMapping("/savepoint")
+    public ResponseEntity<String> savepoint(@RequestHeader(name = IDEMPOTENCY_KEY, required = false) String key,
+                                            @RequestHeader(name = "Prefer", required = false) String prefer,
+                                            @RequestBody(required = false) String body) throws InterruptedException {
+        return ok(front.savepoint(key, body, wait(prefer)));
+    }
+
     @GetMapping("/cancel")
     public ResponseEntity<String> cancel(@RequestHeader(name = IDEMPOTENCY_KEY, required = false) String key,
                                          @RequestHeader(name = "Prefer", required = false) String prefer,

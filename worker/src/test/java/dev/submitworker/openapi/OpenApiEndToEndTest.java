@@ -247,8 +247,9 @@ class OpenApiEndToEndTest {
     }
 
     /**
-     * A savepoint (savepointTask, its type left to Dinky's default, trigger), a restart (restartTask) and a cancel
-     * (cancel?id=, a task id in Dinky 1.x) of a streaming task, each on the task's latest instance.
+     * A savepoint (savepointTask, its type left to Dinky's default, trigger), another by its JobID (savepoint), a
+     * restart (restartTask) and a cancel (cancel?id=, a task id in Dinky 1.x) of a streaming task, each on the task's
+     * latest instance.
      */
     @Test
     void theControlPathsActOnTheTasksLatestInstance() throws Exception {
@@ -261,6 +262,18 @@ class OpenApiEndToEndTest {
                 Schemas.DINKY_BOOLEAN).body();
         assertThat(savepoint.path("data").asBoolean()).as(savepoint.toString()).isTrue();
         assertThat(savepoint.path("msg").asText()).contains("Savepoint of job " + first);
+
+        JsonNode byJob = dinky("POST", "/openapi/savepoint", "{\"jobId\":\"" + first + "\",\"savePointType\":\"trigger\","
+                + "\"address\":\"ignored:8081\"}", Schemas.DINKY_SAVEPOINT).body();
+        assertThat(byJob.path("code").asInt()).as(byJob.toString()).isZero();
+        assertThat(byJob.at("/data/success").asBoolean()).isTrue();
+        assertThat(byJob.at("/data/jobInfos/0/jobId").asText()).isEqualTo(first);
+        assertThat(byJob.at("/data/jobInfos/0/status").asText()).isEqualTo("RUN");
+        assertThat(byJob.at("/data/jobInfos/0/savePoint").asText()).isNotBlank()
+                .isNotEqualTo(savepoint.path("msg").asText());
+        JsonNode unknownJob = dinky("POST", "/openapi/savepoint", "{\"jobId\":\"" + "0".repeat(32) + "\"}",
+                Schemas.DINKY_SAVEPOINT).body();
+        assertThat(unknownJob.path("code").asInt()).as(unknownJob.toString()).isEqualTo(1);
 
         JsonNode restarted = dinky("GET", "/openapi/restartTask?id=201", null, Schemas.DINKY_JOB_RESULT).body();
         assertThat(restarted.path("code").asInt()).as(restarted.toString()).isZero();
