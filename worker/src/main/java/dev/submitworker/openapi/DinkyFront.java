@@ -8,12 +8,14 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
 import java.util.function.Predicate;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -30,6 +32,9 @@ public final class DinkyFront {
     public static final String DINKY_API_VERSION = "1.2.0";
 
     private static final Set<String> SUBMIT_FIELDS = Set.of("id", "isOnline", "variables", "savePointPath");
+    private static final Set<String> EXPLAIN_FIELDS = Set.of("id", "variables");
+    private static final Set<String> SAVEPOINT_FIELDS = Set.of("jobId", "savePointType", "address",
+            "gatewayConfig");
     private static final Set<String> SAVEPOINT_TASK_FIELDS = Set.of("taskId", "type");
     private static final Duration VIEW_LAG = Duration.ofSeconds(2);
 
@@ -78,9 +83,49 @@ public final class DinkyFront {
         if (variables != null && !variables.isNull()) {
             command.set("variables", variables);
         }
-        // a conflict (code 6) or an invalid command names no task of the call; any other answer must be of its task
-        return send(idempotencyKey, command, wait, answer -> answer.path("code").asInt() == DinkyResults.BAD_PARAMETERS
-                || !answer.path("taskId").isInt() || answer.path("taskId").asInt() == task, true);
+        return send(idempotencyKey, command, wait, ofTask(task), answer -> results.jobResult(answer.requestId(),
+                answer.body()));
+    }
+
+    /** A conflict (code 6) or an invalid command names no task of the call; any other answer must be of its task. */
+    private static Predicate<JsonNode> ofTask(int task) {
+        return answer -> answer.path("code").asInt() == DinkyResults.BAD_PARAMETERS
+                || !answer.path("taskId").isInt() || answer.path("taskId").asInt() == task;
+    }
+
+    /**
+     * {@code POST /openapi/explainSql {"id", "variables"}}: the explain command; Dinky's list of statement
+     * explanations ({@code SqlExplainResult}), here one for the task's script. Nothing is submitted.
+     */
+    ObjectNode explainSql(String idempotencyKey, String body, Duration wait) throws InterruptedException {
+        return explain(idempotencyKey, body, wait, "explainSql", results::explanations);
+    }
+
+    /**
+     * {@code POST /openapi/getJobPlan {"id", "variables"}}: the explain command; the job's plan as Flink's JSON plan
+     * ({@code jid, name, type, nodes}). Nothing is submitted.
+     */
+    ObjectNode getJobPlan(String idempotencyKey, String body, Duration wait) throws InterruptedException {
+        return explain(idempotencyKey, body, wait, "getJobPlan", results::jobPlan);
+    }
+
+    private ObjectNode explain(String idempotencyKey, String body, Duration wait, String call,
+                               Function<JsonNode, ObjectNode> shape) throws InterruptedException {
+        Request request = Request.parse(body, EXPLAIN_FIELDS, call);
+        if (request.problem() != null) {
+            return results.result(DinkyResults.BAD_PARAMETERS, request.problem(), null);
+        }
+        Integer task = request.integer("id");
+        if (task == null) {
+            return results.result(DinkyResults.BAD_PARAMETERS, "Invalid " + call + ": field 'id' must be the task's "
+                    + "id (an integer, or a string of digits)", null);
+        }
+        ObjectNode command = DinkyResults.JSON.createObjectNode().put("action", "explain").put("id", task);
+        JsonNode variables = request.fields().get("variables");
+        if (variables != null && !variables.isNull()) {
+            command.set("variables", variables);
+        }
+        return send(idempotencyKey, command, wait, ofTask(task), answer -> shape.apply(answer.body()));
     }
 
     /** {@code GET /openapi/getJobInstance?id=}: the instance of that jobInstanceId. */
@@ -137,18 +182,52 @@ public final class DinkyFront {
         Integer task = request.integer("taskId");
         // Dinky's APISavePointTaskDTO: type defaults to trigger
         String type = request.fields().path("type").asText("trigger");
-        String action = switch (type) {
-            case "trigger" -> "savepoint";
-            case "stop" -> "stop";
-            case "cancel" -> "cancel";
-            default -> null;
-        };
+        String action = action(type);
         if (task == null || action == null) {
             return results.result(DinkyResults.BAD_PARAMETERS, "Invalid savepointTask: 'taskId' must be a task id "
                     + "and 'type' one of trigger, stop, cancel" + ("dispose".equals(type)
                     ? " (dispose is not served: savepoints are kept in the task's savepoint directory)" : ""), null);
         }
         return control(idempotencyKey, task, DinkyResults.JSON.createObjectNode().put("action", action), wait);
+    }
+
+    /** Dinky's savepoint types (trigger, stop, cancel; any case) as control actions; null for any other. */
+    private static String action(String type) {
+        return switch (type.toLowerCase(Locale.ROOT)) {
+            case "trigger" -> "savepoint";
+            case "stop" -> "stop";
+            case "cancel" -> "cancel";
+            default -> null;
+        };
+    }
+
+    /**
+     * {@code POST /openapi/savepoint {"jobId", "savePointType", "address", "gatewayConfig"}}: trigger (a savepoint),
+     * stop (with savepoint) or cancel the instance of that Flink job; Dinky's {@code Result<SavePointResult>}.
+     * {@code address} and {@code gatewayConfig} are ignored: the worker knows the job's cluster.
+     */
+    ObjectNode savepoint(String idempotencyKey, String body, Duration wait) throws InterruptedException {
+        Request request = Request.parse(body, SAVEPOINT_FIELDS, "savepoint");
+        if (request.problem() != null) {
+            return results.result(DinkyResults.BAD_PARAMETERS, request.problem(), null);
+        }
+        String jobId = request.fields().path("jobId").asText("");
+        String action = action(request.fields().path("savePointType").asText("trigger"));
+        if (!jobId.matches("[0-9a-f]{32}") || action == null) {
+            return results.result(DinkyResults.BAD_PARAMETERS, "Invalid savepoint: 'jobId' must be a Flink JobID "
+                    + "and 'savePointType' one of trigger, stop, cancel", null);
+        }
+        InstanceView.Instance instance = view.byJobId(jobId);
+        if (instance == null && view.catchUp(VIEW_LAG)) {
+            instance = view.byJobId(jobId);
+        }
+        if (instance == null) {
+            return results.result(DinkyResults.ERROR, "Job " + jobId + " is not a job instance known to the worker: "
+                    + "nothing to " + action, null);
+        }
+        return send(idempotencyKey, DinkyResults.JSON.createObjectNode().put("action", action)
+                .put("target", instance.requestId()), wait, answer -> true,
+                answer -> results.savePointResult(answer.body()));
     }
 
     /**
@@ -179,13 +258,14 @@ public final class DinkyFront {
         if (savePointPath != null && !savePointPath.isBlank()) {
             command.put("savePointPath", savePointPath);
         }
-        return targetLatest(task, command, target -> send(idempotencyKey, target, wait, answer -> true, true));
+        return targetLatest(task, command, target -> send(idempotencyKey, target, wait, answer -> true,
+                answer -> results.jobResult(answer.requestId(), answer.body())));
     }
 
     private ObjectNode control(String idempotencyKey, int task, ObjectNode command, Duration wait)
             throws InterruptedException {
-        return targetLatest(task, command, target -> booleanResult(send(idempotencyKey, target, wait,
-                answer -> true, false)));
+        return targetLatest(task, command, target -> send(idempotencyKey, target, wait, answer -> true,
+                answer -> booleanResult(answer.body())));
     }
 
     private interface Send {
@@ -203,20 +283,22 @@ public final class DinkyFront {
         return send.apply(command);
     }
 
-    /** Dinky's {@code Result<Boolean>} of a control command: data true when done. */
-    private ObjectNode booleanResult(ObjectNode jobResult) {
-        int code = jobResult.path("code").asInt();
-        return results.result(code, jobResult.path("msg").asText(), jobResult.path("data").isNull()
-                && code == DinkyResults.EXCEPTION ? null : DinkyResults.JSON.getNodeFactory().booleanNode(
+    /** Dinky's {@code Result<Boolean>} of a control command's answer: data true when done. */
+    private ObjectNode booleanResult(JsonNode answer) {
+        int code = answer.path("code").asInt();
+        return results.result(code, answer.path("msg").asText(), DinkyResults.JSON.getNodeFactory().booleanNode(
                 code == DinkyResults.SUCCESS));
     }
+
+    /** The worker's answer to a request. */
+    private record Answer(String requestId, JsonNode body) {}
 
     /**
      * Sends the command under the call's requestId and waits for its answer, at most the front's bound (or the
      * caller's shorter {@code Prefer: wait}); past it, code 5: pending, and the same call with the same key answers.
      */
     private ObjectNode send(String idempotencyKey, ObjectNode body, Duration wait, Predicate<JsonNode> ours,
-                            boolean jobResult) throws InterruptedException {
+                            Function<Answer, ObjectNode> shape) throws InterruptedException {
         String requestId = idempotencyKey == null ? "openapi-" + UUID.randomUUID() : idempotencyKey;
         ObjectNode command = DinkyResults.JSON.createObjectNode().put("requestId", requestId);
         command.setAll(body);
@@ -235,9 +317,7 @@ public final class DinkyFront {
             producer.send(new ProducerRecord<>(commandsTopic, requestId, command.toString()))
                     .get(left(deadline), TimeUnit.NANOSECONDS);
             sent = true;
-            JsonNode first = answer.get(left(deadline), TimeUnit.NANOSECONDS);
-            return jobResult ? results.jobResult(requestId, first)
-                    : results.result(first.path("code").asInt(), first.path("msg").asText(), first.path("data"));
+            return shape.apply(new Answer(requestId, answer.get(left(deadline), TimeUnit.NANOSECONDS)));
         } catch (TimeoutException e) {
             return pending(requestId, bound, sent);
         } catch (ExecutionException e) {

@@ -13,6 +13,7 @@ import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.Iterator;
 import java.util.Map;
+import java.util.function.BiFunction;
 
 /**
  * Dinky's response shapes: the {@code Result<T>} envelope ({@code data, code, msg, time, success}, the time as
@@ -71,6 +72,104 @@ public final class DinkyResults {
         }
         return result(answer.path("code").asInt(ERROR), answer.path("msg").asText(), data.isMissingNode() ? null
                 : data);
+    }
+
+    /**
+     * An explain answer as Dinky's {@code Result<List<SqlExplainResult>>}: one explanation of the task's script (its
+     * INSERT statements' plan as Flink explains them, null for a jar program), or of why it does not compile.
+     */
+    ObjectNode explanations(JsonNode answer) {
+        return reshaped(answer, (done, data) -> {
+            JsonNode plan = data.path("plan").path("optimizedPlan");
+            ObjectNode explanation = JSON.createObjectNode();
+            explanation.put("index", 1);
+            explanation.put("type", plan.isTextual() ? "INSERT" : null);
+            explanation.set("sql", data.path("statement").isTextual() ? data.path("statement") : JSON.nullNode());
+            explanation.putNull("parse");
+            explanation.set("explain", plan.isTextual() ? plan : JSON.nullNode());
+            explanation.put("error", done ? null : whyNot(data, answer));
+            explanation.put("parseTrue", done);
+            explanation.put("explainTrue", done);
+            explanation.put("explainTime", format(instant(answer.path("time"))));
+            explanation.put("invalid", false);
+            return JSON.createArrayNode().add(explanation);
+        });
+    }
+
+    /**
+     * An explain answer as Dinky's {@code getJobPlan}: Flink's JSON plan of the JobGraph ({@code jid, name, type,
+     * nodes}, each node {@code id, parallelism, operator, description, inputs}), -1 for a parallelism left to the
+     * cluster, as Flink writes it; null data when the task does not compile.
+     */
+    ObjectNode jobPlan(JsonNode answer) {
+        return reshaped(answer, (done, data) -> {
+            if (!done || !data.path("plan").isObject()) {
+                return null;
+            }
+            ObjectNode plan = JSON.createObjectNode();
+            plan.putNull("jid");
+            plan.set("name", data.path("result").path("jobName").isTextual() ? data.path("result").path("jobName")
+                    : JSON.nullNode());
+            plan.put("type", data.path("jobConfig").path("batchModel").asBoolean() ? "BATCH" : "STREAMING");
+            ArrayNode nodes = plan.putArray("nodes");
+            for (JsonNode vertex : data.path("plan").path("vertices")) {
+                ObjectNode node = nodes.addObject();
+                node.put("id", vertex.path("id").asText());
+                node.put("parallelism", vertex.path("parallelism").isInt() ? vertex.path("parallelism").asInt() : -1);
+                node.put("operator", vertex.path("name").asText());
+                node.put("description", vertex.path("name").asText());
+                ArrayNode inputs = node.putArray("inputs");
+                int num = 0;
+                for (JsonNode input : vertex.path("inputs")) {
+                    inputs.addObject().put("num", num++).put("id", input.asText());
+                }
+            }
+            return plan;
+        });
+    }
+
+    /**
+     * A control command's answer as Dinky's {@code Result<SavePointResult>} (a gateway result: {@code type, startTime,
+     * endTime, success, exceptionMsg, appId, webURL, jobInfos}, each job info {@code jobId, savePoint, status} with
+     * status RUN after a savepoint, STOP after a stop, CANCEL after a cancel, FAIL when it was not carried out).
+     */
+    ObjectNode savePointResult(JsonNode answer) {
+        return reshaped(answer, (done, data) -> {
+            JsonNode control = data.path("control");
+            ObjectNode savepoint = JSON.createObjectNode();
+            savepoint.putNull("type");
+            savepoint.put("startTime", format(instant(data.path("startTime"))));
+            savepoint.put("endTime", format(instant(data.path("endTime"))));
+            savepoint.put("success", done);
+            savepoint.put("exceptionMsg", done ? null : whyNot(data, answer));
+            savepoint.putNull("appId");
+            savepoint.putNull("webURL");
+            ObjectNode job = savepoint.putArray("jobInfos").addObject();
+            job.set("jobId", data.path("jobId").isTextual() ? data.path("jobId") : JSON.nullNode());
+            job.set("savePoint", control.path("savepointPath").isTextual() ? control.path("savepointPath")
+                    : JSON.nullNode());
+            job.put("status", !done ? "FAIL" : switch (control.path("action").asText()) {
+                case "stop" -> "STOP";
+                case "cancel" -> "CANCEL";
+                default -> "RUN";
+            });
+            return savepoint;
+        });
+    }
+
+    /**
+     * The worker's answer with its code and msg, and its data in another shape: {@code shape} gets whether the
+     * answer is a success and the answer's data; data is null when the answer has none.
+     */
+    private ObjectNode reshaped(JsonNode answer, BiFunction<Boolean, JsonNode, JsonNode> shape) {
+        int code = answer.path("code").asInt(ERROR);
+        JsonNode data = answer.path("data");
+        return result(code, answer.path("msg").asText(), data.isObject() ? shape.apply(code == SUCCESS, data) : null);
+    }
+
+    /** Why an answer is not a success: its {@code data.error}, else its msg. */
+    private static String whyNot(JsonNode data, JsonNode answer) {
+        return data.path("error").isTextual() ? data.path("error").asText() : answer.path("msg").asText();
     }
 
     /** Dinky's {@code JobInstance} of an instance in the view: its last status event, or INITIALIZING before one. */

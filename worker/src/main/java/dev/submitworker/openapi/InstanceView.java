@@ -121,6 +121,12 @@ public final class InstanceView implements AutoCloseable {
         return requestId == null ? null : byRequest.get(requestId);
     }
 
+    /** The instance whose job is this Flink JobID, or null. */
+    public Instance byJobId(String jobId) {
+        return byRequest.values().stream().filter(instance -> jobId.equals(instance.jobId())).findFirst()
+                .orElse(null);
+    }
+
     /**
      * The answer to a command about to be sent: the first answer of its requestId published after this call that
      * {@code accepts}. Register before sending.

@@ -45,6 +45,20 @@ public class OpenApiController {
         return ok(front.submitTask(key, body, wait(prefer)));
     }
 
+    @PostMapping("/explainSql")
+    public ResponseEntity<String> explainSql(@RequestHeader(name = IDEMPOTENCY_KEY, required = false) String key,
+                                             @RequestHeader(name = "Prefer", required = false) String prefer,
+                                             @RequestBody(required = false) String body) throws InterruptedException {
+        return ok(front.explainSql(key, body, wait(prefer)));
+    }
+
+    @PostMapping("/getJobPlan")
+    public ResponseEntity<String> getJobPlan(@RequestHeader(name = IDEMPOTENCY_KEY, required = false) String key,
+                                             @RequestHeader(name = "Prefer", required = false) String prefer,
+                                             @RequestBody(required = false) String body) throws InterruptedException {
+        return ok(front.getJobPlan(key, body, wait(prefer)));
+    }
+
     @GetMapping("/getJobInstance")
     public ResponseEntity<String> getJobInstance(@RequestParam(required = false) String id)
             throws InterruptedException {
@@ -63,6 +77,13 @@ public class OpenApiController {
                                                 @RequestBody(required = false) String body)
             throws InterruptedException {
         return ok(front.savepointTask(key, body, wait(prefer)));
+    }
+
+    @PostMapping("/savepoint")
+    public ResponseEntity<String> savepoint(@RequestHeader(name = IDEMPOTENCY_KEY, required = false) String key,
+                                            @RequestHeader(name = "Prefer", required = false) String prefer,
+                                            @RequestBody(required = false) String body) throws InterruptedException {
+        return ok(front.savepoint(key, body, wait(prefer)));
     }
 
     @GetMapping("/cancel")

@@ -24,6 +24,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -108,7 +109,7 @@ class OpenApiEndToEndTest {
         String shown = data.isObject() && data.has("statement")
                 ? "{code=" + body.path("code") + ", msg=" + body.path("msg") + ", data.jobInstanceId="
                         + data.path("jobInstanceId") + ", data.jobId=" + data.path("jobId") + "}"
-                : data.isObject() && data.has("jid")
+                : data.isObject() && data.has("status")
                 ? "{code=" + body.path("code") + ", data.id=" + data.path("id") + ", data.jid=" + data.path("jid")
                         + ", data.status=" + data.path("status") + ", data.error=" + data.path("error") + "}"
                 : body.toString();
@@ -246,8 +247,9 @@ class OpenApiEndToEndTest {
     }
 
     /**
-     * A savepoint (savepointTask, its type left to Dinky's default, trigger), a restart (restartTask) and a cancel
-     * (cancel?id=, a task id in Dinky 1.x) of a streaming task, each on the task's latest instance.
+     * A savepoint (savepointTask, its type left to Dinky's default, trigger), another by its JobID (savepoint), a
+     * restart (restartTask) and a cancel (cancel?id=, a task id in Dinky 1.x) of a streaming task, each on the task's
+     * latest instance.
      */
     @Test
     void theControlPathsActOnTheTasksLatestInstance() throws Exception {
@@ -260,6 +262,18 @@ class OpenApiEndToEndTest {
                 Schemas.DINKY_BOOLEAN).body();
         assertThat(savepoint.path("data").asBoolean()).as(savepoint.toString()).isTrue();
         assertThat(savepoint.path("msg").asText()).contains("Savepoint of job " + first);
+
+        JsonNode byJob = dinky("POST", "/openapi/savepoint", "{\"jobId\":\"" + first + "\",\"savePointType\":\"trigger\","
+                + "\"address\":\"ignored:8081\"}", Schemas.DINKY_SAVEPOINT).body();
+        assertThat(byJob.path("code").asInt()).as(byJob.toString()).isZero();
+        assertThat(byJob.at("/data/success").asBoolean()).isTrue();
+        assertThat(byJob.at("/data/jobInfos/0/jobId").asText()).isEqualTo(first);
+        assertThat(byJob.at("/data/jobInfos/0/status").asText()).isEqualTo("RUN");
+        assertThat(byJob.at("/data/jobInfos/0/savePoint").asText()).isNotBlank()
+                .isNotEqualTo(savepoint.path("msg").asText());
+        JsonNode unknownJob = dinky("POST", "/openapi/savepoint", "{\"jobId\":\"" + "0".repeat(32) + "\"}",
+                Schemas.DINKY_SAVEPOINT).body();
+        assertThat(unknownJob.path("code").asInt()).as(unknownJob.toString()).isEqualTo(1);
 
         JsonNode restarted = dinky("GET", "/openapi/restartTask?id=201", null, Schemas.DINKY_JOB_RESULT).body();
         assertThat(restarted.path("code").asInt()).as(restarted.toString()).isZero();
@@ -284,6 +298,45 @@ class OpenApiEndToEndTest {
         JsonNode dispose = dinky("POST", "/openapi/savepointTask", "{\"taskId\":201,\"type\":\"dispose\"}",
                 Schemas.DINKY_BOOLEAN).body();
         assertThat(dispose.path("code").asInt()).isEqualTo(6);
+    }
+
+    /** explainSql and getJobPlan: the explain action's plan in Dinky's shapes, and no job on the cluster. */
+    @Test
+    void explainSqlAndGetJobPlanAnswerThePlanAndSubmitNothing() throws Exception {
+        Set<String> jobsBefore = jobIds();
+        JsonNode explained = dinky("POST", "/openapi/explainSql", "{\"id\":\"101\",\"variables\":{}}",
+                Schemas.DINKY_EXPLAIN_SQL).body();
+        assertThat(explained.path("code").asInt()).as(explained.toString()).isZero();
+        JsonNode explanation = explained.at("/data/0");
+        assertThat(explained.path("data")).hasSize(1);
+        assertThat(explanation.path("explainTrue").asBoolean()).isTrue();
+        assertThat(explanation.path("sql").asText()).contains("INSERT INTO snk");
+        assertThat(explanation.path("explain").asText()).contains("== Optimized Execution Plan ==");
+
+        JsonNode plan = dinky("POST", "/openapi/getJobPlan", "{\"id\":101}", Schemas.DINKY_JOB_PLAN).body();
+        assertThat(plan.path("code").asInt()).as(plan.toString()).isZero();
+        JsonNode nodes = plan.at("/data/nodes");
+        assertThat(nodes).hasSize(2);
+        assertThat(nodes.get(0).path("operator").asText()).startsWith("Source: src");
+        assertThat(nodes.get(1).at("/inputs/0/id")).isEqualTo(nodes.get(0).path("id"));
+        assertThat(plan.at("/data/type").asText()).isEqualTo("STREAMING");
+
+        JsonNode broken = dinky("POST", "/openapi/explainSql", "{\"id\":103}", Schemas.DINKY_EXPLAIN_SQL).body();
+        assertThat(broken.path("code").asInt()).as(broken.toString()).isEqualTo(1);
+        assertThat(broken.at("/data/0/explainTrue").asBoolean()).isFalse();
+        assertThat(broken.at("/data/0/error").asText()).isNotBlank();
+        JsonNode noPlan = dinky("POST", "/openapi/getJobPlan", "{\"id\":103}", Schemas.DINKY_JOB_PLAN).body();
+        assertThat(noPlan.path("code").asInt()).isEqualTo(1);
+        assertThat(noPlan.path("data").isNull()).isTrue();
+        JsonNode refused = dinky("POST", "/openapi/getJobPlan", "{\"id\":101,\"statement\":\"x\"}",
+                Schemas.DINKY_JOB_PLAN).body();
+        assertThat(refused.path("code").asInt()).isEqualTo(6);
+
+        assertThat(jobIds()).as("an explain submits nothing").isEqualTo(jobsBefore);
+    }
+
+    private static Set<String> jobIds() throws Exception {
+        return flink.jobs().stream().map(job -> job.getJobId().toHexString()).collect(Collectors.toSet());
     }
 
     @Test

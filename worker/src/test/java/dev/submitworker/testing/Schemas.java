@@ -28,6 +28,9 @@ public final class Schemas {
     public static final JsonSchema DINKY_JOB_INSTANCE = load("dinky/job-instance-result.schema.json");
     public static final JsonSchema DINKY_BOOLEAN = load("dinky/boolean-result.schema.json");
     public static final JsonSchema DINKY_RESULT = load("dinky/result.schema.json");
+    public static final JsonSchema DINKY_EXPLAIN_SQL = load("dinky/explain-sql-result.schema.json");
+    public static final JsonSchema DINKY_JOB_PLAN = load("dinky/job-plan-result.schema.json");
+    public static final JsonSchema DINKY_SAVEPOINT = load("dinky/savepoint-result.schema.json");
 
     private Schemas() {}
 
