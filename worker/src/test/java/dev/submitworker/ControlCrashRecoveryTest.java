@@ -98,9 +98,7 @@ class ControlCrashRecoveryTest {
                             .asBoolean()).containsExactly(false, true);
                 }
             } finally {
-                if (flink.hasJob(newJob) && !flink.status(newJob).isGloballyTerminalState()) {
-                    flink.cancel(newJob);
-                }
+                flink.cancelUnended(List.of(newJob));
             }
             assertThat(savepointsOf(savepoints)).hasSize(2);
             assertThat(flink.jobs()).filteredOn(job -> job.getJobId().toHexString().equals(newJob)).hasSize(1);

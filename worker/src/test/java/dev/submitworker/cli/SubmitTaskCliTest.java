@@ -17,6 +17,7 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.UUID;
 import org.apache.flink.api.common.JobStatus;
 import org.junit.jupiter.api.Test;
@@ -197,11 +198,7 @@ class SubmitTaskCliTest {
             assertThat(cancelled.exitCode()).as(cancelled.toString()).isZero();
             assertThat(cancelled.last().get("status").asText()).isEqualTo("CANCELED");
         } finally {
-            for (String jobId : new String[] {job, new RequestId(restart).jobId()}) {
-                if (flink.hasJob(jobId) && !flink.status(jobId).isGloballyTerminalState()) {
-                    flink.cancel(jobId);
-                }
-            }
+            flink.cancelUnended(List.of(job, new RequestId(restart).jobId()));
         }
     }
 

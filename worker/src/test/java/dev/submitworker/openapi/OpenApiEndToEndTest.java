@@ -60,11 +60,7 @@ class OpenApiEndToEndTest {
 
     @AfterEach
     void cancelStartedJobs() throws Exception {
-        for (String jobId : startedJobs) {
-            if (flink.hasJob(jobId) && !flink.status(jobId).isGloballyTerminalState()) {
-                flink.cancel(jobId);
-            }
-        }
+        flink.cancelUnended(startedJobs);
     }
 
     record Response(int status, JsonNode body, long millis) {}

@@ -8,6 +8,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.flink.api.common.JobID;
@@ -161,11 +162,20 @@ public final class FlinkTestClient implements AutoCloseable {
         client.cancel(JobID.fromHexString(jobId)).get(30, TimeUnit.SECONDS);
     }
 
-    /** Cancels those of the jobs that have not ended: streaming jobs hold the cluster's slots until they do. */
+    /**
+     * Cancels those of the jobs on the cluster that have not ended: streaming jobs hold its slots until they do. A job
+     * that ends between the look and the cancel is left as it ended.
+     */
     public void cancelUnended(Iterable<String> jobIds) throws Exception {
         for (String jobId : jobIds) {
-            if (!status(jobId).isGloballyTerminalState()) {
-                cancel(jobId);
+            if (hasJob(jobId) && !status(jobId).isGloballyTerminalState()) {
+                try {
+                    cancel(jobId);
+                } catch (ExecutionException e) {
+                    if (!status(jobId).isGloballyTerminalState()) {
+                        throw e;
+                    }
+                }
             }
         }
     }
