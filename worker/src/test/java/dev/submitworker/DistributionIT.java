@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.submitworker.testing.Distribution;
 import dev.submitworker.testing.FlinkTestClient;
 import dev.submitworker.testing.KafkaTestClient;
+import dev.submitworker.testing.Ports;
 import dev.submitworker.testing.Readiness;
 import dev.submitworker.testing.SharedInfrastructure;
 import dev.submitworker.testing.SinkFiles;
@@ -102,7 +103,7 @@ class DistributionIT {
         List<String> arguments = new ArrayList<>();
         properties.forEach((key, value) -> arguments.add("--" + key + "=" + value));
         arguments.add("--worker.instance-id=" + prefix);
-        int port = Readiness.freePort();
+        int port = Ports.freePort();
         arguments.add("--server.port=" + port);
         Path output = temp.resolve("orders");
 

@@ -2,8 +2,8 @@ package dev.submitworker.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.submitworker.testing.Ports;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -36,10 +36,7 @@ final class SqlGatewayPeer implements AutoCloseable {
     }
 
     static SqlGatewayPeer start(URI flinkRest) throws Exception {
-        int port;
-        try (ServerSocket socket = new ServerSocket(0)) {
-            port = socket.getLocalPort();
-        }
+        int port = Ports.freePort();
         Configuration config = new Configuration();
         config.setString("execution.target", "remote");
         config.setString("rest.address", flinkRest.getHost());

@@ -13,9 +13,8 @@ import dev.submitworker.core.port.ClusterUnreachableException;
 import dev.submitworker.core.port.RefusedException;
 import dev.submitworker.testing.KubernetesMock;
 import dev.submitworker.testing.SharedInfrastructure;
+import dev.submitworker.testing.Ports;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Map;
@@ -46,11 +45,6 @@ class FlinkClustersTest {
                 "kubernetes.rest-service.exposed.type", "LoadBalancer"));
     }
 
-    private static URI deadAddress() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return URI.create("http://127.0.0.1:" + socket.getLocalPort());
-        }
-    }
 
     private static String hostPort(URI uri) {
         return uri.getHost() + ":" + uri.getPort();
@@ -105,7 +99,7 @@ class FlinkClustersTest {
 
     @Test
     void oneGatewayPerEntryIsMadeOnFirstUseAndKept() throws IOException {
-        try (FlinkClusters clusters = new FlinkClusters(Map.of("session", standalone(deadAddress().toString())),
+        try (FlinkClusters clusters = new FlinkClusters(Map.of("session", standalone(Ports.deadAddress().toString())),
                 BOUNDS, POLL)) {
             ClusterTarget target = clusters.resolve(task(RunMode.STANDALONE, "session"));
 
@@ -120,7 +114,7 @@ class FlinkClustersTest {
     @Test
     void aKubernetesSessionClusterThatMovedIsFoundAgainAfterAFailure() throws IOException {
         KubernetesMock kubernetes = KubernetesMock.start();
-        URI before = deadAddress();
+        URI before = Ports.deadAddress();
         URI after = SharedInfrastructure.flinkRestAddress();
         kubernetes.exposeSessionCluster("moving-session", before);
         try (FlinkClusters clusters = new FlinkClusters(

@@ -23,6 +23,7 @@ import dev.submitworker.core.port.ClusterUnreachableException;
 import dev.submitworker.core.port.RefusedException;
 import dev.submitworker.testing.FlinkTestClient;
 import dev.submitworker.testing.SharedInfrastructure;
+import dev.submitworker.testing.Ports;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -145,11 +146,6 @@ class RestSessionGatewayTest {
         return uri.getHost() + ":" + uri.getPort();
     }
 
-    private static URI deadAddress() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return URI.create("http://127.0.0.1:" + socket.getLocalPort());
-        }
-    }
 
     @Test
     void aSubmittedJobIsFoundByItsJobIdWithItsNameAndState() {
@@ -279,7 +275,7 @@ class RestSessionGatewayTest {
 
     @Test
     void anUnreachableClusterIsTransient() throws IOException {
-        try (RestSessionGateway closed = RestSessionGateway.at("closed", deadAddress(), Map.of(), SHORT)) {
+        try (RestSessionGateway closed = RestSessionGateway.at("closed", Ports.deadAddress(), Map.of(), SHORT)) {
             assertThatThrownBy(() -> closed.find(new JobID().toHexString()))
                     .isInstanceOf(ClusterUnreachableException.class).hasMessageContaining("'closed'");
             assertThatThrownBy(() -> closed.observe(unreported(new JobID().toHexString())))
@@ -289,7 +285,7 @@ class RestSessionGatewayTest {
 
     @Test
     void afterTheClusterCouldNotBeReachedItsAddressIsLookedUpAgain() throws IOException {
-        AtomicReference<URI> serviceSays = new AtomicReference<>(deadAddress());
+        AtomicReference<URI> serviceSays = new AtomicReference<>(Ports.deadAddress());
         try (RestSessionGateway moving = new RestSessionGateway("moving", serviceSays::get, Map.of(), SHORT, Duration.ZERO)) {
             String before = moving.address();
             serviceSays.set(session);

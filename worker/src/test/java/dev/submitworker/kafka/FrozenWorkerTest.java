@@ -8,7 +8,7 @@ import dev.submitworker.cluster.EmbeddedFlinkCluster;
 import dev.submitworker.core.RequestId;
 import dev.submitworker.testing.FlinkTestClient;
 import dev.submitworker.testing.KafkaTestClient;
-import dev.submitworker.testing.Readiness;
+import dev.submitworker.testing.Ports;
 import dev.submitworker.testing.WorkerGroup;
 import dev.submitworker.testing.WorkerProcess;
 import java.time.Duration;
@@ -33,7 +33,7 @@ class FrozenWorkerTest {
     @Test
     void aWorkerFrozenPastItsSessionPublishesNothingOnceItThaws() throws Exception {
         String prefix = "frozen-" + UUID.randomUUID().toString().substring(0, 8);
-        int clusterPort = Readiness.freePort();
+        int clusterPort = Ports.freePort();
         Map<String, String> properties = new HashMap<>(WorkerProcess.properties(prefix));
         // task 155 runs on the 'flaky' entry: here a cluster that this test starts only later
         properties.put("worker.clusters.flaky.type", "standalone");

@@ -10,6 +10,7 @@ import dev.submitworker.core.RequestId;
 import dev.submitworker.testing.ChaosRun;
 import dev.submitworker.testing.FlinkTestClient;
 import dev.submitworker.testing.KafkaTestClient;
+import dev.submitworker.testing.Ports;
 import dev.submitworker.testing.Readiness;
 import dev.submitworker.testing.TestJars;
 import dev.submitworker.testing.WorkerProcess;
@@ -56,7 +57,7 @@ class GracefulShutdownTest {
         properties.put("worker.warm-up", "parallel");
         // Spring Boot's console logging, not the suite's logback-test.xml, which the process would find first
         properties.put("logging.config", "classpath:logback-structured.xml");
-        int port = Readiness.freePort();
+        int port = Ports.freePort();
         properties.put("server.port", Integer.toString(port));
 
         try (KafkaTestClient kafka = KafkaTestClient.forTopics(prefix + ".commands", prefix + ".results",

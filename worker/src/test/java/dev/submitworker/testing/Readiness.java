@@ -2,10 +2,7 @@ package dev.submitworker.testing;
 
 import static org.awaitility.Awaitility.await;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.ConnectException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -20,15 +17,6 @@ public final class Readiness {
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     private Readiness() {}
-
-    /** A port nobody listens on now, for a process's {@code server.port}. */
-    public static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
 
     /** Polls the readiness probe until it answers 200; returns the status codes it answered on the way. */
     public static List<Integer> awaitReady(int port) {
