@@ -165,9 +165,11 @@ class ControlCommandsEndToEndTest {
         String job = running(target, null);
         int before = savepointsOnDisk();
 
-        String restart = KafkaTestClient.newRequestId("ctl-restart");
-        JsonNode restarted = thrice(restart, control(restart, "restart", target).replace("}", ",\"id\":" + TASK + "}"))
-                .get(0);
+        // in another partition than its target's, which checks it: the restart takes both steps through the topic
+        String restart = KafkaTestClient.newRequestId("ctl-restart",
+                (KafkaTestClient.partitionOf(target) + 1) % KafkaTestClient.PARTITIONS);
+        // it names no task: it submits its target's
+        JsonNode restarted = thrice(restart, control(restart, "restart", target)).get(0);
 
         assertThat(restarted.get("code").asInt()).as(restarted.toPrettyString()).isZero();
         String newJob = new RequestId(restart).jobId();
@@ -215,6 +217,10 @@ class ControlCommandsEndToEndTest {
         assertThat(unknownTarget.get("code").asInt()).isEqualTo(6);
         assertThat(unknownTarget.get("msg").asText()).startsWith("Unknown target: request '" + unknown
                 + "-nobody' is not known");
+        kafka.sendCommand(control(unknown + "-restart", "restart", unknown + "-nobody"));
+        JsonNode unknownRestart = kafka.awaitEnvelope(unknown + "-restart");
+        assertThat(unknownRestart.get("code").asInt()).isEqualTo(6);
+        assertThat(unknownRestart.get("msg").asText()).isEqualTo(unknownTarget.get("msg").asText());
 
         // task 0 is not in the catalog: its request did not submit a job
         assertThat(noTarget.get("code").asInt()).isEqualTo(1);

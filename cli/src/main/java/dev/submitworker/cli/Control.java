@@ -141,16 +141,19 @@ abstract class Control implements Callable<Integer> {
     }
 
     @Command(name = "restart", description = {
-            "Stop the target's job with a savepoint and submit task --task from it as the job of this command's "
-                    + "requestId; with --savepoint, take none: cancel the target's job if it still runs and start "
-                    + "from that savepoint.",
+            "Stop the target's job with a savepoint and submit its task (or task --task) from it as the job of "
+                    + "this command's requestId; with --savepoint, take none: cancel the target's job if it still "
+                    + "runs and start from that savepoint.",
             "Prints the answer and, with --wait running|terminal, the new job's status event, as submit does.",
             "Running the same command again submits nothing new: the worker answers it with the first answer."})
     static final class Restart extends Control {
 
+        @Option(names = "--task", paramLabel = "ID",
+                description = "The task to submit, if not the target's: its id in the worker's catalog.")
+        Integer taskId;
+
         @Mixin
         TaskOptions task;
-
 
         @Override
         String action() {
@@ -169,7 +172,7 @@ abstract class Control implements Callable<Integer> {
 
         @Override
         void addTo(ObjectNode command) {
-            task.addTo(command);
+            task.addTo(command, taskId);
         }
     }
 }

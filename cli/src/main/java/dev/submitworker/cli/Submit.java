@@ -33,6 +33,9 @@ final class Submit implements Callable<Integer> {
     @Mixin
     KafkaOptions kafka;
 
+    @Option(names = "--task", required = true, paramLabel = "ID", description = "The task's id in the worker's catalog.")
+    int taskId;
+
     @Mixin
     TaskOptions task;
 
@@ -53,7 +56,7 @@ final class Submit implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         // the command as the worker reads it: Dinky's submitTask body plus the requestId
-        ObjectNode command = task.addTo(KeyReader.JSON.createObjectNode().put("requestId", requestId));
+        ObjectNode command = task.addTo(KeyReader.JSON.createObjectNode().put("requestId", requestId), taskId);
         return new Exchange(spec, kafka, timeout).send(requestId, command, wait,
                 new Exchange.Followed(requestId, "FINISHED"));
     }

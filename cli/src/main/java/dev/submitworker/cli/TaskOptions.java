@@ -5,11 +5,11 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import picocli.CommandLine.Option;
 
-/** The task to submit, its variables and the savepoint to start from: what {@code submit} and {@code restart} send. */
+/**
+ * The variables of the task to submit and the savepoint to start from: what {@code submit} and {@code restart} send
+ * beside the task's id (required by one, optional for the other).
+ */
 final class TaskOptions {
-
-    @Option(names = "--task", required = true, paramLabel = "ID", description = "The task's id in the worker's catalog.")
-    int task;
 
     @Option(names = "--var", paramLabel = "NAME=VALUE", mapFallbackValue = "",
             description = "A value for the task's variable NAME ($${NAME}); repeat for more.")
@@ -18,9 +18,15 @@ final class TaskOptions {
     @Option(names = "--savepoint", paramLabel = "PATH", description = "Start the job from this savepoint.")
     String savepoint;
 
-    /** Dinky's submitTask fields of the command: {@code id}, {@code savePointPath}, {@code variables}. */
-    ObjectNode addTo(ObjectNode command) {
-        command.put("id", task);
+    /**
+     * Dinky's submitTask fields of the command: {@code id}, {@code savePointPath}, {@code variables}.
+     *
+     * @param task the task's id, or null for none
+     */
+    ObjectNode addTo(ObjectNode command, Integer task) {
+        if (task != null) {
+            command.put("id", task);
+        }
         if (savepoint != null) {
             command.put("savePointPath", savepoint);
         }

@@ -26,7 +26,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
 /**
  * {@code make lifecycle}: a streaming job's life through control commands, against the worker of {@code make run}.
  * Submits a task (default 2, the streaming sample), triggers a savepoint of its job, stops it with a savepoint,
- * restarts the task from the stop's savepoint (a restart with its {@code savePointPath}), then cancels the restarted
+ * restarts its task from the stop's savepoint (a restart with that {@code savePointPath}), then cancels the restarted
  * job; prints each command, its answer and the status
  * events, and ends with one line
  * {@code lifecycle: submitted=.. savepoint=.. stopped=.. restarted=.. restoredFrom=.. cancelled=.. violations=n}.
@@ -106,8 +106,7 @@ public final class LifecycleClient {
         String stopped = awaitStatus(submit, "FINISHED");
 
         String restart = id + "-restart";
-        JsonNode restarted = command(control(restart, "restart", submit).put("id", task)
-                .put("savePointPath", stopPath));
+        JsonNode restarted = command(control(restart, "restart", submit).put("savePointPath", stopPath));
         String restartedJob = jobOf(restart, restarted);
         String restoredFrom = restarted.at("/data/control/savepointPath").asText(null);
         if (stopPath == null || !stopPath.equals(restoredFrom)) {

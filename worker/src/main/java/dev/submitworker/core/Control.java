@@ -8,10 +8,12 @@ import java.util.Objects;
  * cancel, a restart; or, without a target, an explain of a task. A control command is keyed, claimed and answered by
  * its own requestId exactly like a submit; its target names the job.
  *
- * @param target the requestId whose job is acted on; null for an explain, which acts on no job
- * @param drain  stop only: advance the job's event time to the end before the savepoint (Flink's {@code --drain})
+ * @param target      the requestId whose job is acted on; null for an explain, which acts on no job
+ * @param drain       stop only: advance the job's event time to the end before the savepoint (Flink's {@code --drain})
+ * @param targetsTask restart only: it names no task and submits its target's
+ * @param step        restart only: how far it has come (always {@link Step#SENT} for the others)
  */
-public record Control(Action action, RequestId target, boolean drain) {
+public record Control(Action action, RequestId target, boolean drain, boolean targetsTask, Step step) {
 
     public enum Action {
         /** Trigger a savepoint; the job keeps running. */
@@ -42,8 +44,8 @@ public record Control(Action action, RequestId target, boolean drain) {
 
         /**
          * Whether a command of this action is handled in its target's partition, whose ledger knows the target. A
-         * restart is handled in its own: it names its task, asks the cluster about the target's job, and its new job
-         * is then followed, and found by later control commands, under its own requestId. An explain has no target.
+         * restart is only checked there ({@link Step}): it is run in its own, as its new job is then followed, and
+         * found by later control commands, under its own requestId. An explain has no target.
          */
         public boolean inTargetsPartition() {
             return !takesTask();
@@ -60,8 +62,30 @@ public record Control(Action action, RequestId target, boolean drain) {
         }
     }
 
+    /**
+     * How far a restart has come. Its target's ledger entry is in its target's partition, its own ledger entry (and its
+     * new job) in its own: it is passed on from one to the other, the command unchanged but for these steps.
+     */
+    public enum Step {
+        /** As sent, in its own partition: a duplicate is answered there; else it is passed on to be checked. */
+        SENT,
+        /** In its target's partition: the target must have been answered with a job; its task is named. */
+        CHECKING,
+        /** Back in its own partition, its task named: run. */
+        CHECKED
+    }
+
+    /** A control command as sent. */
+    public Control(Action action, RequestId target, boolean drain) {
+        this(action, target, drain, false, Step.SENT);
+    }
+
     public Control {
         Objects.requireNonNull(action, "action");
+        Objects.requireNonNull(step, "step");
+        if (action != Action.RESTART && (targetsTask || step != Step.SENT)) {
+            throw new IllegalArgumentException("only a restart takes its target's task and goes in steps");
+        }
         if (action == Action.EXPLAIN ? target != null : target == null) {
             throw new IllegalArgumentException(action == Action.EXPLAIN ? "an explain has no target"
                     : "a " + action.value() + " needs a target");
@@ -69,5 +93,15 @@ public record Control(Action action, RequestId target, boolean drain) {
         if (drain && action != Action.STOP) {
             throw new IllegalArgumentException("only a stop drains");
         }
+    }
+
+    /** The same command, one step further. */
+    public Control at(Step next) {
+        return new Control(action, target, drain, targetsTask, next);
+    }
+
+    /** Whether it is a restart not yet checked in its target's partition. */
+    public boolean unchecked() {
+        return action == Action.RESTART && step != Step.CHECKED;
     }
 }

@@ -22,15 +22,18 @@ import java.time.Instant;
  * cluster unreachable, before the deadline (first failure + it)    RETRY: PENDING, tried again after a backoff
  * cluster unreachable, at or past the deadline                     GIVE_UP: answered (code 5), GAVE_UP in the ledger
  *
- * a control command (but a restart, resolved like a submit) is to   decision
- * be run; its target's ledger entry is ...
+ * a control command is to be run (a restart: checked); its         decision
+ * target's ledger entry is ...
  * ------------------------------------------------------------------------------------------------------------
  * missing (or the target is the command itself)                    UNKNOWN_TARGET: refused (code 6)
  * PENDING, or its submission is under way in this worker           NOT_ANSWERED: refused (code 1)
  * DONE without a job (refused, failed), or GAVE_UP                 NO_JOB: refused (code 1)
- * DONE with a job whose end has been seen                          ENDED: refused (code 1), naming the status
- * DONE with a job not seen to end                                  ACT: the cluster is asked (and may say it ended)
+ * DONE with a job whose end has been seen, but for a restart       ENDED: refused (code 1), naming the status
+ * DONE with a job not seen to end, or a restart's                  ACT: the cluster is asked (and may say it ended)
  * </pre>
+ *
+ * <p>A restart's check passes a target whose end has been seen: its own stop ends it, a copy of it checked after that
+ * must pass as the first did, and the cluster tells whether a restart without a savepoint path can stop it.
  */
 final class Decisions {
 
@@ -82,7 +85,8 @@ final class Decisions {
         if (target.following() == null) {
             return OnControl.NO_JOB;
         }
-        return target.following().terminal() ? OnControl.ENDED : OnControl.ACT;
+        return target.following().terminal() && command.control().action() != Control.Action.RESTART
+                ? OnControl.ENDED : OnControl.ACT;
     }
 
     /**

@@ -348,15 +348,35 @@ public final class Engine {
                 join(ledger, command, known, flight, now);
                 report(Telemetry::duplicate);
             }
-            case RESUME -> {
+            case RESUME, RUN -> {
+                if (command.control() != null && command.control().unchecked()) {
+                    checkRestart(round, record, command, now);
+                    return;
+                }
                 round.awaitReply(command.requestId(), record.replyTo(), false);
-                run(round, record, command, now, true);
-            }
-            case RUN -> {
-                round.awaitReply(command.requestId(), record.replyTo(), false);
-                run(round, record, command, now, false);
+                run(round, record, command, now, known != null);
             }
         }
+    }
+
+    /**
+     * A restart not run yet. As sent, it is passed on to its target's partition; there, its target is checked in the
+     * ledger ({@link Decisions#onControl}) and it is passed back, its task named, or refused, the refusal recorded
+     * there, where every later copy then finds it.
+     */
+    private void checkRestart(Round round, Incoming record, SubmitCommand command, Instant now) {
+        if (command.control().step() == Control.Step.SENT) {
+            ports.intake().passOn(record, command.checking());
+            return;
+        }
+        Answer refusal = resolveControl(record.partition(), command, now).refusal;
+        if (refusal == null) {
+            int targetsTask = ledger(record.partition()).find(command.control().target()).orElseThrow().taskId();
+            ports.intake().passOn(record, command.checked(targetsTask));
+            return;
+        }
+        round.awaitReply(command.requestId(), record.replyTo(), false);
+        answerAndRecord(round, record.partition(), command, refusal, now);
     }
 
     /** A duplicate of a request still under way: answered with its first answer, when that comes. */
@@ -454,9 +474,14 @@ public final class Engine {
                 .task(task).command(command).build());
     }
 
-    /** The task id an answer reports: a control command's is its target's task's, when that is still known. */
+    /**
+     * The task id an answer reports: a control command's is its target's task's, when that is still known, but for a
+     * restart or an explain that names its own (or a restart checked, its target's task named).
+     */
     private static Integer taskIdOf(SubmitCommand command, Task task) {
-        return command.control() == null || !command.control().action().inTargetsPartition()
+        Control control = command.control();
+        return control == null || control.action().takesTask()
+                && (!control.targetsTask() || control.step() == Control.Step.CHECKED)
                 ? Integer.valueOf(command.taskId()) : task == null ? null : task.id();
     }
 

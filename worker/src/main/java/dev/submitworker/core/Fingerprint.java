@@ -27,7 +27,8 @@ final class Fingerprint {
         } else {
             part(canonical, "submit");
         }
-        part(canonical, Integer.toString(command.taskId()));
+        // a restart that names no task is the same command before and after its task is found
+        part(canonical, control != null && control.targetsTask() ? "target's task" : Integer.toString(command.taskId()));
         part(canonical, command.savepoint() == null ? "" : command.savepoint());
         new TreeMap<>(command.variables()).forEach((name, value) -> {
             part(canonical, name);

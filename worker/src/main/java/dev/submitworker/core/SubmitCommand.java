@@ -38,11 +38,30 @@ public record SubmitCommand(RequestId requestId, int taskId, String savePointPat
         return new SubmitCommand(requestId, 0, null, null, Objects.requireNonNull(control, "control"));
     }
 
-    /** A restart: submit the task from a savepoint of the target's job (or from the path given) as its own job. */
-    public static SubmitCommand restart(RequestId requestId, RequestId target, int taskId, String savePointPath,
+    /**
+     * A restart: submit the task from a savepoint of the target's job (or from the path given) as its own job.
+     *
+     * @param taskId the task to submit, or null for the target's
+     */
+    public static SubmitCommand restart(RequestId requestId, RequestId target, Integer taskId, String savePointPath,
                                         Map<String, String> variables) {
-        return new SubmitCommand(requestId, taskId, savePointPath, variables,
-                new Control(Control.Action.RESTART, target, false));
+        return new SubmitCommand(requestId, taskId == null ? 0 : taskId, savePointPath, variables,
+                new Control(Control.Action.RESTART, target, false, taskId == null, Control.Step.SENT));
+    }
+
+    /** A restart on its way to its target's partition, to be checked there. */
+    public SubmitCommand checking() {
+        return new SubmitCommand(requestId, taskId, savePointPath, variables, control.at(Control.Step.CHECKING));
+    }
+
+    /**
+     * A restart its target's partition has checked, back on its way to its own partition.
+     *
+     * @param targetsTask the target's task: the one submitted when the restart names none
+     */
+    public SubmitCommand checked(int targetsTask) {
+        return new SubmitCommand(requestId, control.targetsTask() ? targetsTask : taskId, savePointPath, variables,
+                control.at(Control.Step.CHECKED));
     }
 
     /** An explain: compile the task as a submit with these variables would, and submit nothing. */
@@ -69,7 +88,8 @@ public record SubmitCommand(RequestId requestId, int taskId, String savePointPat
     /**
      * What makes two commands with the same requestId the same command: task id, savepoint path and variables; for a
      * control command its action, target and drain, and for a restart or an explain its task, savepoint path and
-     * variables too. Variable order and a blank versus an absent savepoint path do not matter; anything else does.
+     * variables too (a restart that names no task: that it names none, whichever task it is found to submit). Variable
+     * order, a blank versus an absent savepoint path and how far a restart has come do not matter; anything else does.
      */
     public String fingerprint() {
         return Fingerprint.of(this);

@@ -156,7 +156,7 @@ public final class CommandConsumers implements AutoCloseable {
                         services.catalog(), services.compiler(), services.clusters(),
                         new KafkaAnswers(settings.topics().results(), services.envelopes(), unitOfWork),
                         new KafkaIntake(settings.topics().deadLetter(), settings.topics().commands(), groupId,
-                                maxRequestBytes, services.redactor(), records, unitOfWork),
+                                maxRequestBytes, partitions, services.redactor(), records, unitOfWork),
                         new KafkaStatusEvents(settings.topics().status(), unitOfWork),
                         unitOfWork, services.retries(), services.redactor()::redactText, services.telemetry()),
                         settings.engine(),

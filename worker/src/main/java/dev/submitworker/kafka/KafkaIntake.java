@@ -1,6 +1,8 @@
 package dev.submitworker.kafka;
 
+import dev.submitworker.core.Control;
 import dev.submitworker.core.Incoming;
+import dev.submitworker.core.SubmitCommand;
 import dev.submitworker.core.port.Intake;
 import dev.submitworker.dinky.MalformedCommandException;
 import dev.submitworker.secrets.Redactor;
@@ -8,6 +10,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.Locale;
 import java.util.function.Function;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -17,7 +20,7 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.springframework.kafka.support.KafkaHeaders;
 
 /**
- * Dead letters and forwarded commands, in the consumer's unit of work. A dead letter is the original record, value
+ * Dead letters, forwarded commands and restarts passed on, in the consumer's unit of work. A dead letter is the original record, value
  * unchanged so it can be replayed, with Spring Kafka's dead-letter headers ({@code kafka_dlt-original-topic}, ...):
  * the exception headers redacted and bounded, since the reason may quote the record or a task's script. One that
  * would not fit a Kafka record whole (a record near the size limit, plus headers) keeps only the start of its value
@@ -38,20 +41,24 @@ final class KafkaIntake implements Intake {
     private final String commandsTopic;
     private final String groupId;
     private final int maxRequestBytes;
+    private final int partitions;
     private final Redactor redactor;
     private final Function<Incoming, ConsumerRecord<byte[], byte[]>> records;
     private final KafkaUnitOfWork unitOfWork;
 
     /**
      * @param maxRequestBytes the producer's {@code max.request.size}: no record may be larger
+     * @param partitions      the commands topic's partition count
      * @param records         the Kafka record an incoming command was read from
      */
-    KafkaIntake(String deadLetterTopic, String commandsTopic, String groupId, int maxRequestBytes, Redactor redactor,
-                Function<Incoming, ConsumerRecord<byte[], byte[]>> records, KafkaUnitOfWork unitOfWork) {
+    KafkaIntake(String deadLetterTopic, String commandsTopic, String groupId, int maxRequestBytes, int partitions,
+                Redactor redactor, Function<Incoming, ConsumerRecord<byte[], byte[]>> records,
+                KafkaUnitOfWork unitOfWork) {
         this.deadLetterTopic = deadLetterTopic;
         this.commandsTopic = commandsTopic;
         this.groupId = groupId;
         this.maxRequestBytes = maxRequestBytes;
+        this.partitions = partitions;
         this.redactor = redactor;
         this.records = records;
         this.unitOfWork = unitOfWork;
@@ -112,10 +119,34 @@ final class KafkaIntake implements Intake {
     @Override
     public void forward(Incoming incoming, int partition) {
         ConsumerRecord<byte[], byte[]> original = records.apply(incoming);
+        SubmitCommand command = ((Incoming.Elsewhere) incoming.parsed()).command();
+        unitOfWork.write(passedOn(original, command, partition, forwardedFrom(original)));
+    }
+
+    @Override
+    public void passOn(Incoming incoming, SubmitCommand next) {
+        ConsumerRecord<byte[], byte[]> original = records.apply(incoming);
+        Headers headers = forwardedFrom(original);
+        headers.remove(CommandRecords.RESTART_STEP);
+        headers.remove(CommandRecords.RESTART_TASK);
+        headers.add(CommandRecords.RESTART_STEP, text(next.control().step().name().toLowerCase(Locale.ROOT)));
+        if (next.control().step() == Control.Step.CHECKED) {
+            headers.add(CommandRecords.RESTART_TASK, text(Integer.toString(next.taskId())));
+        }
+        unitOfWork.write(passedOn(original, next, CommandRecords.home(next, partitions), headers));
+    }
+
+    private static Headers forwardedFrom(ConsumerRecord<byte[], byte[]> original) {
         Headers headers = new RecordHeaders(original.headers().toArray());
         headers.add(FORWARDED_FROM, text(original.topic() + "-" + original.partition() + "@" + original.offset()));
-        byte[] key = text(((Incoming.Elsewhere) incoming.parsed()).command().requestId().value());
-        unitOfWork.write(new ProducerRecord<>(commandsTopic, partition, key, original.value(), headers));
+        return headers;
+    }
+
+    /** The command's record as it was sent, keyed by its requestId, for the given partition. */
+    private ProducerRecord<byte[], byte[]> passedOn(ConsumerRecord<byte[], byte[]> original, SubmitCommand command,
+                                                    int partition, Headers headers) {
+        return new ProducerRecord<>(commandsTopic, partition, text(command.requestId().value()), original.value(),
+                headers);
     }
 
     private static byte[] text(String value) {

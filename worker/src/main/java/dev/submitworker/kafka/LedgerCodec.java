@@ -88,6 +88,9 @@ final class LedgerCodec {
                     json.writeStringField("target", command.control().target() == null ? null
                             : command.control().target().value());
                     json.writeBooleanField("drain", command.control().drain());
+                    if (command.control().targetsTask()) {
+                        json.writeBooleanField("targetsTask", true);
+                    }
                 }
                 json.writeNumberField("id", command.taskId());
                 json.writeStringField("savePointPath", command.savePointPath());
@@ -157,9 +160,14 @@ final class LedgerCodec {
         if (fields.get("command") instanceof Map<?, ?> raw) {
             @SuppressWarnings("unchecked")
             Map<String, String> variables = (Map<String, String>) raw.get("variables");
-            Control control = raw.get("action") instanceof String action ? new Control(Control.Action.of(action),
-                    raw.get("target") instanceof String target ? new RequestId(target) : null,
-                    Boolean.TRUE.equals(raw.get("drain"))) : null;
+            Control control = null;
+            if (raw.get("action") instanceof String action) {
+                Control.Action kind = Control.Action.of(action);
+                // a restart waits in its own partition's ledger only once its target's partition has checked it
+                control = new Control(kind, raw.get("target") instanceof String target ? new RequestId(target) : null,
+                        Boolean.TRUE.equals(raw.get("drain")), Boolean.TRUE.equals(raw.get("targetsTask")),
+                        kind == Control.Action.RESTART ? Control.Step.CHECKED : Control.Step.SENT);
+            }
             command = new SubmitCommand(requestId, ((Number) raw.get("id")).intValue(),
                     (String) raw.get("savePointPath"), variables, control);
         }

@@ -1013,9 +1013,12 @@ class EngineTest {
             return restart(requestId, target, 1, savePointPath);
         }
 
-        private Incoming restart(String requestId, String target, int taskId, String savePointPath) {
-            return world.submit(0, SubmitCommand.restart(new RequestId(requestId), new RequestId(target), taskId,
-                    savePointPath, null));
+        private Incoming restart(String requestId, String target, Integer taskId, String savePointPath) {
+            return world.submit(0, restartCommand(requestId, target, taskId, savePointPath));
+        }
+
+        private SubmitCommand restartCommand(String requestId, String target, Integer taskId, String savePointPath) {
+            return SubmitCommand.restart(new RequestId(requestId), new RequestId(target), taskId, savePointPath, null);
         }
 
         @Test
@@ -1033,6 +1036,59 @@ class EngineTest {
             assertThat(world.session.jobs().get(job).status()).isEqualTo("FINISHED");
             assertThat(world.session.jobs()).containsOnlyKeys(job, jobId("r-12"));
             assertThat(entry("r-12").followed()).isTrue(); // the new job is followed under the restart's requestId
+        }
+
+        @Test
+        void aRestartThatNamesNoTaskSubmitsItsTargetsTaskChecked() {
+            world.catalog.add(7, "session");
+            world.round(world.submit("r-1", 7));
+            world.session.set(new ClusterGateway.JobState(jobId("r-1"), "task-7", "RUNNING"));
+            world.round(restart("r-12", "r-1", null, null), restart("r-12", "r-1", null, null));
+
+            assertThat(answers("r-12")).extracting(Published::duplicate).containsExactly(false, true);
+            assertThat(answers("r-12").get(0).outcome().message()).contains(": Task 7 (task-7) submitted as job "
+                    + jobId("r-12"));
+            assertThat(answers("r-12").get(0).answer().taskId()).isEqualTo(7);
+            assertThat(world.session.jobs().get(jobId("r-12")).name()).isEqualTo("task-7");
+            assertThat(world.session.triggers()).isEqualTo(1);
+        }
+
+        @Test
+        void aRestartIsCheckedInItsTargetsLedgerBeforeAnythingIsAskedOfTheCluster() {
+            world.round(world.submit("r-0", 424242));
+            world.round(restart("r-12", "r-nobody", null, null), restart("r-13", "r-0", 1, null));
+
+            assertThat(only("r-12").outcome()).isInstanceOf(Outcome.BadCommand.class);
+            assertThat(only("r-12").outcome().message()).startsWith("Unknown target: request 'r-nobody' is not known");
+            assertThat(only("r-12").answer().taskId()).isNull();
+            assertThat(only("r-13").outcome()).isEqualTo(new Outcome.Refused("The target request 'r-0' did not "
+                    + "submit a job: nothing to restart", "its answer was not a submission"));
+            assertThat(only("r-13").answer().taskId()).isEqualTo(1);
+            assertThat(world.session.calls()).isZero();
+        }
+
+        @Test
+        void aCopyOfARestartCheckedAfterItsOwnStopEndedTheTargetIsStillItsDuplicate() {
+            running("r-1");
+            world.round(restart("r-12", "r-1", null, null));
+            followUntil(() -> entry("r-1").following().terminal());
+            // a copy sent before the answer, and read after the target's end was recorded: checked, it passes too
+            world.round(world.record(0, new Incoming.Command(restartCommand("r-12", "r-1", null, null).checking())));
+            world.round(restart("r-12", "r-1", null, null));
+
+            assertThat(answers("r-12")).extracting(Published::duplicate).containsExactly(false, true, true);
+            assertThat(answers("r-12").get(1).outcome()).isEqualTo(answers("r-12").get(0).outcome());
+            assertThat(world.session.triggers()).isEqualTo(1);
+        }
+
+        @Test
+        void aRestartThatNamesNoTaskIsAnotherCommandThanOneThatNamesItsTargetsTask() {
+            running("r-1");
+            world.round(restart("r-12", "r-1", null, null));
+            world.round(restart("r-12", "r-1", 1, null));
+
+            assertThat(answers("r-12")).extracting(published -> published.outcome().getClass().getSimpleName())
+                    .containsExactly("Submitted", "Conflict");
         }
 
         @Test

@@ -233,14 +233,17 @@ class CommandReaderTest {
     }
 
     @Test
-    void aRestartTakesASavepointPathAndVariables() {
+    void aRestartTakesASavepointPathAndVariablesAndATaskOrNoneForItsTargets() {
         assertThat(read("{\"requestId\":\"r-12\",\"action\":\"restart\",\"target\":\"r-1\",\"id\":2,"
                 + "\"savePointPath\":\"/sp\",\"variables\":{\"day\":\"1\"}}")).isEqualTo(new CommandReader.Accepted(
                 SubmitCommand.restart(new RequestId("r-12"), new RequestId("r-1"), 2, "/sp", Map.of("day", "1"))));
         assertThat(rejected("{\"requestId\":\"r-12\",\"action\":\"restart\",\"target\":\"r-1\",\"id\":2,"
                 + "\"drain\":true}").reason()).isEqualTo("field 'drain': is not a field of a 'restart' command");
-        assertThat(rejected("{\"requestId\":\"r-12\",\"action\":\"restart\",\"target\":\"r-1\"}").reason())
-                .isEqualTo("field 'id': is missing");
+        assertThat(read("{\"requestId\":\"r-12\",\"action\":\"restart\",\"target\":\"r-1\"}")).isEqualTo(
+                new CommandReader.Accepted(SubmitCommand.restart(new RequestId("r-12"), new RequestId("r-1"), null,
+                        null, null)));
+        assertThat(rejected("{\"requestId\":\"r-12\",\"action\":\"restart\",\"target\":\"r-1\",\"id\":null}")
+                .reason()).isEqualTo("field 'id': null found, integer expected");
     }
 
     @Test

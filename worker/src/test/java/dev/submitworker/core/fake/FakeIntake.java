@@ -1,11 +1,12 @@
 package dev.submitworker.core.fake;
 
 import dev.submitworker.core.Incoming;
+import dev.submitworker.core.SubmitCommand;
 import dev.submitworker.core.port.Intake;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Dead letters and forwarded commands in memory. */
+/** Dead letters, forwarded commands and restarts passed on, in memory. */
 public final class FakeIntake implements Intake {
 
     public record DeadLetter(Incoming record, String reason, Throwable failure) {}
@@ -15,6 +16,7 @@ public final class FakeIntake implements Intake {
     private final FakeUnitOfWork unitOfWork;
     private final List<DeadLetter> deadLetters = new ArrayList<>();
     private final List<Forwarded> forwarded = new ArrayList<>();
+    private final List<Incoming> passedOn = new ArrayList<>();
 
     public FakeIntake(FakeUnitOfWork unitOfWork) {
         this.unitOfWork = unitOfWork;
@@ -30,6 +32,20 @@ public final class FakeIntake implements Intake {
     public void forward(Incoming record, int partition) {
         Forwarded passed = new Forwarded(record, partition);
         unitOfWork.write(() -> forwarded.add(passed));
+    }
+
+    /** Passed on to the record's own partition (the fake world's partitions are not told apart by requestId). */
+    @Override
+    public void passOn(Incoming record, SubmitCommand next) {
+        Incoming passed = new Incoming(record.partition(), -1, new Incoming.Command(next), record.replyTo());
+        unitOfWork.write(() -> passedOn.add(passed));
+    }
+
+    /** The restarts passed on since the last call, each to be read as a new record of its partition. */
+    public List<Incoming> takePassedOn() {
+        List<Incoming> taken = List.copyOf(passedOn);
+        passedOn.clear();
+        return taken;
     }
 
     public List<DeadLetter> deadLetters() {

@@ -98,8 +98,13 @@ public final class World implements AutoCloseable {
         return new Incoming(record.partition(), record.offset(), record.parsed(), record.replyTo());
     }
 
+    /** A round of these records, then a round of the restarts it passed on, and so on until none is passed on. */
     public void round(Incoming... records) {
         engine.round(List.of(records));
+        for (List<Incoming> passed = intake.takePassedOn(); !passed.isEmpty(); passed = intake.takePassedOn()) {
+            engine.round(passed.stream().map(record -> new Incoming(record.partition(),
+                    offsets.merge(record.partition(), 1L, Long::sum) - 1, record.parsed(), record.replyTo())).toList());
+        }
     }
 
     @Override
