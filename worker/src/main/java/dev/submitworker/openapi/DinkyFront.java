@@ -32,7 +32,11 @@ public final class DinkyFront {
     public static final String DINKY_API_VERSION = "1.2.0";
 
     private static final Set<String> SUBMIT_FIELDS = Set.of("id", "isOnline", "variables", "savePointPath");
-    private static final Set<String> EXPLAIN_FIELDS = Set.of("id", "variables");
+    /** The task's id and variables, and the fields of Dinky's {@code APIExplainSqlDTO} (see {@link #explain}). */
+    private static final Set<String> EXPLAIN_FIELDS = Set.of("id", "variables", "statement", "envId", "fragment",
+            "useStatementSet", "parallelism", "configuration");
+    /** Fields of Dinky's {@code APIExplainSqlDTO} that would make the plan another than the task's. */
+    private static final List<String> NOT_THE_TASKS = List.of("statement", "parallelism", "configuration");
     private static final Set<String> SAVEPOINT_FIELDS = Set.of("jobId", "savePointType", "address",
             "gatewayConfig");
     private static final Set<String> SAVEPOINT_TASK_FIELDS = Set.of("taskId", "type");
@@ -94,8 +98,8 @@ public final class DinkyFront {
     }
 
     /**
-     * {@code POST /openapi/explainSql {"id", "variables"}}: the explain command; Dinky's list of statement
-     * explanations ({@code SqlExplainResult}), here one for the task's script. Nothing is submitted.
+     * {@code POST /openapi/explainSql {"id", "variables"}}: the explain command; Dinky's {@code ExplainResult}, here
+     * with one statement explanation ({@code SqlExplainResult}), of the task's script. Nothing is submitted.
      */
     ObjectNode explainSql(String idempotencyKey, String body, Duration wait) throws InterruptedException {
         return explain(idempotencyKey, body, wait, "explainSql", results::explanations);
@@ -109,11 +113,24 @@ public final class DinkyFront {
         return explain(idempotencyKey, body, wait, "getJobPlan", results::jobPlan);
     }
 
+    /**
+     * Dinky's body ({@code APIExplainSqlDTO}) is read, but the plan is always the task's: a script, parallelism or
+     * configuration of the call's own is refused, naming the field; its {@code envId}, {@code fragment} and
+     * {@code useStatementSet} are ignored (the task's cluster entry and script decide them).
+     */
     private ObjectNode explain(String idempotencyKey, String body, Duration wait, String call,
                                Function<JsonNode, ObjectNode> shape) throws InterruptedException {
         Request request = Request.parse(body, EXPLAIN_FIELDS, call);
         if (request.problem() != null) {
             return results.result(DinkyResults.BAD_PARAMETERS, request.problem(), null);
+        }
+        for (String field : NOT_THE_TASKS) {
+            JsonNode value = request.fields().get(field);
+            if (value != null && !value.isNull() && !(value.isContainerNode() && value.isEmpty())) {
+                return results.result(DinkyResults.BAD_PARAMETERS, "Invalid " + call + ": field '" + field + "' is "
+                        + "not taken: the worker explains the tasks of its catalog as they would be submitted; name "
+                        + "the task in 'id'", null);
+            }
         }
         Integer task = request.integer("id");
         if (task == null) {

@@ -75,8 +75,9 @@ public final class DinkyResults {
     }
 
     /**
-     * An explain answer as Dinky's {@code Result<List<SqlExplainResult>>}: one explanation of the task's script (its
-     * INSERT statements' plan as Flink explains them, null for a jar program), or of why it does not compile.
+     * An explain answer as Dinky's {@code Result<ExplainResult>}: {@code correct}, {@code total} and one explanation
+     * ({@code SqlExplainResult}) of the task's script (its INSERT statements' plan as Flink explains them, null for a
+     * jar program), or of why it does not compile.
      */
     ObjectNode explanations(JsonNode answer) {
         return reshaped(answer, (done, data) -> {
@@ -92,7 +93,9 @@ public final class DinkyResults {
             explanation.put("explainTrue", done);
             explanation.put("explainTime", format(instant(answer.path("time"))));
             explanation.put("invalid", false);
-            return JSON.createArrayNode().add(explanation);
+            ObjectNode result = JSON.createObjectNode().put("correct", done).put("total", 1);
+            result.putArray("sqlExplainResults").add(explanation);
+            return result;
         });
     }
 
@@ -129,9 +132,10 @@ public final class DinkyResults {
     }
 
     /**
-     * A control command's answer as Dinky's {@code Result<SavePointResult>} (a gateway result: {@code type, startTime,
-     * endTime, success, exceptionMsg, appId, webURL, jobInfos}, each job info {@code jobId, savePoint, status} with
-     * status RUN after a savepoint, STOP after a stop, CANCEL after a cancel, FAIL when it was not carried out).
+     * A control command's answer as Dinky's {@code Result<SavePointResult>} as Jackson writes that gateway result from
+     * its getters: {@code type, startTime, endTime, success, sucess} (sic, {@code GatewayResult.isSucess()}), {@code
+     * exceptionMsg, error, appId, id, webURL, jids, jobInfos}, each job info {@code jobId, savePoint, status} with
+     * status RUN after a savepoint, STOP after a stop, CANCEL after a cancel, FAIL when it was not carried out.
      */
     ObjectNode savePointResult(JsonNode answer) {
         return reshaped(answer, (done, data) -> {
@@ -141,9 +145,13 @@ public final class DinkyResults {
             savepoint.put("startTime", format(instant(data.path("startTime"))));
             savepoint.put("endTime", format(instant(data.path("endTime"))));
             savepoint.put("success", done);
+            savepoint.put("sucess", done);
             savepoint.put("exceptionMsg", done ? null : whyNot(data, answer));
+            savepoint.set("error", savepoint.get("exceptionMsg"));
             savepoint.putNull("appId");
+            savepoint.putNull("id");
             savepoint.putNull("webURL");
+            savepoint.putNull("jids");
             ObjectNode job = savepoint.putArray("jobInfos").addObject();
             job.set("jobId", data.path("jobId").isTextual() ? data.path("jobId") : JSON.nullNode());
             job.set("savePoint", control.path("savepointPath").isTextual() ? control.path("savepointPath")

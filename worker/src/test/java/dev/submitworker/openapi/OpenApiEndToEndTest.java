@@ -263,6 +263,7 @@ class OpenApiEndToEndTest {
                 + "\"address\":\"ignored:8081\"}", Schemas.DINKY_SAVEPOINT).body();
         assertThat(byJob.path("code").asInt()).as(byJob.toString()).isZero();
         assertThat(byJob.at("/data/success").asBoolean()).isTrue();
+        assertThat(byJob.at("/data/sucess").asBoolean()).as("Dinky's misspelt getter, as its clients read it").isTrue();
         assertThat(byJob.at("/data/jobInfos/0/jobId").asText()).isEqualTo(first);
         assertThat(byJob.at("/data/jobInfos/0/status").asText()).isEqualTo("RUN");
         assertThat(byJob.at("/data/jobInfos/0/savePoint").asText()).isNotBlank()
@@ -300,11 +301,15 @@ class OpenApiEndToEndTest {
     @Test
     void explainSqlAndGetJobPlanAnswerThePlanAndSubmitNothing() throws Exception {
         Set<String> jobsBefore = jobIds();
-        JsonNode explained = dinky("POST", "/openapi/explainSql", "{\"id\":\"101\",\"variables\":{}}",
+        // Dinky's APIExplainSqlDTO fields that do not change the task's plan are taken (and ignored)
+        JsonNode explained = dinky("POST", "/openapi/explainSql", "{\"id\":\"101\",\"variables\":{},\"envId\":1,"
+                + "\"fragment\":false,\"useStatementSet\":false,\"statement\":null,\"configuration\":{}}",
                 Schemas.DINKY_EXPLAIN_SQL).body();
         assertThat(explained.path("code").asInt()).as(explained.toString()).isZero();
-        JsonNode explanation = explained.at("/data/0");
-        assertThat(explained.path("data")).hasSize(1);
+        assertThat(explained.at("/data/correct").asBoolean()).isTrue();
+        assertThat(explained.at("/data/total").asInt()).isEqualTo(1);
+        assertThat(explained.at("/data/sqlExplainResults")).hasSize(1);
+        JsonNode explanation = explained.at("/data/sqlExplainResults/0");
         assertThat(explanation.path("explainTrue").asBoolean()).isTrue();
         assertThat(explanation.path("sql").asText()).contains("INSERT INTO snk");
         assertThat(explanation.path("explain").asText()).contains("== Optimized Execution Plan ==");
@@ -319,12 +324,21 @@ class OpenApiEndToEndTest {
 
         JsonNode broken = dinky("POST", "/openapi/explainSql", "{\"id\":103}", Schemas.DINKY_EXPLAIN_SQL).body();
         assertThat(broken.path("code").asInt()).as(broken.toString()).isEqualTo(1);
-        assertThat(broken.at("/data/0/explainTrue").asBoolean()).isFalse();
-        assertThat(broken.at("/data/0/error").asText()).isNotBlank();
+        assertThat(broken.at("/data/correct").asBoolean()).isFalse();
+        assertThat(broken.at("/data/sqlExplainResults/0/explainTrue").asBoolean()).isFalse();
+        assertThat(broken.at("/data/sqlExplainResults/0/error").asText()).isNotBlank();
         JsonNode noPlan = dinky("POST", "/openapi/getJobPlan", "{\"id\":103}", Schemas.DINKY_JOB_PLAN).body();
         assertThat(noPlan.path("code").asInt()).isEqualTo(1);
         assertThat(noPlan.path("data").isNull()).isTrue();
-        JsonNode refused = dinky("POST", "/openapi/getJobPlan", "{\"id\":101,\"statement\":\"x\"}",
+        for (String field : List.of("\"statement\":\"SELECT 1\"", "\"parallelism\":4",
+                "\"configuration\":{\"parallelism.default\":\"4\"}")) {
+            JsonNode refused = dinky("POST", "/openapi/explainSql", "{\"id\":101," + field + "}",
+                    Schemas.DINKY_EXPLAIN_SQL).body();
+            assertThat(refused.path("code").asInt()).isEqualTo(6);
+            assertThat(refused.path("msg").asText()).startsWith("Invalid explainSql: field '"
+                    + field.substring(1, field.indexOf('"', 1)) + "' is not taken: the worker explains the tasks");
+        }
+        JsonNode refused = dinky("POST", "/openapi/getJobPlan", "{\"id\":101,\"sql\":\"x\"}",
                 Schemas.DINKY_JOB_PLAN).body();
         assertThat(refused.path("code").asInt()).isEqualTo(6);
 
