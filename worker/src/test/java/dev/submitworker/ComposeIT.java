@@ -13,9 +13,14 @@ import dev.submitworker.testing.WorkerProcess;
 import dev.submitworker.testing.WorkerPropertyNames;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.URI;
 import java.net.URL;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -104,6 +109,18 @@ class ComposeIT {
             assertThat(answer.at("/data/jobManagerAddress").asText())
                     .contains(String.valueOf(SharedInfrastructure.flinkRestAddress().getPort()));
             assertThat(worker.logLines("Instance " + instanceId)).isOne();
+
+            // the OpenAPI front on the port the stack publishes, behind the stack's token
+            URI version = URI.create("http://localhost:8088/openapi/version");
+            String token = environment.get("WORKER_OPENAPI_TOKENS");
+            HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+            HttpResponse<String> open = http.send(HttpRequest.newBuilder(version).timeout(Duration.ofSeconds(10))
+                    .build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> withToken = http.send(HttpRequest.newBuilder(version).timeout(Duration.ofSeconds(10))
+                    .header("dinky-token", token).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(open.statusCode()).isEqualTo(401);
+            assertThat(withToken.statusCode()).isEqualTo(200);
+            assertThat(new ObjectMapper().readTree(withToken.body()).path("code").asInt()).isZero();
         }
     }
 
