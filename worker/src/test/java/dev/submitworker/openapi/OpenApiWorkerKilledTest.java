@@ -59,6 +59,7 @@ class OpenApiWorkerKilledTest {
                 prefix + ".commands.DLT");
              FlinkTestClient flink = FlinkTestClient.session();
              WorkerGroup group = new WorkerGroup(WorkerProcess.properties(prefix))) {
+            long started = System.nanoTime();
             // both at once: the victim halts after submitting any job of task 210; the other serves the front
             group.start(SubmitWorkerApplication.class.getName(), survivorId, Map.of(
                     "server.port", String.valueOf(managementPort),
@@ -75,16 +76,20 @@ class OpenApiWorkerKilledTest {
                 return !victims.isEmpty() && all.size() == KafkaTestClient.PARTITIONS;
             });
             Readiness.awaitReady(managementPort);
+            long ready = System.nanoTime();
             // a key of a partition the victim owns: its command is the victim's to take
             String key = KafkaTestClient.newRequestId(prefix + "-submit",
                     group.partitionsOf(victimId).iterator().next());
             String jobId = new RequestId(key).jobId();
             OpenApiClient front = new OpenApiClient(frontPort, TOKEN, "openapi-killed");
 
+            long called = System.nanoTime();
             CompletableFuture<Response> firstCall = CompletableFuture.supplyAsync(() -> submit(front, key,
                     WAIT_SECONDS));
-            await().atMost(Duration.ofSeconds(60)).until(() -> !victim.isAlive());
+            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(50)).until(() -> !victim.isAlive());
             assertThat(firstCall).as("the victim halted while the call waited").isNotDone();
+            System.out.printf("openapi-killed: both workers ready %d ms after their start; the victim halted %d ms "
+                    + "into the call%n", (ready - started) / 1_000_000, (System.nanoTime() - called) / 1_000_000);
             Response pending = firstCall.get(WAIT_SECONDS + 10, TimeUnit.SECONDS);
             assertThat(victim.logLines("crash.after-submit: halting after job " + jobId)).isEqualTo(1);
             assertThat(flink.hasJob(jobId)).as("Flink took the job").isTrue();
