@@ -17,25 +17,14 @@ import java.time.Duration;
 /**
  * Calls to a worker's Dinky OpenAPI front over HTTP, as a scheduler makes them: each call printed with its time and a
  * summary of its response ({@code <label>: ...} lines), and each answer checked against its schema in schemas/dinky/.
+ *
+ * @param token the {@code dinky-token} that {@link #dinky} sends
+ * @param label the prefix of the lines printed for each call
  */
-public final class OpenApiClient {
+public record OpenApiClient(int port, String token, String label) {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-    private final int port;
-    private final String token;
-    private final String label;
-
-    /**
-     * @param token the {@code dinky-token} that {@link #dinky} sends
-     * @param label the prefix of the lines printed for each call
-     */
-    public OpenApiClient(int port, String token, String label) {
-        this.port = port;
-        this.token = token;
-        this.label = label;
-    }
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     public record Response(int status, JsonNode body, long millis) {}
 
@@ -51,7 +40,7 @@ public final class OpenApiClient {
         }
         long start = System.nanoTime();
         try {
-            HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
             long millis = (System.nanoTime() - start) / 1_000_000;
             JsonNode json = response.body().isEmpty() ? JSON.nullNode() : JSON.readTree(response.body());
             return new Response(response.statusCode(), json, millis);
