@@ -4,19 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.networknt.schema.JsonSchema;
 import dev.submitworker.testing.FlinkTestClient;
 import dev.submitworker.testing.KafkaTestClient;
+import dev.submitworker.testing.OpenApiClient;
+import dev.submitworker.testing.OpenApiClient.Response;
 import dev.submitworker.testing.Schemas;
 import dev.submitworker.testing.TestJars;
 import dev.submitworker.testing.WorkerTest;
 import dev.submitworker.testing.WorkerTestInitializer;
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -39,13 +36,11 @@ import org.springframework.core.env.Environment;
 @WorkerTest
 class OpenApiEndToEndTest {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final FlinkTestClient flink = FlinkTestClient.shared();
     /** DolphinScheduler polls every 3 s (DinkyTaskConstants.SLEEP_MILLIS); shorter here. */
     private static final Duration POLL = Duration.ofMillis(200);
     private static final Set<String> DS_TERMINAL = Set.of("FINISHED", "FAILED", "CANCELED", "UNKNOWN");
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final List<String> startedJobs = new ArrayList<>();
 
     @Autowired
@@ -63,53 +58,21 @@ class OpenApiEndToEndTest {
         flink.cancelUnended(startedJobs);
     }
 
-    record Response(int status, JsonNode body, long millis) {}
+    private Response call(String method, String path, String body, String... headers) {
+        return front().call(method, path, body, headers);
+    }
 
-    private Response call(String method, String path, String body, String... headers) throws Exception {
-        return call(frontPort.getAsInt(), method, path, body, headers);
+    private Response call(int port, String method, String path, String body, String... headers) {
+        return new OpenApiClient(port, null, "openapi-replay").call(method, path, body, headers);
     }
 
     /** One call with the shared worker's token (DolphinScheduler sends none: see docs/openapi.md). */
-    private Response call(int port, String method, String path, String body, String... headers) throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                .timeout(Duration.ofSeconds(90))
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
-                        : HttpRequest.BodyPublishers.ofString(body))
-                .header("Content-Type", "application/json");
-        if (headers.length > 0) {
-            request.headers(headers);
-        }
-        long start = System.nanoTime();
-        HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-        long millis = (System.nanoTime() - start) / 1_000_000;
-        JsonNode json = response.body().isEmpty() ? JSON.nullNode() : JSON.readTree(response.body());
-        return new Response(response.statusCode(), json, millis);
+    private Response dinky(String method, String path, String body, JsonSchema shape, String... headers) {
+        return front().dinky(method, path, body, shape, headers);
     }
 
-    private Response dinky(String method, String path, String body, JsonSchema shape, String... headers)
-            throws Exception {
-        String[] all = new String[headers.length + 2];
-        all[0] = AccessFilter.TOKEN_HEADER;
-        all[1] = WorkerTestInitializer.OPENAPI_TOKEN;
-        System.arraycopy(headers, 0, all, 2, headers.length);
-        Response response = call(method, path, body, all);
-        System.out.printf("openapi-replay: %s %s %s -> HTTP %d in %d ms: %s%n", method, path, body == null ? ""
-                : body, response.status(), response.millis(), abbreviated(response.body()));
-        assertThat(response.status()).as(response.body().toString()).isEqualTo(200);
-        Schemas.assertValid(shape, response.body());
-        return response;
-    }
-
-    private static String abbreviated(JsonNode body) {
-        JsonNode data = body.path("data");
-        String shown = data.isObject() && data.has("statement")
-                ? "{code=" + body.path("code") + ", msg=" + body.path("msg") + ", data.jobInstanceId="
-                        + data.path("jobInstanceId") + ", data.jobId=" + data.path("jobId") + "}"
-                : data.isObject() && data.has("status")
-                ? "{code=" + body.path("code") + ", data.id=" + data.path("id") + ", data.jid=" + data.path("jid")
-                        + ", data.status=" + data.path("status") + ", data.error=" + data.path("error") + "}"
-                : body.toString();
-        return shown.length() > 400 ? shown.substring(0, 400) + "..." : shown;
+    private OpenApiClient front() {
+        return new OpenApiClient(frontPort.getAsInt(), WorkerTestInitializer.OPENAPI_TOKEN, "openapi-replay");
     }
 
     /**
@@ -164,14 +127,10 @@ class OpenApiEndToEndTest {
     @Test
     void dolphinSchedulersCancelOfAStreamingTaskEndsItCanceled() throws Exception {
         JsonNode instance = dolphinScheduler(201, "{}", () -> {
-            try {
-                // DolphinScheduler's cancelApplication: its response is ignored; checked here all the same
-                JsonNode cancel = dinky("POST", "/openapi/savepointTask", "{\"taskId\":\"201\",\"type\":\"cancel\"}",
-                        Schemas.DINKY_BOOLEAN).body();
-                assertThat(cancel.path("data").asBoolean()).as(cancel.toString()).isTrue();
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
+            // DolphinScheduler's cancelApplication: its response is ignored; checked here all the same
+            JsonNode cancel = dinky("POST", "/openapi/savepointTask", "{\"taskId\":\"201\",\"type\":\"cancel\"}",
+                    Schemas.DINKY_BOOLEAN).body();
+            assertThat(cancel.path("data").asBoolean()).as(cancel.toString()).isTrue();
         });
         assertThat(instance.path("status").asText()).isEqualTo("CANCELED");
         JsonNode latest = dinky("GET", "/openapi/getJobInstanceByTaskId?id=201", null, Schemas.DINKY_JOB_INSTANCE)

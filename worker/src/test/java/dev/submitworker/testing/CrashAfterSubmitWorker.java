@@ -14,7 +14,8 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /**
- * The worker, plus a fault: when the job of the request named by {@code -Dcrash.after-submit=<requestId>} has been
+ * The worker, plus a fault: when the job of the request named by {@code -Dcrash.after-submit=<requestId>} (or any job
+ * named {@code -Dcrash.after-submit-of=<job name>}, for a test that picks its requestId once the worker runs) has been
  * accepted by Flink, or, for a control command of that requestId, its savepoint (or stop) has been triggered, the
  * process halts on the spot, after the cluster took it and before the answer's transaction commits.
  */
@@ -31,7 +32,9 @@ public final class CrashAfterSubmitWorker {
 
         @Bean
         static BeanPostProcessor crashAfterSubmit() {
-            RequestId victim = new RequestId(System.getProperty("crash.after-submit"));
+            String requestId = System.getProperty("crash.after-submit");
+            Victim victim = new Victim(requestId == null ? null : new RequestId(requestId),
+                    System.getProperty("crash.after-submit-of"));
             return new BeanPostProcessor() {
                 @Override
                 public Object postProcessAfterInitialization(Object bean, String name) {
@@ -41,7 +44,20 @@ public final class CrashAfterSubmitWorker {
         }
     }
 
-    private record Crashing(Clusters clusters, RequestId victim) implements Clusters, AutoCloseable {
+    /** The request (null: none) or the job name (null: none) whose submit or trigger halts the process. */
+    private record Victim(RequestId request, String jobName) {
+
+        boolean is(CompiledJob job) {
+            return request != null && job.jobId().equals(request.jobId())
+                    || job.description().jobName().equals(jobName);
+        }
+
+        boolean triggers(String triggerId) {
+            return request != null && triggerId.equals(request.triggerId());
+        }
+    }
+
+    private record Crashing(Clusters clusters, Victim victim) implements Clusters, AutoCloseable {
 
         @Override
         public ClusterTarget resolve(Task task) {
@@ -60,7 +76,7 @@ public final class CrashAfterSubmitWorker {
                 @Override
                 public Deployment submit(CompiledJob job) {
                     Deployment deployment = gateway.submit(job);
-                    if (job.jobId().equals(victim.jobId())) {
+                    if (victim.is(job)) {
                         System.out.println("crash.after-submit: halting after job " + job.jobId());
                         Runtime.getRuntime().halt(137);
                     }
@@ -91,7 +107,7 @@ public final class CrashAfterSubmitWorker {
                 public void triggerSavepoint(String jobId, String triggerId, String directory, boolean stop,
                                              boolean drain) {
                     gateway.triggerSavepoint(jobId, triggerId, directory, stop, drain);
-                    if (triggerId.equals(victim.triggerId())) {
+                    if (victim.triggers(triggerId)) {
                         System.out.println("crash.after-submit: halting after trigger " + triggerId);
                         Runtime.getRuntime().halt(137);
                     }

@@ -42,8 +42,18 @@ public final class WorkerGroup implements AutoCloseable {
     }
 
     public WorkerProcess start(String instanceId) {
-        WorkerProcess worker = WorkerProcess.start(SubmitWorkerApplication.class.getName(), instanceId, properties,
-                List.of());
+        return start(SubmitWorkerApplication.class.getName(), instanceId, Map.of(), List.of());
+    }
+
+    /**
+     * A member of the group started by its own main class (the worker, or a test wrapper of it), with properties of
+     * its own besides the group's (they win).
+     */
+    public WorkerProcess start(String mainClass, String instanceId, Map<String, String> ownProperties,
+                               List<String> jvmOptions) {
+        Map<String, String> all = new LinkedHashMap<>(properties);
+        all.putAll(ownProperties);
+        WorkerProcess worker = WorkerProcess.start(mainClass, instanceId, all, jvmOptions);
         workers.put(instanceId, worker);
         return worker;
     }
