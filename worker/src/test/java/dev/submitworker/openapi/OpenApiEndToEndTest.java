@@ -5,23 +5,32 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.networknt.schema.JsonSchema;
+import dev.submitworker.dinky.CommandLimits;
+import dev.submitworker.dinky.CommandReader;
+import dev.submitworker.secrets.Redactor;
 import dev.submitworker.testing.FlinkTestClient;
 import dev.submitworker.testing.KafkaTestClient;
 import dev.submitworker.testing.OpenApiClient;
 import dev.submitworker.testing.OpenApiClient.Response;
 import dev.submitworker.testing.Schemas;
+import dev.submitworker.testing.SharedInfrastructure;
 import dev.submitworker.testing.TestJars;
 import dev.submitworker.testing.WorkerTest;
 import dev.submitworker.testing.WorkerTestInitializer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
+import org.apache.kafka.clients.CommonClientConfigs;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -162,6 +171,64 @@ class OpenApiEndToEndTest {
         startedJobs.add(unkeyed.at("/data/jobId").asText());
         assertThat(unkeyed.at("/data/jobId")).as("without a key each call is a new request")
                 .isNotEqualTo(first.at("/data/jobId"));
+    }
+
+    /**
+     * Several fronts behind one load balancer: a second front (built here, its own view and producer on the same
+     * topics) answers a retry, an instance and a task's latest instance as the worker's front does.
+     */
+    @Test
+    void aSecondFrontAgreesWithTheFirstOnEveryAnswer() throws Exception {
+        Map<String, Object> kafka = Map.of(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG,
+                SharedInfrastructure.kafkaBootstrap());
+        try (InstanceView view = new InstanceView(kafka, kafka, WorkerTestInitializer.RESULTS,
+                WorkerTestInitializer.STATUS).start();
+             KafkaProducer<String, String> producer = new KafkaProducer<>(kafka, new StringSerializer(),
+                     new StringSerializer())) {
+            DinkyFront other = new DinkyFront(view, producer, WorkerTestInitializer.COMMANDS, Duration.ofSeconds(30),
+                    new DinkyResults(Redactor.withDefaults(), Clock.systemUTC()),
+                    new CommandReader(CommandLimits.DEFAULTS));
+
+            String key = KafkaTestClient.newRequestId("openapi-fronts");
+            JsonNode first = dinky("POST", "/openapi/submitTask", "{\"id\":200}", Schemas.DINKY_JOB_RESULT,
+                    OpenApiController.IDEMPOTENCY_KEY, key).body();
+            startedJobs.add(first.at("/data/jobId").asText());
+            JsonNode retried = valid(Schemas.DINKY_JOB_RESULT, other.submitTask(key, "{\"id\":200}",
+                    Duration.ofSeconds(30)));
+            assertThat(retried.path("code").asInt()).as(retried.toString()).isZero();
+            assertThat(retried.at("/data/jobInstanceId")).isEqualTo(first.at("/data/jobInstanceId"));
+            assertThat(retried.at("/data/jobId")).isEqualTo(first.at("/data/jobId"));
+
+            // submitted through the second front, asked of the first at once
+            String otherKey = KafkaTestClient.newRequestId("openapi-fronts");
+            JsonNode submitted = valid(Schemas.DINKY_JOB_RESULT, other.submitTask(otherKey, "{\"id\":\"200\"}",
+                    Duration.ofSeconds(30)));
+            startedJobs.add(submitted.at("/data/jobId").asText());
+            JsonNode instance = dinky("GET", "/openapi/getJobInstance?id=" + submitted.at("/data/jobInstanceId")
+                    .asText(), null, Schemas.DINKY_JOB_INSTANCE).body();
+            assertThat(instance.path("code").asInt()).as(instance.toString()).isZero();
+            assertThat(instance.at("/data/jid")).isEqualTo(submitted.at("/data/jobId"));
+
+            for (String asked : List.of(first.at("/data/jobInstanceId").asText(),
+                    submitted.at("/data/jobInstanceId").asText())) {
+                JsonNode mine = dinky("GET", "/openapi/getJobInstance?id=" + asked, null, Schemas.DINKY_JOB_INSTANCE)
+                        .body();
+                JsonNode theirs = valid(Schemas.DINKY_JOB_INSTANCE, other.getJobInstance(asked));
+                for (String field : List.of("/data/id", "/data/jid", "/data/taskId", "/data/name",
+                        "/data/createTime")) {
+                    assertThat(theirs.at(field)).as(field).isEqualTo(mine.at(field));
+                }
+            }
+            JsonNode latest = dinky("GET", "/openapi/getJobInstanceByTaskId?id=200", null,
+                    Schemas.DINKY_JOB_INSTANCE).body();
+            assertThat(valid(Schemas.DINKY_JOB_INSTANCE, other.getJobInstanceByTaskId("200")).at("/data/id"))
+                    .isEqualTo(latest.at("/data/id"));
+        }
+    }
+
+    private static JsonNode valid(JsonSchema shape, JsonNode response) {
+        Schemas.assertValid(shape, response);
+        return response;
     }
 
     @Test
