@@ -18,6 +18,8 @@ import dev.submitworker.testing.TestJars;
 import dev.submitworker.testing.WorkerTest;
 import dev.submitworker.testing.WorkerTestInitializer;
 import java.io.IOException;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -317,6 +319,21 @@ class OpenApiEndToEndTest {
         await().atMost(Duration.ofSeconds(30)).pollInterval(POLL).until(() -> "CANCELED".equals(dinky("GET",
                 "/openapi/getJobInstance?id=" + instance, null, Schemas.DINKY_JOB_INSTANCE).body()
                 .at("/data/status").asText()));
+
+        // a cancelled job restarted from a savepoint of its own choosing, then stopped with a savepoint by cancel
+        String path = byJob.at("/data/jobInfos/0/savePoint").asText();
+        JsonNode fromPath = dinky("GET", "/openapi/restartTask?id=201&savePointPath="
+                + URLEncoder.encode(path, StandardCharsets.UTF_8), null, Schemas.DINKY_JOB_RESULT).body();
+        assertThat(fromPath.path("code").asInt()).as(fromPath.toString()).isZero();
+        assertThat(fromPath.at("/data/jobConfig/savePointPath").asText()).isEqualTo(path);
+        String third = fromPath.at("/data/jobId").asText();
+        startedJobs.add(third);
+        await().atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() -> flink.allTasksRunning(third));
+        JsonNode stopped = dinky("GET", "/openapi/cancel?id=201&withSavePoint=true", null, Schemas.DINKY_BOOLEAN)
+                .body();
+        assertThat(stopped.path("data").asBoolean()).as(stopped.toString()).isTrue();
+        assertThat(stopped.path("msg").asText()).contains("stopped with savepoint");
+        assertThat(flink.awaitEnd(third).name()).isEqualTo("FINISHED");
 
         JsonNode dispose = dinky("POST", "/openapi/savepointTask", "{\"taskId\":201,\"type\":\"dispose\"}",
                 Schemas.DINKY_BOOLEAN).body();
