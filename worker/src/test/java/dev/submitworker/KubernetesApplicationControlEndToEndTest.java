@@ -131,8 +131,9 @@ class KubernetesApplicationControlEndToEndTest {
         assertThat(savepointsOnDisk()).isEqualTo(before + 1);
         assertThat(flink.status(job)).isEqualTo(JobStatus.RUNNING);
         assertThat(jobManagerDeployed(clusterId)).isTrue();
-        // one read for the savepoint's attempt (a duplicate asks nothing), the rest the follower's, one a second
-        assertThat(serviceReads).isLessThanOrEqualTo(1 + seconds + 1);
+        // one read for the savepoint's attempt, which calls its JobManager 4 times or more (a duplicate asks
+        // nothing); the rest are the follower's, one a second, and one more when a round came late
+        assertThat(serviceReads).isLessThanOrEqualTo(1 + seconds + 2);
 
         String stop = KafkaTestClient.newRequestId("k8s-ctl-stop");
         JsonNode stopped = answeredOnceThenAsDuplicate(stop, command(stop, "stop", target));
