@@ -23,7 +23,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeoutException;
-import java.util.function.Function;
 import org.apache.flink.client.deployment.ClusterDeploymentException;
 import org.apache.flink.client.deployment.application.ApplicationConfiguration;
 import org.apache.flink.client.program.ClusterClient;
@@ -251,9 +250,9 @@ public final class KubernetesApplicationGateway implements ClusterGateway, AutoC
      */
     @Override
     public Optional<JobState> find(String jobId) {
-        String clusterId = clusterId(jobId);
-        return lookUpRestService(jobId).map(found -> jobManagerState(clusterId, jobId)
-                .orElseGet(() -> new JobState(jobId, jobNameOf(found), UNKNOWN_STATUS)));
+        try (JobControl job = control(jobId)) {
+            return job.find();
+        }
     }
 
     /**
@@ -354,31 +353,6 @@ public final class KubernetesApplicationGateway implements ClusterGateway, AutoC
         };
     }
 
-    private Optional<JobState> jobManagerState(String clusterId, String jobId) {
-        try {
-            return onJobManager(jobId, "asking application cluster " + clusterId + " for job " + jobId,
-                    jobManager -> jobManager.find(jobId));
-        } catch (ExecutionException | TimeoutException | ClusterUnreachableException e) {
-            log.debug("The JobManager of application cluster {} did not tell the state of job {}: {}", clusterId,
-                    jobId, Failures.explain(e));
-            return Optional.empty();
-        }
-    }
-
-    /**
-     * A call on the JobManager of the job's application cluster, at the address its REST Service exposes, made as on
-     * a session cluster ({@link RestSessionGateway}); the whole within the request bound.
-     */
-    private <T> T onJobManager(String jobId, String what, Function<RestSessionGateway, T> call)
-            throws ExecutionException, TimeoutException {
-        return bounded.call(() -> {
-            URI address = KubernetesRestEndpoints.restAddress(entry, forCluster(clusterId(jobId)));
-            try (RestSessionGateway jobManager = RestSessionGateway.at(entry, address, flinkConfig, timeouts)) {
-                return call.apply(jobManager);
-            }
-        }, timeouts.request(), what);
-    }
-
     /**
      * Control commands go to the JobManager of the job's application cluster, as on a session cluster: a savepoint
      * leaves the job and its cluster running; a stop with savepoint or a cancel ends the job, and its cluster is
@@ -387,41 +361,131 @@ public final class KubernetesApplicationGateway implements ClusterGateway, AutoC
      */
     @Override
     public Optional<SavepointStatus> savepointStatus(String jobId, String triggerId) {
-        if (lookUpRestService(jobId).isEmpty()) {
-            return Optional.empty();
+        try (JobControl job = control(jobId)) {
+            return job.savepointStatus(triggerId);
         }
-        return control(jobId, "Reading savepoint " + triggerId + " of job " + jobId,
-                jobManager -> jobManager.savepointStatus(jobId, triggerId));
     }
 
     @Override
     public void triggerSavepoint(String jobId, String triggerId, String directory, boolean stop, boolean drain) {
-        control(jobId, (stop ? "Stopping job " : "Triggering a savepoint of job ") + jobId, jobManager -> {
-            jobManager.triggerSavepoint(jobId, triggerId, directory, stop, drain);
-            return null;
-        });
+        try (JobControl job = control(jobId)) {
+            job.triggerSavepoint(triggerId, directory, stop, drain);
+        }
     }
 
     @Override
     public void cancel(String jobId) {
-        control(jobId, "Cancelling job " + jobId, jobManager -> {
-            jobManager.cancel(jobId);
-            return null;
-        });
+        try (JobControl job = control(jobId)) {
+            job.cancel();
+        }
     }
 
-    /** A control call on the job's JobManager: its refusal is final, anything else (no cluster yet) transient. */
-    private <T> T control(String jobId, String what, Function<RestSessionGateway, T> call) {
-        try {
-            return onJobManager(jobId, what.toLowerCase(java.util.Locale.ROOT), call);
-        } catch (ExecutionException | TimeoutException e) {
-            Throwable failure = unwrap(e);
-            if (failure instanceof RefusedException || failure instanceof ClusterUnreachableException) {
-                throw (RuntimeException) failure;
+    /**
+     * The job's JobManager, found once for all the calls: its cluster's REST Service is read when the first call needs
+     * it, the JobManager's address is worked out from it, and every call goes over one REST client at that address,
+     * closed with this. A Service that is not there means the cluster is gone (or was never deployed): the job is
+     * unknown and has no savepoint operation.
+     */
+    @Override
+    public JobControl control(String jobId) {
+        return new ApplicationJobControl(jobId);
+    }
+
+    /** One attempt's calls on one application cluster's JobManager, on the thread of that attempt. */
+    private final class ApplicationJobControl implements JobControl {
+
+        private final String jobId;
+        private final String clusterId;
+        private Optional<Service> service; // null until looked up
+        private RestSessionGateway jobManager; // null until a call needs it
+
+        ApplicationJobControl(String jobId) {
+            this.jobId = jobId;
+            this.clusterId = clusterId(jobId);
+        }
+
+        @Override
+        public Optional<JobState> find() {
+            Optional<Service> found = service();
+            if (found.isEmpty()) {
+                return Optional.empty();
             }
-            throw new ClusterUnreachableException(what + " on application cluster " + clusterId(jobId)
-                    + " (cluster entry '" + entry + "', namespace " + namespace + ") failed: "
-                    + Failures.explain(failure), failure);
+            JobState unknown = new JobState(jobId, jobNameOf(found.get()), UNKNOWN_STATUS);
+            try {
+                return Optional.of(jobManager("asking application cluster " + clusterId + " for job " + jobId)
+                        .find(jobId).orElse(unknown));
+            } catch (ClusterUnreachableException e) {
+                log.debug("The JobManager of application cluster {} did not tell the state of job {}: {}", clusterId,
+                        jobId, e.getMessage());
+                return Optional.of(unknown);
+            }
+        }
+
+        @Override
+        public Optional<SavepointStatus> savepointStatus(String triggerId) {
+            if (service().isEmpty()) {
+                return Optional.empty();
+            }
+            return jobManager("Reading savepoint " + triggerId + " of job " + jobId).savepointStatus(jobId, triggerId);
+        }
+
+        @Override
+        public void triggerSavepoint(String triggerId, String directory, boolean stop, boolean drain) {
+            jobManager((stop ? "Stopping job " : "Triggering a savepoint of job ") + jobId)
+                    .triggerSavepoint(jobId, triggerId, directory, stop, drain);
+        }
+
+        @Override
+        public void cancel() {
+            jobManager("Cancelling job " + jobId).cancel(jobId);
+        }
+
+        private Optional<Service> service() {
+            if (service == null) {
+                service = lookUpRestService(jobId);
+            }
+            return service;
+        }
+
+        /**
+         * The JobManager at the address the REST Service exposes.
+         *
+         * @throws ClusterUnreachableException there is no Service, it exposes no address yet, or Kubernetes could not
+         *                                     be asked
+         */
+        private RestSessionGateway jobManager(String what) {
+            if (jobManager == null) {
+                String failed = what + " on application cluster " + clusterId + " (cluster entry '" + entry
+                        + "', namespace " + namespace + ") failed: ";
+                Service restService = service().orElseThrow(() -> new ClusterUnreachableException(failed
+                        + "it has no REST Service", "no Service " + ExternalServiceDecorator.getExternalServiceName(
+                                clusterId), null));
+                Endpoint endpoint;
+                try {
+                    endpoint = bounded.call(() -> restEndpoint(restService), timeouts.request(),
+                            "working out the REST address of application cluster " + clusterId)
+                            .orElseThrow(() -> new ClusterUnreachableException(failed + "its REST Service exposes "
+                                    + "no address yet", "no address", null));
+                } catch (ExecutionException | TimeoutException e) {
+                    Throwable failure = unwrap(e);
+                    throw new ClusterUnreachableException(failed + Failures.explain(failure), failure);
+                }
+                try {
+                    jobManager = RestSessionGateway.at(entry, URI.create("http://" + endpoint.getAddress() + ":"
+                            + endpoint.getPort()), flinkConfig, timeouts);
+                } catch (IllegalStateException e) {
+                    // no client for an address that does not resolve (a ClusterIP name, outside Kubernetes)
+                    throw new ClusterUnreachableException(failed + Failures.explain(e), e);
+                }
+            }
+            return jobManager;
+        }
+
+        @Override
+        public void close() {
+            if (jobManager != null) {
+                jobManager.close();
+            }
         }
     }
 

@@ -134,7 +134,8 @@ final class Attempt {
     /**
      * A control command on its target's job: cancel it, or take a savepoint under the request's own trigger id
      * (joining it when the cluster knows it already: a retry, or a new owner after a crash) and wait for it, at most
-     * {@link #SAVEPOINT_WAIT}.
+     * {@link #SAVEPOINT_WAIT}. Every call on the target's job goes through one {@link ClusterGateway.JobControl},
+     * closed when the attempt ends: its JobManager is found once, not once per poll.
      *
      * @param task   the target's task, or null when it is no longer in the catalog
      * @param target the cluster entry the target's job runs on
@@ -148,13 +149,13 @@ final class Attempt {
         } catch (RuntimeException e) {
             return unexpectedControl(e, null, command);
         }
-        try {
+        try (ClusterGateway.JobControl job = gateway.control(command.control().target().jobId())) {
             if (command.control().action() == Control.Action.RESTART) {
-                return restart(gateway, command, task, target);
+                return restart(gateway, job, command, task, target);
             }
-            Outcome outcome = command.control().action().savepoint() ? savepoint(gateway, command, task,
+            Outcome outcome = command.control().action().savepoint() ? savepoint(job, command, task,
                     command.control().action() == Control.Action.STOP)
-                    : cancel(gateway, command);
+                    : cancel(job, command);
             return new Result(outcome, null, gateway.address(), null, true);
         } catch (ClusterUnreachableException e) {
             return unreachable(e, null);
@@ -180,29 +181,29 @@ final class Attempt {
      * savepoint path, cancelled if it still runs; then the restart's task is submitted from the savepoint as the job
      * of the restart's requestId.
      *
+     * @param old    the target's job
      * @param task   the restart's task
      * @param target the cluster entry of the restart's task, which is the target's job's
      */
-    private Result restart(ClusterGateway gateway, SubmitCommand command, Task task, ClusterTarget target)
-            throws InterruptedException {
+    private Result restart(ClusterGateway gateway, ClusterGateway.JobControl old, SubmitCommand command, Task task,
+                           ClusterTarget target) throws InterruptedException {
         Control control = command.control();
         String savepoint = command.savepoint();
         Optional<ClusterGateway.JobState> replacement = gateway.find(command.requestId().jobId());
         if (savepoint == null) {
-            Optional<ClusterGateway.SavepointStatus> stop = gateway.savepointStatus(control.target().jobId(),
-                    command.requestId().triggerId());
+            Optional<ClusterGateway.SavepointStatus> stop = old.savepointStatus(command.requestId().triggerId());
             if (replacement.isEmpty() || stop.isPresent()) {
-                Outcome stopped = savepoint(gateway, command, task, true);
+                Outcome stopped = savepoint(old, command, task, true);
                 if (!(stopped instanceof Outcome.Controlled done)) {
                     return result(stopped, null, gateway.address());
                 }
                 savepoint = done.savepointPath();
             }
         } else if (replacement.isEmpty()) {
-            Optional<ClusterGateway.JobState> old = gateway.find(control.target().jobId());
-            if (old.isPresent() && !StatusEvent.terminal(old.get().status())) {
+            Optional<ClusterGateway.JobState> running = old.find();
+            if (running.isPresent() && !StatusEvent.terminal(running.get().status())) {
                 try {
-                    gateway.cancel(control.target().jobId());
+                    old.cancel();
                 } catch (RefusedException e) {
                     // Flink cancels any job that has not ended: it ended meanwhile (its details lag its status)
                     log.info("Request {}: the job of request {} was not cancelled, it has ended: {}",
@@ -221,18 +222,18 @@ final class Attempt {
     }
 
     /** @param stop a stop with savepoint (a restart's is), else a savepoint alone */
-    private Outcome savepoint(ClusterGateway gateway, SubmitCommand command, Task task, boolean stop)
+    private Outcome savepoint(ClusterGateway.JobControl job, SubmitCommand command, Task task, boolean stop)
             throws InterruptedException {
         Control control = command.control();
         String jobId = control.target().jobId();
         String triggerId = command.requestId().triggerId();
-        Optional<ClusterGateway.SavepointStatus> status = gateway.savepointStatus(jobId, triggerId);
+        Optional<ClusterGateway.SavepointStatus> status = job.savepointStatus(triggerId);
         if (status.isEmpty()) {
-            Optional<Outcome> ended = ended(gateway, control);
+            Optional<Outcome> ended = ended(job.find(), control);
             if (ended.isPresent()) {
                 return ended.get();
             }
-            gateway.triggerSavepoint(jobId, triggerId, task == null ? null : compiler.savepointDirectory(task), stop,
+            job.triggerSavepoint(triggerId, task == null ? null : compiler.savepointDirectory(task), stop,
                     control.drain());
             log.info("Request {}: {} of job {} triggered ({})", command.requestId(), control.action().value(), jobId,
                     triggerId);
@@ -246,7 +247,7 @@ final class Attempt {
             if (status.isPresent()) {
                 Thread.sleep(SAVEPOINT_POLL.toMillis());
             }
-            status = gateway.savepointStatus(jobId, triggerId);
+            status = job.savepointStatus(triggerId);
         }
         String what = stop ? "stop with savepoint" : "savepoint";
         if (status.get().failure() != null) {
@@ -258,10 +259,10 @@ final class Attempt {
                 + status.get().path(), status.get().path());
     }
 
-    private static Outcome cancel(ClusterGateway gateway, SubmitCommand command) {
+    private static Outcome cancel(ClusterGateway.JobControl job, SubmitCommand command) {
         Control control = command.control();
         String jobId = control.target().jobId();
-        Optional<ClusterGateway.JobState> state = gateway.find(jobId);
+        Optional<ClusterGateway.JobState> state = job.find();
         if (state.isPresent() && "CANCELED".equals(state.get().status())) {
             // what was asked is so: cancelled by this request before its answer was written, or otherwise
             return new Outcome.Controlled("Job " + jobId + " (request " + control.target() + ") is CANCELED", null);
@@ -270,13 +271,9 @@ final class Attempt {
         if (ended.isPresent()) {
             return ended.get();
         }
-        gateway.cancel(jobId);
+        job.cancel();
         log.info("Request {}: job {} cancelled", command.requestId(), jobId);
         return new Outcome.Controlled("Job " + jobId + " (request " + control.target() + ") cancelled", null);
-    }
-
-    private static Optional<Outcome> ended(ClusterGateway gateway, Control control) {
-        return ended(gateway.find(control.target().jobId()), control);
     }
 
     /** The refusal when the target's job has ended, or is gone from its cluster. */

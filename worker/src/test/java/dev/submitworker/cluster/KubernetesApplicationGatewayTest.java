@@ -14,6 +14,7 @@ import dev.submitworker.compile.SessionJob;
 import dev.submitworker.core.JobDescription;
 import dev.submitworker.core.Task;
 import dev.submitworker.core.port.ClusterGateway.Deployment;
+import dev.submitworker.core.port.ClusterGateway.JobControl;
 import dev.submitworker.core.port.ClusterGateway.JobState;
 import dev.submitworker.core.port.ClusterGateway.Observation;
 import dev.submitworker.core.port.ClusterGateway.SavepointStatus;
@@ -34,6 +35,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.runtime.execution.ExecutionState;
@@ -273,20 +275,37 @@ class KubernetesApplicationGatewayTest {
         // the shared MiniCluster stands in for the application cluster's JobManager, behind the cluster's Service
         SessionJob job = RestSessionGatewayTest.streamingJob("app-control-" + new JobID(), dir);
         String jobId = job.jobId();
+        String clusterId = KubernetesApplicationGateway.clusterId(jobId);
         FlinkTestClient flink = FlinkTestClient.shared();
         try (RestSessionGateway session = RestSessionGateway.at("session", SharedInfrastructure.flinkRestAddress(),
                 Map.of(), BOUNDS)) {
             session.submit(job);
         }
         try {
-            kubernetes.exposeSessionCluster(KubernetesApplicationGateway.clusterId(jobId),
-                    SharedInfrastructure.flinkRestAddress());
+            kubernetes.exposeSessionCluster(clusterId, SharedInfrastructure.flinkRestAddress());
             await().atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() -> flink.allTasksRunning(jobId));
             String directory = dir.resolve("savepoints").toUri().toString();
 
+            // one control attempt, as the worker makes it: the savepoint read, the job's state, the trigger, the polls
+            kubernetes.takeRequests();
             TriggerId savepoint = new TriggerId();
-            gateway.triggerSavepoint(jobId, savepoint.toHexString(), directory, false, false);
-            String taken = savepointTaken(jobId, savepoint);
+            AtomicInteger polls = new AtomicInteger();
+            String taken;
+            try (JobControl attempt = gateway.control(jobId)) {
+                assertThat(attempt.savepointStatus(savepoint.toHexString())).isEmpty();
+                assertThat(attempt.find()).get().extracting(JobState::status).isEqualTo("RUNNING");
+                attempt.triggerSavepoint(savepoint.toHexString(), directory, false, false);
+                SavepointStatus status = await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(20))
+                        .until(() -> {
+                            polls.incrementAndGet();
+                            return attempt.savepointStatus(savepoint.toHexString()).orElseThrow();
+                        }, SavepointStatus::complete);
+                assertThat(status.failure()).isNull();
+                taken = status.path();
+            }
+            assertThat(KubernetesMock.serviceReads(kubernetes.takeRequests(), clusterId))
+                    .as("reads of the cluster's REST Service for an attempt of %d calls", 3 + polls.get())
+                    .isEqualTo(1);
             assertThat(Path.of(URI.create(taken)).resolve("_metadata")).exists();
             assertThat(gateway.find(jobId)).get().extracting(JobState::status).isEqualTo("RUNNING");
 

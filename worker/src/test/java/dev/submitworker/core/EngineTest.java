@@ -860,6 +860,23 @@ class EngineTest {
         }
 
         @Test
+        void anAttemptMakesEveryCallOnItsTargetsJobThroughOneHandleThatItClosesHoweverOftenItPolls() {
+            String stopped = running("r-1");
+            String cancelled = running("r-2");
+            world.session.savepointsInProgressFor(3);
+            world.round(control("r-10", Control.Action.STOP, "r-1"), control("r-11", Control.Action.CANCEL, "r-2"));
+
+            assertThat(only("r-10").outcome()).isInstanceOf(Outcome.Controlled.class);
+            assertThat(only("r-11").outcome()).isInstanceOf(Outcome.Controlled.class);
+            // the stop: its savepoint read, the job's state, the trigger, three polls in progress, the complete one;
+            // the cancel: the job's state and the cancel
+            assertThat(world.session.handles()).extracting(FakeCluster.Handle::jobId, FakeCluster.Handle::calls,
+                    FakeCluster.Handle::closed).containsExactlyInAnyOrder(tuple(stopped, 7, true),
+                    tuple(cancelled, 2, true));
+            assertThat(world.session.directControlCalls()).isZero();
+        }
+
+        @Test
         void onAnApplicationClusterASavepointKeepsItAndAStopEndsItsJobWhoseClusterIsReleasedOnceTheEndIsRecorded() {
             world.catalog.add(new Task(9, "app", Dialect.FlinkSql, RunMode.KUBERNETES_APPLICATION, "apps", 1, 0,
                     SavePointStrategy.NONE, null, true, null, true, false, null, "INSERT INTO t SELECT 1", null));

@@ -6,12 +6,16 @@ import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
+import io.fabric8.mockwebserver.http.RecordedRequest;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 /**
  * A Kubernetes API server for tests: fabric8's mock server in CRUD mode, which speaks real HTTP, so Flink's shaded
@@ -57,6 +61,27 @@ public final class KubernetesMock {
 
     public int requestCount() {
         return server.getRequestCount();
+    }
+
+    /** The requests served since the last call (or the start), in order, as {@code METHOD path}. */
+    public synchronized List<String> takeRequests() {
+        List<String> taken = new ArrayList<>();
+        try {
+            for (RecordedRequest request = server.takeRequest(0, TimeUnit.MILLISECONDS); request != null;
+                 request = server.takeRequest(0, TimeUnit.MILLISECONDS)) {
+                taken.add(request.getMethod() + " " + request.getPath());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while reading the requests served", e);
+        }
+        return taken;
+    }
+
+    /** How many of these requests read the REST Service of cluster {@code clusterId}. */
+    public static long serviceReads(List<String> requests, String clusterId) {
+        String path = "GET /api/v1/namespaces/" + NAMESPACE + "/services/" + clusterId + "-rest";
+        return requests.stream().filter(request -> request.equals(path) || request.startsWith(path + "?")).count();
     }
 
     private static KubernetesMock withKubeconfig(KubernetesMockServer server) {

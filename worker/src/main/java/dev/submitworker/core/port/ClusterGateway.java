@@ -80,6 +80,63 @@ public interface ClusterGateway {
     void cancel(String jobId);
 
     /**
+     * The calls of one control attempt on one job ({@link #find}, {@link #savepointStatus}, {@link #triggerSavepoint},
+     * {@link #cancel}, with their meaning there), made on one connection to the JobManager that runs it: an
+     * application cluster's JobManager is looked up once for the attempt, not once per call, and the savepoint is
+     * triggered and polled with one REST client. A session cluster's connection is the entry's own: its calls are the
+     * gateway's. Close it when the attempt ends.
+     */
+    default JobControl control(String jobId) {
+        ClusterGateway gateway = this;
+        return new JobControl() {
+            @Override
+            public Optional<JobState> find() {
+                return gateway.find(jobId);
+            }
+
+            @Override
+            public Optional<SavepointStatus> savepointStatus(String triggerId) {
+                return gateway.savepointStatus(jobId, triggerId);
+            }
+
+            @Override
+            public void triggerSavepoint(String triggerId, String directory, boolean stop, boolean drain) {
+                gateway.triggerSavepoint(jobId, triggerId, directory, stop, drain);
+            }
+
+            @Override
+            public void cancel() {
+                gateway.cancel(jobId);
+            }
+
+            @Override
+            public void close() {
+                // the gateway's connection outlives the attempt
+            }
+        };
+    }
+
+    /** One job's control calls within one attempt: see {@link ClusterGateway#control}. */
+    interface JobControl extends AutoCloseable {
+
+        /** As {@link ClusterGateway#find}. */
+        Optional<JobState> find();
+
+        /** As {@link ClusterGateway#savepointStatus}. */
+        Optional<SavepointStatus> savepointStatus(String triggerId);
+
+        /** As {@link ClusterGateway#triggerSavepoint}. */
+        void triggerSavepoint(String triggerId, String directory, boolean stop, boolean drain);
+
+        /** As {@link ClusterGateway#cancel}. */
+        void cancel();
+
+        /** Releases the connection the calls were made on. */
+        @Override
+        void close();
+    }
+
+    /**
      * @param complete whether the operation has ended; then either {@code path} or {@code failure} is set
      * @param path     the savepoint's location
      * @param failure  why Flink could not take it (class and message of the root cause)

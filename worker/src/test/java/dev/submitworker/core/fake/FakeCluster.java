@@ -24,6 +24,10 @@ public final class FakeCluster implements ClusterGateway {
     private final Map<String, Savepoint> savepoints = new ConcurrentHashMap<>();
     private final AtomicInteger triggers = new AtomicInteger();
     private final AtomicInteger cancels = new AtomicInteger();
+    private final Map<String, AtomicInteger> readsInProgress = new ConcurrentHashMap<>();
+    private volatile int savepointReadsInProgress;
+    private final java.util.List<Handle> handles = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final AtomicInteger directControlCalls = new AtomicInteger();
 
     public FakeCluster(String name) {
         this.name = name;
@@ -123,9 +127,44 @@ public final class FakeCluster implements ClusterGateway {
         jobs.remove(jobId);
     }
 
+    /**
+     * A handle that counts the calls made through it and whether it was closed; they are those of the cluster, which
+     * counts the control calls made on it directly ({@link #directControlCalls}) apart.
+     */
+    @Override
+    public JobControl control(String jobId) {
+        Handle handle = new Handle(jobId);
+        handles.add(handle);
+        return handle;
+    }
+
+    /** The handles {@link #control} gave, in order. */
+    public java.util.List<Handle> handles() {
+        return java.util.List.copyOf(handles);
+    }
+
+    /** Savepoint reads, triggers and cancels made on the cluster itself, not through a {@link #control} handle. */
+    public int directControlCalls() {
+        return directControlCalls.get();
+    }
+
+    /** From now on a savepoint is reported in progress this many times after its trigger, then complete. */
+    public void savepointsInProgressFor(int reads) {
+        this.savepointReadsInProgress = reads;
+    }
+
     @Override
     public Optional<SavepointStatus> savepointStatus(String jobId, String triggerId) {
+        directControlCalls.incrementAndGet();
+        return readSavepoint(triggerId);
+    }
+
+    private Optional<SavepointStatus> readSavepoint(String triggerId) {
         answer();
+        AtomicInteger inProgress = readsInProgress.get(triggerId);
+        if (inProgress != null && inProgress.getAndDecrement() > 0) {
+            return Optional.of(new SavepointStatus(false, null, null));
+        }
         return Optional.ofNullable(savepoints.get(triggerId)).map(savepoint -> savepoint.status);
     }
 
@@ -135,6 +174,11 @@ public final class FakeCluster implements ClusterGateway {
      */
     @Override
     public void triggerSavepoint(String jobId, String triggerId, String directory, boolean stop, boolean drain) {
+        directControlCalls.incrementAndGet();
+        takeSavepoint(jobId, triggerId, directory, stop);
+    }
+
+    private void takeSavepoint(String jobId, String triggerId, String directory, boolean stop) {
         answer();
         JobState job = jobs.get(jobId);
         if (job == null) {
@@ -142,6 +186,7 @@ public final class FakeCluster implements ClusterGateway {
         }
         savepoints.computeIfAbsent(triggerId, id -> {
             triggers.incrementAndGet();
+            readsInProgress.put(id, new AtomicInteger(savepointReadsInProgress));
             if (savepointFailure != null) {
                 return new Savepoint(jobId, directory, stop, new SavepointStatus(true, null, savepointFailure));
             }
@@ -155,6 +200,11 @@ public final class FakeCluster implements ClusterGateway {
 
     @Override
     public void cancel(String jobId) {
+        directControlCalls.incrementAndGet();
+        cancelJob(jobId);
+    }
+
+    private void cancelJob(String jobId) {
         answer();
         JobState job = jobs.get(jobId);
         if (job == null) {
@@ -165,6 +215,66 @@ public final class FakeCluster implements ClusterGateway {
         }
         cancels.incrementAndGet();
         jobs.put(jobId, new JobState(jobId, job.name(), "CANCELED"));
+    }
+
+    /** One attempt's handle on a job: the calls made through it, and whether it was closed. */
+    public final class Handle implements JobControl {
+
+        private final String jobId;
+        private final AtomicInteger calls = new AtomicInteger();
+        private volatile boolean closed;
+
+        Handle(String jobId) {
+            this.jobId = jobId;
+        }
+
+        public String jobId() {
+            return jobId;
+        }
+
+        public int calls() {
+            return calls.get();
+        }
+
+        public boolean closed() {
+            return closed;
+        }
+
+        private void call() {
+            if (closed) {
+                throw new IllegalStateException("a call on the handle of job " + jobId + " after it was closed");
+            }
+            calls.incrementAndGet();
+        }
+
+        @Override
+        public Optional<JobState> find() {
+            call();
+            return FakeCluster.this.find(jobId);
+        }
+
+        @Override
+        public Optional<SavepointStatus> savepointStatus(String triggerId) {
+            call();
+            return readSavepoint(triggerId);
+        }
+
+        @Override
+        public void triggerSavepoint(String triggerId, String directory, boolean stop, boolean drain) {
+            call();
+            takeSavepoint(jobId, triggerId, directory, stop);
+        }
+
+        @Override
+        public void cancel() {
+            call();
+            cancelJob(jobId);
+        }
+
+        @Override
+        public void close() {
+            closed = true;
+        }
     }
 
     /** A savepoint the cluster was asked for, by trigger id. */
