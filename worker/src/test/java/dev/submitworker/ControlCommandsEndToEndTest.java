@@ -217,6 +217,14 @@ class ControlCommandsEndToEndTest {
         assertThat(unknownTarget.get("code").asInt()).isEqualTo(6);
         assertThat(unknownTarget.get("msg").asText()).startsWith("Unknown target: request '" + unknown
                 + "-nobody' is not known");
+        // the same requestId with a target whose partition is another: a different command, refused as such
+        String elsewhere = KafkaTestClient.newRequestId("ctl-elsewhere",
+                (KafkaTestClient.partitionOf(unknown + "-nobody") + 1) % KafkaTestClient.PARTITIONS);
+        kafka.sendCommand(control(unknown + "-stop", "stop", elsewhere));
+        await().atMost(Duration.ofSeconds(60)).until(() -> kafka.envelopes(unknown + "-stop").size() >= 2);
+        JsonNode reused = kafka.envelopes(unknown + "-stop").get(1);
+        assertThat(reused.get("code").asInt()).isEqualTo(6);
+        assertThat(reused.get("msg").asText()).contains("was already used for a different command");
         kafka.sendCommand(control(unknown + "-restart", "restart", unknown + "-nobody"));
         JsonNode unknownRestart = kafka.awaitEnvelope(unknown + "-restart");
         assertThat(unknownRestart.get("code").asInt()).isEqualTo(6);
