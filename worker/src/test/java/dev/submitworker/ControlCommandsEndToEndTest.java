@@ -1,5 +1,6 @@
 package dev.submitworker;
 
+import static dev.submitworker.testing.KafkaTestClient.controlCommand;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -11,8 +12,8 @@ import dev.submitworker.core.RequestId;
 import dev.submitworker.core.port.TaskCatalog;
 import dev.submitworker.testing.FlinkTestClient;
 import dev.submitworker.testing.KafkaTestClient;
+import dev.submitworker.testing.SavepointFiles;
 import dev.submitworker.testing.WorkerTest;
-import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -69,11 +70,6 @@ class ControlCommandsEndToEndTest {
         return jobId;
     }
 
-    private static String control(String requestId, String action, String target) {
-        ObjectNode command = com.fasterxml.jackson.databind.json.JsonMapper.builder().build().createObjectNode()
-                .put("requestId", requestId).put("action", action).put("target", target);
-        return command.toString();
-    }
 
     /**
      * Sends the command until it has been sent three times (counting those already answered) and returns its three
@@ -106,13 +102,11 @@ class ControlCommandsEndToEndTest {
     }
 
     private int savepointsOnDisk() {
-        File[] savepoints = new File(localPath(taskSavepointDirectory())).listFiles(
-                file -> file.getName().startsWith("savepoint-"));
-        return savepoints == null ? 0 : savepoints.length;
+        return SavepointFiles.in(taskSavepointDirectory()).size();
     }
 
     private static String localPath(String path) {
-        return new org.apache.flink.core.fs.Path(path).toUri().getPath();
+        return SavepointFiles.localPath(path);
     }
 
     @Test
@@ -122,7 +116,7 @@ class ControlCommandsEndToEndTest {
         int before = savepointsOnDisk();
 
         String savepoint = KafkaTestClient.newRequestId("ctl-savepoint");
-        JsonNode taken = thrice(savepoint, control(savepoint, "savepoint", target)).get(0);
+        JsonNode taken = thrice(savepoint, controlCommand(savepoint, "savepoint", target)).get(0);
         assertThat(taken.get("code").asInt()).as(taken.toPrettyString()).isZero();
         assertThat(taken.get("taskId").asInt()).isEqualTo(TASK);
         assertThat(taken.at("/data/jobId").asText()).isEqualTo(job);
@@ -141,7 +135,7 @@ class ControlCommandsEndToEndTest {
         JsonNode stopped = kafka.awaitEnvelope(stop);
         long stopMillis = (System.nanoTime() - start) / 1_000_000;
         System.out.println("control: a stop with savepoint took " + stopMillis + " ms from send to answer");
-        JsonNode stoppedAgain = thrice(stop, control(stop, "stop", target).replace("}", ",\"drain\":false}"))
+        JsonNode stoppedAgain = thrice(stop, controlCommand(stop, "stop", target).replace("}", ",\"drain\":false}"))
                 .get(0);
         assertThat(stoppedAgain).isEqualTo(stopped);
         assertThat(stopped.get("code").asInt()).as(stopped.toPrettyString()).isZero();
@@ -169,7 +163,7 @@ class ControlCommandsEndToEndTest {
         String restart = KafkaTestClient.newRequestId("ctl-restart",
                 (KafkaTestClient.partitionOf(target) + 1) % KafkaTestClient.PARTITIONS);
         // it names no task: it submits its target's
-        JsonNode restarted = thrice(restart, control(restart, "restart", target)).get(0);
+        JsonNode restarted = thrice(restart, controlCommand(restart, "restart", target)).get(0);
 
         assertThat(restarted.get("code").asInt()).as(restarted.toPrettyString()).isZero();
         String newJob = new RequestId(restart).jobId();
@@ -188,7 +182,7 @@ class ControlCommandsEndToEndTest {
 
         // the restarted job is the restart's: a control command finds it under the restart's requestId
         String cancel = KafkaTestClient.newRequestId("ctl-cancel-restarted");
-        kafka.sendCommand(control(cancel, "cancel", restart));
+        kafka.sendCommand(controlCommand(cancel, "cancel", restart));
         JsonNode cancelled = kafka.awaitEnvelope(cancel);
         assertThat(cancelled.get("code").asInt()).as(cancelled.toPrettyString()).isZero();
         assertThat(flink.awaitEnd(newJob)).isEqualTo(JobStatus.CANCELED);
@@ -200,7 +194,7 @@ class ControlCommandsEndToEndTest {
         String job = running(target, null);
 
         String cancel = KafkaTestClient.newRequestId("ctl-cancel");
-        JsonNode cancelled = thrice(cancel, control(cancel, "cancel", target)).get(0);
+        JsonNode cancelled = thrice(cancel, controlCommand(cancel, "cancel", target)).get(0);
 
         assertThat(cancelled.get("code").asInt()).as(cancelled.toPrettyString()).isZero();
         assertThat(cancelled.get("msg").asText()).isEqualTo("Job " + job + " (request " + target + ") cancelled");
@@ -212,12 +206,20 @@ class ControlCommandsEndToEndTest {
     void whatCannotBeDoneIsRefusedSayingWhy() throws Exception {
         String unknown = KafkaTestClient.newRequestId("ctl-unknown");
         JsonNode noTarget = kafka.submit(unknown, 0, null, null);
-        kafka.sendCommand(control(unknown + "-stop", "stop", unknown + "-nobody"));
+        kafka.sendCommand(controlCommand(unknown + "-stop", "stop", unknown + "-nobody"));
         JsonNode unknownTarget = kafka.awaitEnvelope(unknown + "-stop");
         assertThat(unknownTarget.get("code").asInt()).isEqualTo(6);
         assertThat(unknownTarget.get("msg").asText()).startsWith("Unknown target: request '" + unknown
                 + "-nobody' is not known");
-        kafka.sendCommand(control(unknown + "-restart", "restart", unknown + "-nobody"));
+        // the same requestId with a target whose partition is another: a different command, refused as such
+        String elsewhere = KafkaTestClient.newRequestId("ctl-elsewhere",
+                (KafkaTestClient.partitionOf(unknown + "-nobody") + 1) % KafkaTestClient.PARTITIONS);
+        kafka.sendCommand(controlCommand(unknown + "-stop", "stop", elsewhere));
+        await().atMost(Duration.ofSeconds(60)).until(() -> kafka.envelopes(unknown + "-stop").size() >= 2);
+        JsonNode reused = kafka.envelopes(unknown + "-stop").get(1);
+        assertThat(reused.get("code").asInt()).isEqualTo(6);
+        assertThat(reused.get("msg").asText()).contains("was already used for a different command");
+        kafka.sendCommand(controlCommand(unknown + "-restart", "restart", unknown + "-nobody"));
         JsonNode unknownRestart = kafka.awaitEnvelope(unknown + "-restart");
         assertThat(unknownRestart.get("code").asInt()).isEqualTo(6);
         assertThat(unknownRestart.get("msg").asText()).isEqualTo(unknownTarget.get("msg").asText());
@@ -225,7 +227,7 @@ class ControlCommandsEndToEndTest {
         // task 0 is not in the catalog: its request did not submit a job
         assertThat(noTarget.get("code").asInt()).isEqualTo(1);
         String savepoint = KafkaTestClient.newRequestId("ctl-nojob");
-        kafka.sendCommand(control(savepoint, "savepoint", unknown));
+        kafka.sendCommand(controlCommand(savepoint, "savepoint", unknown));
         JsonNode noJob = kafka.awaitEnvelope(savepoint);
         assertThat(noJob.get("code").asInt()).isEqualTo(1);
         assertThat(noJob.get("msg").asText()).isEqualTo("The target request '" + unknown + "' did not submit a "
@@ -239,7 +241,7 @@ class ControlCommandsEndToEndTest {
         assertThat(kafka.awaitTerminal(target, Duration.ofSeconds(30))).last()
                 .satisfies(event -> assertThat(event.get("status").asText()).isEqualTo("CANCELED"));
         String stop = KafkaTestClient.newRequestId("ctl-stop-ended");
-        kafka.sendCommand(control(stop, "stop", target));
+        kafka.sendCommand(controlCommand(stop, "stop", target));
         JsonNode ended = kafka.awaitEnvelope(stop);
         assertThat(ended.get("code").asInt()).isEqualTo(1);
         assertThat(ended.get("msg").asText()).isEqualTo("The job of request " + target + " (" + job + ") has ended "
@@ -258,7 +260,7 @@ class ControlCommandsEndToEndTest {
         String job = running(target, UNWRITABLE_TASK, null);
 
         String savepoint = KafkaTestClient.newRequestId("ctl-savepoint-fails");
-        kafka.sendCommand(control(savepoint, "savepoint", target));
+        kafka.sendCommand(controlCommand(savepoint, "savepoint", target));
         JsonNode failed = kafka.awaitEnvelope(savepoint);
 
         assertThat(failed.get("code").asInt()).as(failed.toPrettyString()).isEqualTo(1);

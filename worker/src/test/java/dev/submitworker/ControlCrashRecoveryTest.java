@@ -1,5 +1,6 @@
 package dev.submitworker;
 
+import static dev.submitworker.testing.KafkaTestClient.controlCommand;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -9,6 +10,7 @@ import dev.submitworker.core.RequestId;
 import dev.submitworker.testing.CrashAfterSubmitWorker;
 import dev.submitworker.testing.FlinkTestClient;
 import dev.submitworker.testing.KafkaTestClient;
+import dev.submitworker.testing.SavepointFiles;
 import dev.submitworker.testing.WorkerProcess;
 import java.io.File;
 import java.nio.file.Files;
@@ -52,7 +54,7 @@ class ControlCrashRecoveryTest {
             WorkerProcess first = WorkerProcess.start(CrashAfterSubmitWorker.class.getName(), prefix + "-worker",
                     properties, List.of("-Dcrash.after-submit=" + stop));
             String stoppedJob = running(kafka, flink, stopped);
-            kafka.sendCommand(control(stop, "stop", stopped));
+            kafka.sendCommand(controlCommand(stop, "stop", stopped));
             await().atMost(Duration.ofMinutes(2)).until(() -> !first.isAlive());
             // the stop goes on without the worker; its answer did not reach the results topic
             assertThat(flink.awaitEnd(stoppedJob)).isEqualTo(JobStatus.FINISHED);
@@ -89,7 +91,7 @@ class ControlCrashRecoveryTest {
                 await().atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() -> flink.allTasksRunning(newJob));
 
                 // the same commands again are answered after the first answers: a second original would be there
-                kafka.sendCommand(control(stop, "stop", stopped));
+                kafka.sendCommand(controlCommand(stop, "stop", stopped));
                 kafka.sendCommand(restartOf(restart, replaced));
                 await().atMost(Duration.ofSeconds(60)).until(() -> kafka.envelopes(stop).size() >= 2
                         && kafka.envelopes(restart).size() >= 2);
@@ -115,24 +117,20 @@ class ControlCrashRecoveryTest {
         return jobId;
     }
 
-    private static String control(String requestId, String action, String target) {
-        return "{\"requestId\":\"" + requestId + "\",\"action\":\"" + action + "\",\"target\":\"" + target + "\"}";
-    }
 
     private static String restartOf(String requestId, String target) {
-        return control(requestId, "restart", target).replace("}", ",\"id\":" + TASK + "}");
+        return controlCommand(requestId, "restart", target).replace("}", ",\"id\":" + TASK + "}");
     }
 
     private static File localFile(String path) {
-        return new File(new org.apache.flink.core.fs.Path(path).toUri().getPath());
+        return new File(SavepointFiles.localPath(path));
     }
 
     /** The savepoints taken for task 125 under the worker's savepoint directory. */
     private static List<File> savepointsOf(Path base) {
         File[] tasks = base.toFile().listFiles();
         return tasks == null ? List.of() : java.util.Arrays.stream(tasks)
-                .flatMap(task -> java.util.Arrays.stream(task.listFiles(file -> file.getName()
-                        .startsWith("savepoint-"))))
+                .flatMap(task -> SavepointFiles.in(task.getPath()).stream())
                 .sorted()
                 .toList();
     }

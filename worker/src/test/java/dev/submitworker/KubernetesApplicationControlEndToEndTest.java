@@ -1,5 +1,6 @@
 package dev.submitworker;
 
+import static dev.submitworker.testing.KafkaTestClient.controlCommand;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -13,10 +14,10 @@ import dev.submitworker.testing.ApplicationJobManager;
 import dev.submitworker.testing.FlinkTestClient;
 import dev.submitworker.testing.KafkaTestClient;
 import dev.submitworker.testing.KubernetesMock;
+import dev.submitworker.testing.SavepointFiles;
 import dev.submitworker.testing.SharedInfrastructure;
 import dev.submitworker.testing.WorkerTest;
 import io.fabric8.kubernetes.client.NamespacedKubernetesClient;
-import java.io.File;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -74,11 +75,6 @@ class KubernetesApplicationControlEndToEndTest {
         return api.apps().deployments().inNamespace(KubernetesMock.NAMESPACE).withName(clusterId).get() != null;
     }
 
-    private static String command(String requestId, String action, String target) {
-        ObjectNode command = com.fasterxml.jackson.databind.json.JsonMapper.builder().build().createObjectNode()
-                .put("requestId", requestId).put("action", action).put("target", target);
-        return command.toString();
-    }
 
     /** Sends the command, awaits its answer, sends it again: the second answer is the first flagged duplicate. */
     private static JsonNode answeredOnceThenAsDuplicate(String requestId, String command) {
@@ -98,12 +94,11 @@ class KubernetesApplicationControlEndToEndTest {
     private int savepointsOnDisk() {
         String directory = SavepointLocator.taskDirectory(properties.savepoints().dir(),
                 catalog.find(TASK).orElseThrow());
-        File[] savepoints = new File(localPath(directory)).listFiles(file -> file.getName().startsWith("savepoint-"));
-        return savepoints == null ? 0 : savepoints.length;
+        return SavepointFiles.in(directory).size();
     }
 
     private static String localPath(String path) {
-        return new org.apache.flink.core.fs.Path(path).toUri().getPath();
+        return SavepointFiles.localPath(path);
     }
 
     @Test
@@ -116,7 +111,7 @@ class KubernetesApplicationControlEndToEndTest {
         String savepoint = KafkaTestClient.newRequestId("k8s-ctl-savepoint");
         kubernetes.takeRequests();
         long start = System.nanoTime();
-        JsonNode taken = answeredOnceThenAsDuplicate(savepoint, command(savepoint, "savepoint", target));
+        JsonNode taken = answeredOnceThenAsDuplicate(savepoint, controlCommand(savepoint, "savepoint", target));
         long seconds = Duration.ofNanos(System.nanoTime() - start).toSeconds();
         long serviceReads = KubernetesMock.serviceReads(kubernetes.takeRequests(), clusterId);
         System.out.println("k8s-app control: " + serviceReads + " reads of the REST Service of " + clusterId
@@ -136,7 +131,7 @@ class KubernetesApplicationControlEndToEndTest {
         assertThat(serviceReads).isLessThanOrEqualTo(1 + seconds + 2);
 
         String stop = KafkaTestClient.newRequestId("k8s-ctl-stop");
-        JsonNode stopped = answeredOnceThenAsDuplicate(stop, command(stop, "stop", target));
+        JsonNode stopped = answeredOnceThenAsDuplicate(stop, controlCommand(stop, "stop", target));
         assertThat(stopped.get("code").asInt()).as(stopped.toPrettyString()).isZero();
         String stopPath = stopped.at("/data/control/savepointPath").asText();
         assertThat(stopped.get("msg").asText()).isEqualTo("Job " + job + " (request " + target + ") stopped with "
@@ -157,7 +152,7 @@ class KubernetesApplicationControlEndToEndTest {
         String job = deployedAndRunning(target);
 
         String cancel = KafkaTestClient.newRequestId("k8s-ctl-cancel");
-        JsonNode cancelled = answeredOnceThenAsDuplicate(cancel, command(cancel, "cancel", target));
+        JsonNode cancelled = answeredOnceThenAsDuplicate(cancel, controlCommand(cancel, "cancel", target));
 
         assertThat(cancelled.get("code").asInt()).as(cancelled.toPrettyString()).isZero();
         assertThat(cancelled.get("msg").asText()).isEqualTo("Job " + job + " (request " + target + ") cancelled");

@@ -12,6 +12,7 @@ import dev.submitworker.core.Task;
 import dev.submitworker.core.port.TaskCatalog;
 import dev.submitworker.testing.FlinkTestClient;
 import dev.submitworker.testing.KafkaTestClient;
+import dev.submitworker.testing.SavepointFiles;
 import dev.submitworker.testing.WorkerTest;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -78,9 +79,8 @@ class SavepointEndToEndTest {
                 .until(() -> flink.restoredFrom(jobId).orElse(null), restored -> restored != null);
     }
 
-    /** The local path of a file: URI or path, so that file:/x, file:///x and /x/ compare equal. */
     private static String localPath(String path) {
-        return new org.apache.flink.core.fs.Path(path).toUri().getPath();
+        return SavepointFiles.localPath(path);
     }
 
     private static void assertRestoredFrom(String jobId, String savepoint) {

@@ -11,9 +11,10 @@ import java.util.Objects;
  * @param target      the requestId whose job is acted on; null for an explain, which acts on no job
  * @param drain       stop only: advance the job's event time to the end before the savepoint (Flink's {@code --drain})
  * @param targetsTask restart only: it names no task and submits its target's
- * @param step        restart only: how far it has come (always {@link Step#SENT} for the others)
+ * @param step        how far a command on a job has come (always {@link Step#SENT} for an explain)
+ * @param found       what its target's partition found of the target ({@link Step#CHECKED} only, else null)
  */
-public record Control(Action action, RequestId target, boolean drain, boolean targetsTask, Step step) {
+public record Control(Action action, RequestId target, boolean drain, boolean targetsTask, Step step, Found found) {
 
     public enum Action {
         /** Trigger a savepoint; the job keeps running. */
@@ -42,15 +43,6 @@ public record Control(Action action, RequestId target, boolean drain, boolean ta
             return valueOf(value.toUpperCase(Locale.ROOT));
         }
 
-        /**
-         * Whether a command of this action is handled in its target's partition, whose ledger knows the target. A
-         * restart is only checked there ({@link Step}): it is run in its own, as its new job is then followed, and
-         * found by later control commands, under its own requestId. An explain has no target.
-         */
-        public boolean inTargetsPartition() {
-            return !takesTask();
-        }
-
         /** Whether the command names a task (id, variables) and compiles it, as a submit does: a restart, an explain. */
         public boolean takesTask() {
             return this == RESTART || this == EXPLAIN;
@@ -63,29 +55,76 @@ public record Control(Action action, RequestId target, boolean drain, boolean ta
     }
 
     /**
-     * How far a restart has come. Its target's ledger entry is in its target's partition, its own ledger entry (and its
-     * new job) in its own: it is passed on from one to the other, the command unchanged but for these steps.
+     * How far a command on a job has come. The target's ledger entry is in the target's partition; the command's own
+     * ledger entry (and a restart's new job) in its own. So it is passed on from one to the other, the record's value
+     * unchanged: its own partition claims it, its target's reads what it knows of the target, its own decides.
      */
     public enum Step {
         /** As sent, in its own partition: a duplicate is answered there; else it is passed on to be checked. */
         SENT,
-        /** In its target's partition: the target must have been answered with a job; its task is named. */
+        /** In its target's partition: what the ledger knows of the target is read, and passed back. */
         CHECKING,
-        /** Back in its own partition, its task named: run. */
+        /** Back in its own partition with what was found: refused or run. */
         CHECKED
+    }
+
+    /**
+     * What the target's partition knew of the target when it was checked.
+     *
+     * @param taskId  the target's task (0 when the target is unknown)
+     * @param cluster the cluster entry its job runs on ({@link State#JOB} only, else null)
+     * @param ended   the final status the worker has seen its job reach, or null
+     */
+    public record Found(State state, int taskId, ClusterTarget cluster, String ended) {
+
+        public enum State {
+            /** Not in the ledger: never sent, or forgotten after the retention. */
+            UNKNOWN,
+            /** Accepted and not answered yet. */
+            UNDER_WAY,
+            /** Answered without a job: refused or failed. */
+            NO_JOB,
+            /** Answered at the retry deadline: its cluster could not be reached. */
+            GAVE_UP,
+            /** Answered with a job. */
+            JOB
+        }
+
+        public Found {
+            Objects.requireNonNull(state, "state");
+            if (state == State.JOB) {
+                Objects.requireNonNull(cluster, "cluster");
+            }
+        }
+
+        /**
+         * @param entry    the target's ledger entry, or null
+         * @param underWay whether the target's submission is under way in this worker
+         */
+        public static Found of(LedgerEntry entry, boolean underWay) {
+            if (underWay || entry != null && entry.is(LedgerEntry.State.PENDING)) {
+                return new Found(State.UNDER_WAY, entry == null ? 0 : entry.taskId(), null, null);
+            }
+            if (entry == null) {
+                return new Found(State.UNKNOWN, 0, null, null);
+            }
+            if (entry.following() == null) {
+                return new Found(entry.is(LedgerEntry.State.GAVE_UP) ? State.GAVE_UP : State.NO_JOB, entry.taskId(),
+                        null, null);
+            }
+            return new Found(State.JOB, entry.taskId(), entry.following().target(),
+                    entry.following().terminal() ? entry.following().status() : null);
+        }
     }
 
     /** A control command as sent. */
     public Control(Action action, RequestId target, boolean drain) {
-        this(action, target, drain, false, Step.SENT);
+        this(action, target, drain, false, Step.SENT, null);
     }
 
     public Control {
         Objects.requireNonNull(action, "action");
         Objects.requireNonNull(step, "step");
-        if (action != Action.RESTART && (targetsTask || step != Step.SENT)) {
-            throw new IllegalArgumentException("only a restart takes its target's task and goes in steps");
-        }
         if (action == Action.EXPLAIN ? target != null : target == null) {
             throw new IllegalArgumentException(action == Action.EXPLAIN ? "an explain has no target"
                     : "a " + action.value() + " needs a target");
@@ -93,15 +132,26 @@ public record Control(Action action, RequestId target, boolean drain, boolean ta
         if (drain && action != Action.STOP) {
             throw new IllegalArgumentException("only a stop drains");
         }
+        if (targetsTask && action != Action.RESTART) {
+            throw new IllegalArgumentException("only a restart takes its target's task");
+        }
+        if (action == Action.EXPLAIN && step != Step.SENT || (step == Step.CHECKED) != (found != null)) {
+            throw new IllegalArgumentException("a command on a job is checked once, with what was found");
+        }
     }
 
-    /** The same command, one step further. */
-    public Control at(Step next) {
-        return new Control(action, target, drain, targetsTask, next);
+    /** The same command, passed on to its target's partition to be checked. */
+    public Control checking() {
+        return new Control(action, target, drain, targetsTask, Step.CHECKING, null);
     }
 
-    /** Whether it is a restart not yet checked in its target's partition. */
+    /** The same command, checked: back to its own partition with what was found. */
+    public Control checked(Found found) {
+        return new Control(action, target, drain, targetsTask, Step.CHECKED, Objects.requireNonNull(found, "found"));
+    }
+
+    /** Whether it acts on a job and has not been checked in its target's partition yet. */
     public boolean unchecked() {
-        return action == Action.RESTART && step != Step.CHECKED;
+        return action != Action.EXPLAIN && step != Step.CHECKED;
     }
 }

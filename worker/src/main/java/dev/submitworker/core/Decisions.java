@@ -22,18 +22,20 @@ import java.time.Instant;
  * cluster unreachable, before the deadline (first failure + it)    RETRY: PENDING, tried again after a backoff
  * cluster unreachable, at or past the deadline                     GIVE_UP: answered (code 5), GAVE_UP in the ledger
  *
- * a control command is to be run (a restart: checked); its         decision
- * target's ledger entry is ...
+ * a command on a job is to be run; its target's partition found     decision
+ * the target ...
  * ------------------------------------------------------------------------------------------------------------
- * missing (or the target is the command itself)                    UNKNOWN_TARGET: refused (code 6)
- * PENDING, or its submission is under way in this worker           NOT_ANSWERED: refused (code 1)
- * DONE without a job (refused, failed), or GAVE_UP                 NO_JOB: refused (code 1)
- * DONE with a job whose end has been seen, but for a restart       ENDED: refused (code 1), naming the status
- * DONE with a job not seen to end, or a restart's                  ACT: the cluster is asked (and may say it ended)
+ * unknown (or the target is the command itself)                    UNKNOWN_TARGET: refused (code 6)
+ * under way: not answered yet                                      NOT_ANSWERED: refused (code 1)
+ * answered without a job (refused, failed, gave up)                NO_JOB: refused (code 1)
+ * answered with a job whose end has been seen, but for a restart   ENDED: refused (code 1), naming the status
+ * answered with a job not seen to end, or a restart's              ACT: the cluster is asked (and may say it ended)
  * </pre>
  *
- * <p>A restart's check passes a target whose end has been seen: its own stop ends it, a copy of it checked after that
- * must pass as the first did, and the cluster tells whether a restart without a savepoint path can stop it.
+ * <p>This is decided in the command's own partition, after its target's partition passed on what it found, and only
+ * for the first copy of the command to get there: a later copy is a duplicate of the first, whatever was found for it
+ * (the target may have ended meanwhile, by this very command). A restart is not refused for a target whose end has
+ * been seen: the cluster tells whether one without a savepoint path can stop it.
  */
 final class Decisions {
 
@@ -68,25 +70,19 @@ final class Decisions {
         };
     }
 
-    /**
-     * @param target         the ledger's entry for the command's target, or null
-     * @param targetInFlight whether the target's submission is under way here
-     */
-    static OnControl onControl(SubmitCommand command, LedgerEntry target, boolean targetInFlight) {
-        if (targetInFlight) {
-            return OnControl.NOT_ANSWERED;
-        }
-        if (target == null || command.requestId().equals(command.control().target())) {
+    /** @param command a command on a job, checked: {@code command.control().found()} is what was found */
+    static OnControl onControl(SubmitCommand command) {
+        Control.Found found = command.control().found();
+        if (command.requestId().equals(command.control().target())) {
             return OnControl.UNKNOWN_TARGET;
         }
-        if (target.is(LedgerEntry.State.PENDING)) {
-            return OnControl.NOT_ANSWERED;
-        }
-        if (target.following() == null) {
-            return OnControl.NO_JOB;
-        }
-        return target.following().terminal() && command.control().action() != Control.Action.RESTART
-                ? OnControl.ENDED : OnControl.ACT;
+        return switch (found.state()) {
+            case UNKNOWN -> OnControl.UNKNOWN_TARGET;
+            case UNDER_WAY -> OnControl.NOT_ANSWERED;
+            case NO_JOB, GAVE_UP -> OnControl.NO_JOB;
+            case JOB -> found.ended() != null && command.control().action() != Control.Action.RESTART
+                    ? OnControl.ENDED : OnControl.ACT;
+        };
     }
 
     /**

@@ -350,7 +350,7 @@ public final class Engine {
             }
             case RESUME, RUN -> {
                 if (command.control() != null && command.control().unchecked()) {
-                    checkRestart(round, record, command, now);
+                    check(record, command);
                     return;
                 }
                 round.awaitReply(command.requestId(), record.replyTo(), false);
@@ -360,23 +360,14 @@ public final class Engine {
     }
 
     /**
-     * A restart not run yet. As sent, it is passed on to its target's partition; there, its target is checked in the
-     * ledger ({@link Decisions#onControl}) and it is passed back, its task named, or refused, the refusal recorded
-     * there, where every later copy then finds it.
+     * A command on a job, not run yet. As sent, it is passed on to its target's partition; there, what the ledger knows
+     * of the target is passed back with it, and its own partition decides ({@link Decisions#onControl}).
      */
-    private void checkRestart(Round round, Incoming record, SubmitCommand command, Instant now) {
-        if (command.control().step() == Control.Step.SENT) {
-            ports.intake().passOn(record, command.checking());
-            return;
-        }
-        Answer refusal = resolveControl(record.partition(), command, now).refusal;
-        if (refusal == null) {
-            int targetsTask = ledger(record.partition()).find(command.control().target()).orElseThrow().taskId();
-            ports.intake().passOn(record, command.checked(targetsTask));
-            return;
-        }
-        round.awaitReply(command.requestId(), record.replyTo(), false);
-        answerAndRecord(round, record.partition(), command, refusal, now);
+    private void check(Incoming record, SubmitCommand command) {
+        RequestId target = command.control().target();
+        ports.intake().passOn(record, command.control().step() == Control.Step.SENT ? command.checking()
+                : command.checked(Control.Found.of(ledger(record.partition()).find(target).orElse(null),
+                        flights.containsKey(target))));
     }
 
     /** A duplicate of a request still under way: answered with its first answer, when that comes. */
@@ -390,7 +381,7 @@ public final class Engine {
     }
 
     private void run(Round round, Incoming record, SubmitCommand command, Instant now, boolean mayExist) {
-        Resolution resolution = resolve(record.partition(), command);
+        Resolution resolution = resolve(command);
         if (resolution.refusal != null) {
             answerAndRecord(round, record.partition(), command, resolution.refusal, now);
             return;
@@ -420,15 +411,19 @@ public final class Engine {
     private record Resolution(Task task, ClusterTarget target, Answer refusal) {}
 
     /**
-     * The task and its cluster entry, or the answer that refuses the command. For a control command but a restart: its
-     * target's task and the cluster entry its job runs on, found in this partition's ledger (such a command is handled
-     * in its target's partition).
+     * The task and its cluster entry, or the answer that refuses the command. For a command on a job but a restart: its
+     * target's task and the cluster entry its job runs on, as its target's partition found them.
      */
-    private Resolution resolve(int partition, SubmitCommand command) {
+    private Resolution resolve(SubmitCommand command) {
         Instant now = clock.instant();
-        if (command.control() != null && command.control().action().inTargetsPartition()) {
-            return resolveControl(partition, command, now);
+        if (command.control() != null && command.control().action() != Control.Action.EXPLAIN) {
+            return resolveControl(command, now);
         }
+        return resolveTask(command, now);
+    }
+
+    /** A submit's (or restart's, or explain's) task and the cluster entry it runs on. */
+    private Resolution resolveTask(SubmitCommand command, Instant now) {
         Optional<Task> task = ports.catalog().find(command.taskId());
         if (task.isEmpty()) {
             Outcome refused = ports.catalog().problem(command.taskId())
@@ -448,27 +443,28 @@ public final class Engine {
         }
     }
 
-    private Resolution resolveControl(int partition, SubmitCommand command, Instant now) {
+    private Resolution resolveControl(SubmitCommand command, Instant now) {
         Control control = command.control();
-        LedgerEntry target = ledger(partition).find(control.target()).orElse(null);
-        Task task = target == null ? null : ports.catalog().find(target.taskId()).orElse(null);
+        Control.Found found = control.found();
+        Task task = found.state() == Control.Found.State.UNKNOWN ? null
+                : ports.catalog().find(found.taskId()).orElse(null);
         String name = "request '" + control.target() + "'";
-        Outcome refusal = switch (Decisions.onControl(command, target, flights.containsKey(control.target()))) {
+        Outcome refusal = switch (Decisions.onControl(command)) {
             case UNKNOWN_TARGET -> new Outcome.BadCommand("Unknown target: " + name + " is not known to the worker "
                     + "(never sent, or forgotten after the ledger's retention)", "field 'target': no such request");
             case NOT_ANSWERED -> new Outcome.Refused("The target " + name + " has not been answered yet: nothing to "
                     + control.action().value() + "; send a control command after its answer", null);
             case NO_JOB -> new Outcome.Refused("The target " + name + " did not submit a job: nothing to "
-                    + control.action().value(), target.is(LedgerEntry.State.GAVE_UP)
+                    + control.action().value(), found.state() == Control.Found.State.GAVE_UP
                     ? "its cluster could not be reached" : "its answer was not a submission");
             case ENDED -> new Outcome.Refused("The job of request " + control.target() + " (" + control.target().jobId()
-                    + ") has ended "
-                    + target.following().status() + ": nothing to " + control.action().value(),
-                    "job " + control.target().jobId() + " is " + target.following().status());
+                    + ") has ended " + found.ended() + ": nothing to " + control.action().value(),
+                    "job " + control.target().jobId() + " is " + found.ended());
             case ACT -> null;
         };
         if (refusal == null) {
-            return new Resolution(task, target.following().target(), null);
+            return control.action() == Control.Action.RESTART ? resolveTask(command, now)
+                    : new Resolution(task, found.cluster(), null);
         }
         return new Resolution(task, null, answer(command.requestId(), taskIdOf(command, task), refusal, now, now)
                 .task(task).command(command).build());
@@ -476,12 +472,11 @@ public final class Engine {
 
     /**
      * The task id an answer reports: a control command's is its target's task's, when that is still known, but for a
-     * restart or an explain that names its own (or a restart checked, its target's task named).
+     * restart or an explain that names its own.
      */
     private static Integer taskIdOf(SubmitCommand command, Task task) {
         Control control = command.control();
-        return control == null || control.action().takesTask()
-                && (!control.targetsTask() || control.step() == Control.Step.CHECKED)
+        return control == null || control.action().takesTask() && !control.targetsTask()
                 ? Integer.valueOf(command.taskId()) : task == null ? null : task.id();
     }
 
@@ -542,7 +537,7 @@ public final class Engine {
     private void tryAgain(Round round, Waiting w, LedgerEntry entry, Instant now) {
         round.current = null;
         ports.unitOfWork().attribute(null);
-        Resolution resolution = resolve(w.partition, entry.command());
+        Resolution resolution = resolve(entry.command());
         if (resolution.refusal != null) {
             waiting.remove(w.requestId);
             answerAndRecord(round, w.partition, entry.command(), resolution.refusal, now);

@@ -46,22 +46,21 @@ public record SubmitCommand(RequestId requestId, int taskId, String savePointPat
     public static SubmitCommand restart(RequestId requestId, RequestId target, Integer taskId, String savePointPath,
                                         Map<String, String> variables) {
         return new SubmitCommand(requestId, taskId == null ? 0 : taskId, savePointPath, variables,
-                new Control(Control.Action.RESTART, target, false, taskId == null, Control.Step.SENT));
+                new Control(Control.Action.RESTART, target, false, taskId == null, Control.Step.SENT, null));
     }
 
-    /** A restart on its way to its target's partition, to be checked there. */
+    /** A command on a job, on its way to its target's partition to be checked there. */
     public SubmitCommand checking() {
-        return new SubmitCommand(requestId, taskId, savePointPath, variables, control.at(Control.Step.CHECKING));
+        return new SubmitCommand(requestId, taskId, savePointPath, variables, control.checking());
     }
 
     /**
-     * A restart its target's partition has checked, back on its way to its own partition.
-     *
-     * @param targetsTask the target's task: the one submitted when the restart names none
+     * A command on a job its target's partition has checked, back on its way to its own partition; a restart that
+     * names no task now names its target's.
      */
-    public SubmitCommand checked(int targetsTask) {
-        return new SubmitCommand(requestId, control.targetsTask() ? targetsTask : taskId, savePointPath, variables,
-                control.at(Control.Step.CHECKED));
+    public SubmitCommand checked(Control.Found found) {
+        return new SubmitCommand(requestId, control.targetsTask() ? found.taskId() : taskId, savePointPath, variables,
+                control.checked(found));
     }
 
     /** An explain: compile the task as a submit with these variables would, and submit nothing. */
@@ -89,7 +88,8 @@ public record SubmitCommand(RequestId requestId, int taskId, String savePointPat
      * What makes two commands with the same requestId the same command: task id, savepoint path and variables; for a
      * control command its action, target and drain, and for a restart or an explain its task, savepoint path and
      * variables too (a restart that names no task: that it names none, whichever task it is found to submit). Variable
-     * order, a blank versus an absent savepoint path and how far a restart has come do not matter; anything else does.
+     * order, a blank versus an absent savepoint path and how far a control command has come do not matter; anything else
+     * does.
      */
     public String fingerprint() {
         return Fingerprint.of(this);

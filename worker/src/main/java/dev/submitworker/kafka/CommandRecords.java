@@ -29,10 +29,8 @@ import org.springframework.kafka.support.KafkaHeaders;
  * only topics the allow-list pattern matches, so a command cannot make the worker write anywhere else. A command
  * that names another is refused as a bad command (answered on the results topic, naming the header).
  *
- * <p>A control command's home is its target's partition: it is keyed by its own requestId like any command, and
- * passed on from there, so that the ledger that records it is the one that knows its target. A restart goes in steps:
- * its own partition, its target's (to be checked), its own again; the record passed on says which step in a header,
- * and the task found in another.
+ * <p>A command on a job (a control command but an explain) goes in steps: its own partition, its target's (whose
+ * ledger knows the target), its own again ({@link ControlSteps}).
  */
 final class CommandRecords {
 
@@ -50,17 +48,14 @@ final class CommandRecords {
         this.replyTopics = replyTopics;
     }
 
-    /** The step a restart passed on has reached ({@link Control.Step}, lower case). */
-    static final String RESTART_STEP = "submit-worker-restart-step";
-    /** On a restart checked in its target's partition: the target's task. */
-    static final String RESTART_TASK = "submit-worker-restart-task";
-
-    /** The partition where a command is handled (at the step it has reached). */
+    /**
+     * The partition where a command is handled at the step it has reached: its requestId's, but its target's while a
+     * command on a job is checked there.
+     */
     static int home(SubmitCommand command, int partitions) {
         Control control = command.control();
-        boolean targets = control != null
-                && (control.action().inTargetsPartition() || control.step() == Control.Step.CHECKING);
-        return partitionOf(targets ? control.target() : command.requestId(), partitions);
+        boolean checking = control != null && control.step() == Control.Step.CHECKING;
+        return partitionOf(checking ? control.target() : command.requestId(), partitions);
     }
 
     /** The home partition of a requestId. */
@@ -108,7 +103,7 @@ final class CommandRecords {
     private Incoming.Parsed parse(ConsumerRecord<byte[], byte[]> record) {
         CommandReader.Outcome outcome = reader.read(record.value());
         if (outcome instanceof CommandReader.Accepted accepted) {
-            SubmitCommand command = stepOf(accepted.command(), record);
+            SubmitCommand command = ControlSteps.read(accepted.command(), record.headers());
             int home = home(command, partitions);
             return home == record.partition() ? new Incoming.Command(command) : new Incoming.Elsewhere(command, home);
         }
@@ -118,26 +113,6 @@ final class CommandRecords {
         }
         String key = strictUtf8(record.key());
         return new Incoming.Invalid(reader.isRequestId(key) ? new RequestId(key) : null, true, rejected.reason());
-    }
-
-    /** A restart at the step its headers say it has reached: as sent when they say none. */
-    private static SubmitCommand stepOf(SubmitCommand command, ConsumerRecord<byte[], byte[]> record) {
-        if (command.control() == null || command.control().action() != Control.Action.RESTART) {
-            return command;
-        }
-        String step = strictUtf8(value(record, RESTART_STEP));
-        if ("checking".equals(step)) {
-            return command.checking();
-        }
-        String task = strictUtf8(value(record, RESTART_TASK));
-        if ("checked".equals(step) && task != null) {
-            try {
-                return command.checked(Integer.parseInt(task));
-            } catch (NumberFormatException e) {
-                return command;
-            }
-        }
-        return command;
     }
 
     private static String strictUtf8(byte[] bytes) {

@@ -1,6 +1,5 @@
 package dev.submitworker.kafka;
 
-import dev.submitworker.core.Control;
 import dev.submitworker.core.Incoming;
 import dev.submitworker.core.SubmitCommand;
 import dev.submitworker.core.port.Intake;
@@ -10,7 +9,6 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.util.Locale;
 import java.util.function.Function;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -20,7 +18,7 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.springframework.kafka.support.KafkaHeaders;
 
 /**
- * Dead letters, forwarded commands and restarts passed on, in the consumer's unit of work. A dead letter is the original record, value
+ * Dead letters, forwarded commands and commands on jobs passed on, in the consumer's unit of work. A dead letter is the original record, value
  * unchanged so it can be replayed, with Spring Kafka's dead-letter headers ({@code kafka_dlt-original-topic}, ...):
  * the exception headers redacted and bounded, since the reason may quote the record or a task's script. One that
  * would not fit a Kafka record whole (a record near the size limit, plus headers) keeps only the start of its value
@@ -127,12 +125,7 @@ final class KafkaIntake implements Intake {
     public void passOn(Incoming incoming, SubmitCommand next) {
         ConsumerRecord<byte[], byte[]> original = records.apply(incoming);
         Headers headers = forwardedFrom(original);
-        headers.remove(CommandRecords.RESTART_STEP);
-        headers.remove(CommandRecords.RESTART_TASK);
-        headers.add(CommandRecords.RESTART_STEP, text(next.control().step().name().toLowerCase(Locale.ROOT)));
-        if (next.control().step() == Control.Step.CHECKED) {
-            headers.add(CommandRecords.RESTART_TASK, text(Integer.toString(next.taskId())));
-        }
+        ControlSteps.write(headers, next);
         unitOfWork.write(passedOn(original, next, CommandRecords.home(next, partitions), headers));
     }
 

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.submitworker.core.ClusterTarget;
 import dev.submitworker.core.Control;
 import dev.submitworker.core.Following;
 import dev.submitworker.core.LedgerEntry;
@@ -91,6 +92,18 @@ final class LedgerCodec {
                     if (command.control().targetsTask()) {
                         json.writeBooleanField("targetsTask", true);
                     }
+                    Control.Found found = command.control().found();
+                    if (found != null) {
+                        json.writeObjectFieldStart("found");
+                        json.writeStringField("state", found.state().name());
+                        json.writeNumberField("taskId", found.taskId());
+                        if (found.cluster() != null) {
+                            json.writeStringField("cluster", found.cluster().entry());
+                            json.writeStringField("mode", found.cluster().mode().value());
+                        }
+                        json.writeStringField("ended", found.ended());
+                        json.writeEndObject();
+                    }
                 }
                 json.writeNumberField("id", command.taskId());
                 json.writeStringField("savePointPath", command.savePointPath());
@@ -162,11 +175,16 @@ final class LedgerCodec {
             Map<String, String> variables = (Map<String, String>) raw.get("variables");
             Control control = null;
             if (raw.get("action") instanceof String action) {
-                Control.Action kind = Control.Action.of(action);
-                // a restart waits in its own partition's ledger only once its target's partition has checked it
-                control = new Control(kind, raw.get("target") instanceof String target ? new RequestId(target) : null,
-                        Boolean.TRUE.equals(raw.get("drain")), Boolean.TRUE.equals(raw.get("targetsTask")),
-                        kind == Control.Action.RESTART ? Control.Step.CHECKED : Control.Step.SENT);
+                // a command on a job waits in the ledger only once its target's partition has checked it
+                Control.Found found = raw.get("found") instanceof Map<?, ?> checked ? new Control.Found(
+                        Control.Found.State.valueOf((String) checked.get("state")),
+                        ((Number) checked.get("taskId")).intValue(), checked.get("cluster") instanceof String cluster
+                        ? new ClusterTarget(cluster, RunMode.of((String) checked.get("mode"))) : null,
+                        (String) checked.get("ended")) : null;
+                control = new Control(Control.Action.of(action), raw.get("target") instanceof String target
+                        ? new RequestId(target) : null, Boolean.TRUE.equals(raw.get("drain")),
+                        Boolean.TRUE.equals(raw.get("targetsTask")),
+                        found == null ? Control.Step.SENT : Control.Step.CHECKED, found);
             }
             command = new SubmitCommand(requestId, ((Number) raw.get("id")).intValue(),
                     (String) raw.get("savePointPath"), variables, control);

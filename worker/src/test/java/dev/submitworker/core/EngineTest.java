@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.tuple;
 import dev.submitworker.core.fake.FakeAnswers;
 import dev.submitworker.core.fake.FakeAnswers.Published;
 import dev.submitworker.core.fake.FakeCluster;
+import dev.submitworker.core.fake.FakeLedger;
 import dev.submitworker.core.fake.World;
 import dev.submitworker.core.port.ClusterGateway;
 import dev.submitworker.core.port.RefusedException;
@@ -944,11 +945,16 @@ class EngineTest {
 
         @Test
         void aTargetStillUnderWayIsRefused() {
-            world.round(world.submit("r-1", 1), control("r-9", Control.Action.SAVEPOINT, "r-1"));
+            world.close();
+            world = new World(Duration.ofMillis(50));
+            CompletableFuture<Void> slow = world.compiler.hold(new RequestId("r-1"));
+            world.round(world.submit("r-1", 1));
+            world.round(control("r-9", Control.Action.SAVEPOINT, "r-1"));
 
             assertThat(only("r-9").outcome().message()).startsWith("The target request 'r-1' has not been answered "
                     + "yet");
             assertThat(world.session.triggers()).isZero();
+            slow.complete(null);
         }
 
         @Test
@@ -1096,6 +1102,36 @@ class EngineTest {
             assertThat(answers("r-12")).extracting(Published::duplicate).containsExactly(false, true, true);
             assertThat(answers("r-12").get(1).outcome()).isEqualTo(answers("r-12").get(0).outcome());
             assertThat(world.session.triggers()).isEqualTo(1);
+        }
+
+        @Test
+        void aCopyOfAStopCheckedAfterTheStopEndedItsTargetIsItsDuplicateNotARefusal() {
+            running("r-1");
+            world.round(control("r-10", Control.Action.STOP, "r-1"));
+            followUntil(() -> entry("r-1").following().terminal());
+            SubmitCommand stop = SubmitCommand.control(new RequestId("r-10"),
+                    new Control(Control.Action.STOP, new RequestId("r-1"), false));
+            world.round(world.record(0, new Incoming.Command(stop.checking())));
+
+            assertThat(answers("r-10")).extracting(Published::duplicate).containsExactly(false, true);
+            assertThat(answers("r-10").get(1).outcome()).isEqualTo(answers("r-10").get(0).outcome())
+                    .isInstanceOf(Outcome.Controlled.class);
+        }
+
+        @Test
+        void aCommandOnAJobIsDecidedOnWhatItsTargetsPartitionFoundNotOnTheLedgerAtHand() {
+            running("r-1");
+            SubmitCommand cancel = SubmitCommand.control(new RequestId("r-11"),
+                    new Control(Control.Action.CANCEL, new RequestId("r-1"), false));
+            world.round(world.record(0, new Incoming.Command(cancel.checked(Control.Found.of(entry("r-1"), false)))));
+
+            assertThat(only("r-11").outcome()).isInstanceOf(Outcome.Controlled.class);
+            assertThat(entry("r-11").state()).isEqualTo(LedgerEntry.State.DONE);
+            // a found target that is unknown is refused there too, by what was found, not by the ledger at hand
+            world.round(world.record(0, new Incoming.Command(SubmitCommand.control(new RequestId("r-12"),
+                    new Control(Control.Action.CANCEL, new RequestId("r-1"), false))
+                    .checked(Control.Found.of(null, false)))));
+            assertThat(only("r-12").outcome()).isInstanceOf(Outcome.BadCommand.class);
         }
 
         @Test

@@ -3,9 +3,11 @@ package dev.submitworker.kafka;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.submitworker.core.ClusterTarget;
 import dev.submitworker.core.Control;
 import dev.submitworker.core.LedgerEntry;
 import dev.submitworker.core.RequestId;
+import dev.submitworker.core.RunMode;
 import dev.submitworker.core.StoredAnswer;
 import dev.submitworker.core.SubmitCommand;
 import java.io.IOException;
@@ -43,15 +45,17 @@ class LedgerCodecTest {
     }
 
     @Test
-    void aPendingControlCommandKeepsItsActionTargetAndDrain() throws IOException {
+    void aPendingControlCommandKeepsItsActionTargetDrainAndWhatWasFoundOfItsTarget() throws IOException {
         SubmitCommand stop = SubmitCommand.control(new RequestId("r-10"),
-                new Control(Control.Action.STOP, new RequestId("r-1"), true));
+                new Control(Control.Action.STOP, new RequestId("r-1"), true)).checked(new Control.Found(
+                        Control.Found.State.JOB, 7, new ClusterTarget("apps", RunMode.KUBERNETES_APPLICATION), null));
         LedgerEntry pending = LedgerEntry.pending(stop, AT, null, 0);
 
         LedgerEntry decoded = LedgerCodec.decode(LedgerCodec.encode(pending));
 
         assertThat(decoded).isEqualTo(pending);
         assertThat(decoded.command().control()).isEqualTo(stop.control());
+        assertThat(decoded.command().control().found().cluster().entry()).isEqualTo("apps");
         assertThat(decoded.command().fingerprint()).isEqualTo(stop.fingerprint())
                 .isNotEqualTo(SubmitCommand.control(new RequestId("r-10"),
                         new Control(Control.Action.STOP, new RequestId("r-1"), false)).fingerprint());

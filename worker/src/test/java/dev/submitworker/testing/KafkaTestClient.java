@@ -134,6 +134,12 @@ public final class KafkaTestClient implements AutoCloseable {
         sendRaw(commandsTopic, command.get("requestId").asText(), commandJson.getBytes());
     }
 
+    /** A control command on a job as JSON: {@code {requestId, action, target}}. */
+    public static String controlCommand(String requestId, String action, String target) {
+        return JSON.createObjectNode().put("requestId", requestId).put("action", action).put("target", target)
+                .toString();
+    }
+
     /** Sends the command {@code {requestId, id, savePointPath, variables}}; the last two are left out when null. */
     public void sendCommand(String requestId, int taskId, Map<String, String> variables, String savePointPath) {
         ObjectNode command = JSON.createObjectNode().put("requestId", requestId).put("id", taskId);
