@@ -123,7 +123,9 @@ class ControlCommandsEndToEndTest {
         assertThat(taken.at("/data/control/action").asText()).isEqualTo("savepoint");
         assertThat(taken.at("/data/control/target").asText()).isEqualTo(target);
         String savepointPath = taken.at("/data/control/savepointPath").asText();
-        assertThat(localPath(savepointPath)).startsWith(localPath(taskSavepointDirectory()));
+        // in its trigger's directory, where a later attempt finds it should the cluster have forgotten the trigger
+        assertThat(Path.of(localPath(savepointPath)).getParent()).isEqualTo(Path.of(localPath(taskSavepointDirectory()),
+                "trigger-" + new RequestId(savepoint).triggerId()));
         assertThat(Path.of(localPath(savepointPath), SavepointLocator.METADATA_FILE)).exists();
         assertThat(savepointsOnDisk()).isEqualTo(before + 1);
         assertThat(flink.status(job)).isEqualTo(JobStatus.RUNNING);

@@ -47,8 +47,13 @@ public final class FlinkJobCompiler implements JobCompiler {
     }
 
     @Override
-    public String savepointDirectory(Task task) {
-        return compiler.savepointDirectory(task);
+    public String savepointDirectory(Task task, String triggerId) {
+        return compiler.savepointDirectory(task, triggerId);
+    }
+
+    @Override
+    public Optional<String> savepointOf(Task task, String triggerId) {
+        return compiler.savepointOf(task, triggerId);
     }
 
     /**

@@ -19,8 +19,9 @@ import org.apache.flink.core.fs.Path;
  *
  * <p>Layout: each task keeps its savepoints in its own directory {@code <base>/<taskId>-<name>}, the name with every
  * character other than letters, digits, {@code .}, {@code _} and {@code -} replaced by {@code _} (see
- * {@link #taskDirectory}); savepoints of the task must be triggered into that directory. A savepoint is a directory
- * {@code savepoint-*} holding a {@code _metadata} file, the layout Flink writes. Savepoints are ordered by the
+ * {@link #taskDirectory}); savepoints of the task must be triggered into that directory, or into a directory
+ * {@code trigger-<trigger id>} in it, where the worker's control commands put theirs ({@link #triggerDirectory}). A
+ * savepoint is a directory {@code savepoint-*} holding a {@code _metadata} file, the layout Flink writes. Savepoints are ordered by the
  * modification time of their {@code _metadata}, written when the savepoint completes (object stores keep no times
  * for directories), then by directory name.
  *
@@ -30,6 +31,7 @@ public final class SavepointLocator {
 
     public static final String METADATA_FILE = "_metadata";
     private static final String SAVEPOINT_PREFIX = "savepoint-";
+    private static final String TRIGGER_PREFIX = "trigger-";
 
     private SavepointLocator() {}
 
@@ -37,6 +39,24 @@ public final class SavepointLocator {
     public static String taskDirectory(String baseDirectory, Task task) {
         String name = task.name().replaceAll("[^A-Za-z0-9._-]", "_");
         return new Path(new Path(baseDirectory), task.id() + "-" + name).toString();
+    }
+
+    /**
+     * {@code <task directory>/trigger-<triggerId>}: where a savepoint triggered under that id is written, so that it
+     * can be found by its trigger once the cluster has forgotten the trigger.
+     */
+    public static String triggerDirectory(String baseDirectory, Task task, String triggerId) {
+        return new Path(new Path(taskDirectory(baseDirectory, task)), TRIGGER_PREFIX + triggerId).toString();
+    }
+
+    /**
+     * The complete savepoint written under the trigger id (the newest, should there be more), or empty.
+     *
+     * @throws IOException the directory cannot be read
+     */
+    public static Optional<String> triggered(String baseDirectory, Task task, String triggerId) throws IOException {
+        return savepoints(new Path(triggerDirectory(baseDirectory, task, triggerId)), false).stream()
+                .max(ORDER).map(Candidate::path);
     }
 
     /**
@@ -53,13 +73,12 @@ public final class SavepointLocator {
         String directory = taskDirectory(baseDirectory, task);
         List<Candidate> candidates;
         try {
-            candidates = savepoints(new Path(directory));
+            candidates = savepoints(new Path(directory), true);
         } catch (IOException | RuntimeException e) {
             throw new JobBuildException("Cannot list the savepoints of task " + task.id() + " in " + directory + ": "
                     + Failures.explain(e), e);
         }
-        Comparator<Candidate> order = Comparator.comparingLong(Candidate::completed).thenComparing(Candidate::name);
-        return (strategy == SavePointStrategy.LATEST ? candidates.stream().max(order) : candidates.stream().min(order))
+        return (strategy == SavePointStrategy.LATEST ? candidates.stream().max(ORDER) : candidates.stream().min(ORDER))
                 .map(Candidate::path);
     }
 
@@ -85,7 +104,11 @@ public final class SavepointLocator {
         }
     }
 
-    private static List<Candidate> savepoints(Path directory) throws IOException {
+    private static final Comparator<Candidate> ORDER = Comparator.comparingLong(Candidate::completed)
+            .thenComparing(Candidate::name);
+
+    /** @param triggers also those in its {@code trigger-*} directories */
+    private static List<Candidate> savepoints(Path directory, boolean triggers) throws IOException {
         FileSystem fs = directory.getFileSystem();
         List<Candidate> candidates = new ArrayList<>();
         if (!fs.exists(directory)) {
@@ -97,6 +120,10 @@ public final class SavepointLocator {
         }
         for (FileStatus entry : entries) {
             String name = entry.getPath().getName();
+            if (triggers && entry.isDir() && name.startsWith(TRIGGER_PREFIX)) {
+                candidates.addAll(savepoints(new Path(directory, name), false));
+                continue;
+            }
             if (!entry.isDir() || !name.startsWith(SAVEPOINT_PREFIX)) {
                 continue;
             }

@@ -3,6 +3,8 @@ package dev.submitworker.compile;
 import dev.submitworker.core.Dialect;
 import dev.submitworker.core.SavePointStrategy;
 import dev.submitworker.core.Task;
+import dev.submitworker.core.port.ClusterUnreachableException;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -42,9 +44,23 @@ public final class TaskCompiler {
         this.savepointDirectory = savepointDirectory;
     }
 
-    /** The task's savepoint directory, or null when the worker has no savepoint directory. */
-    public String savepointDirectory(Task task) {
-        return savepointDirectory == null ? null : SavepointLocator.taskDirectory(savepointDirectory, task);
+    /** The trigger's directory in the task's savepoint directory, or null when the worker has no savepoint directory. */
+    public String savepointDirectory(Task task, String triggerId) {
+        return savepointDirectory == null ? null
+                : SavepointLocator.triggerDirectory(savepointDirectory, task, triggerId);
+    }
+
+    /** The complete savepoint in the trigger's directory, if any. */
+    public Optional<String> savepointOf(Task task, String triggerId) {
+        if (savepointDirectory == null) {
+            return Optional.empty();
+        }
+        try {
+            return SavepointLocator.triggered(savepointDirectory, task, triggerId);
+        } catch (IOException | RuntimeException e) {
+            throw new ClusterUnreachableException("The savepoint directory of task " + task.id() + " cannot be read",
+                    Failures.explain(e), e);
+        }
     }
 
     /**

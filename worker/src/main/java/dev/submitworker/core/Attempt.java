@@ -198,6 +198,9 @@ final class Attempt {
                     return result(stopped, null, gateway.address());
                 }
                 savepoint = done.savepointPath();
+            } else {
+                // its job is there and the cluster has forgotten the stop: its savepoint is named by its directory
+                savepoint = compiler.savepointOf(task, command.requestId().triggerId()).orElse(null);
             }
         } else if (replacement.isEmpty()) {
             Optional<ClusterGateway.JobState> running = old.find();
@@ -229,11 +232,19 @@ final class Attempt {
         String triggerId = command.requestId().triggerId();
         Optional<ClusterGateway.SavepointStatus> status = job.savepointStatus(triggerId);
         if (status.isEmpty()) {
-            Optional<Outcome> ended = ended(job.find(), control);
+            // the cluster does not know the trigger: never sent, or forgotten since (rest.async.store-duration)
+            Optional<String> taken = task == null ? Optional.empty() : compiler.savepointOf(task, triggerId);
+            Optional<ClusterGateway.JobState> state = job.find();
+            if (taken.isPresent() && (!stop || state.isEmpty() || StatusEvent.terminal(state.get().status()))) {
+                log.info("Request {}: the {} of job {} was taken before: {}", command.requestId(),
+                        control.action().value(), jobId, taken.get());
+                return done(control, stop, taken.get());
+            }
+            Optional<Outcome> ended = ended(state, control);
             if (ended.isPresent()) {
                 return ended.get();
             }
-            job.triggerSavepoint(triggerId, task == null ? null : compiler.savepointDirectory(task), stop,
+            job.triggerSavepoint(triggerId, task == null ? null : compiler.savepointDirectory(task, triggerId), stop,
                     control.drain());
             log.info("Request {}: {} of job {} triggered ({})", command.requestId(), control.action().value(), jobId,
                     triggerId);
@@ -254,9 +265,14 @@ final class Attempt {
             return new Outcome.Refused("Flink could not take the " + what + " of job " + jobId + " (request "
                     + control.target() + ")", status.get().failure());
         }
+        return done(control, stop, status.get().path());
+    }
+
+    private static Outcome done(Control control, boolean stop, String path) {
+        String jobId = control.target().jobId();
         return new Outcome.Controlled((stop ? "Job " + jobId + " (request " + control.target() + ") stopped with "
-                + "savepoint " : "Savepoint of job " + jobId + " (request " + control.target() + ") taken: ")
-                + status.get().path(), status.get().path());
+                + "savepoint " : "Savepoint of job " + jobId + " (request " + control.target() + ") taken: ") + path,
+                path);
     }
 
     private static Outcome cancel(ClusterGateway.JobControl job, SubmitCommand command) {

@@ -7,12 +7,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.submitworker.core.RequestId;
 import dev.submitworker.testing.FlinkTestClient;
 import dev.submitworker.testing.KafkaTestClient;
+import dev.submitworker.testing.SavepointFiles;
 import dev.submitworker.testing.SubmitTaskCli;
 import dev.submitworker.testing.SubmitTaskCli.Run;
 import dev.submitworker.testing.SharedInfrastructure;
 import dev.submitworker.testing.WorkerTest;
 import dev.submitworker.testing.WorkerTestInitializer;
-import java.io.File;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -160,7 +160,7 @@ class SubmitTaskCliTest {
             assertThat(localPath(savepointPath).resolve("_metadata")).exists();
             assertThat(again.last().get("duplicate").asBoolean()).isTrue();
             assertThat(again.last().at("/data/control/savepointPath").asText()).isEqualTo(savepointPath);
-            assertThat(savepointsOf(job, savepointPath)).isEqualTo(1);
+            assertThat(savepointsOf(job, savepointPath)).isOne();
             assertThat(flink.status(job)).isEqualTo(JobStatus.RUNNING);
 
             Run stopped = SubmitTaskCli.run("stop", "--target", target, "--request-id",
@@ -172,7 +172,7 @@ class SubmitTaskCliTest {
             assertThat(localPath(stopPath).resolve("_metadata")).exists();
             assertThat(stopped.last().get("requestId").asText()).isEqualTo(target);
             assertThat(stopped.last().get("status").asText()).isEqualTo("FINISHED");
-            assertThat(savepointsOf(job, savepointPath)).isEqualTo(2);
+            assertThat(savepointsOf(job, savepointPath)).isEqualTo(2L);
 
             // the target's job has ended: nothing to cancel, the answer's code 1
             Run cancelEnded = SubmitTaskCli.run("cancel", "--target", target, "--request-id",
@@ -206,11 +206,13 @@ class SubmitTaskCliTest {
         return Path.of(URI.create(savepointPath));
     }
 
-    /** The savepoints of a job beside one of them: Flink names them savepoint-(the JobID's first 6 digits)-... */
-    private static int savepointsOf(String jobId, String savepointPath) {
-        File[] savepoints = localPath(savepointPath).getParent().toFile().listFiles(
-                file -> file.getName().startsWith("savepoint-" + jobId.substring(0, 6) + "-"));
-        return savepoints == null ? 0 : savepoints.length;
+    /**
+     * The savepoints of a job in the task directory of one of them (each in its trigger's directory): Flink names them
+     * savepoint-(the JobID's first 6 digits)-...
+     */
+    private static long savepointsOf(String jobId, String savepointPath) {
+        return SavepointFiles.in(localPath(savepointPath).getParent().getParent().toString()).stream()
+                .filter(file -> file.getName().startsWith("savepoint-" + jobId.substring(0, 6) + "-")).count();
     }
 
     @Test

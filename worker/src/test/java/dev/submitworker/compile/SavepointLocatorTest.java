@@ -64,6 +64,28 @@ class SavepointLocatorTest {
     }
 
     @Test
+    void aControlCommandsSavepointIsFoundByItsTriggerAndByLatestAndEarliest() throws IOException {
+        String trigger = "4925e65e5e2935bf9cf9c7fb7bdf6737";
+        assertThat(SavepointLocator.triggerDirectory("s3://bucket/sp", TASK, trigger))
+                .isEqualTo("s3://bucket/sp/6-orders_enrichment_v2/trigger-" + trigger);
+        assertThat(SavepointLocator.triggered(baseUri(base), TASK, trigger)).isEmpty();
+
+        Path top = savepoint(taskDir(), "savepoint-aaa", 5);
+        Files.createDirectories(taskDir().resolve("trigger-" + trigger).resolve("savepoint-in-progress"));
+        assertThat(SavepointLocator.triggered(baseUri(base), TASK, trigger)).as("in progress: no _metadata yet")
+                .isEmpty();
+        Path triggered = savepoint(taskDir().resolve("trigger-" + trigger), "savepoint-bbb", 9);
+        Path older = savepoint(taskDir().resolve("trigger-0123456789abcdef0123456789abcdef"), "savepoint-ccc", 1);
+        savepoint(taskDir().resolve("not-a-trigger"), "savepoint-ddd", 20);
+
+        assertThat(SavepointLocator.triggered(baseUri(base), TASK, trigger)
+                .map(found -> Path.of(new org.apache.flink.core.fs.Path(found).toUri().getPath()))).contains(triggered);
+        assertThat(locatedPath(baseUri(base), SavePointStrategy.LATEST)).contains(triggered);
+        assertThat(locatedPath(baseUri(base), SavePointStrategy.EARLIEST)).contains(older);
+        assertThat(top).exists();
+    }
+
+    @Test
     void latestAndEarliestGoByTheTimeTheSavepointCompletedNotByName() throws IOException {
         Path oldest = savepoint(taskDir(), "savepoint-ccc", 1);
         Path middle = savepoint(taskDir(), "savepoint-aaa", 5);

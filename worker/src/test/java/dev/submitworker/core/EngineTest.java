@@ -819,14 +819,15 @@ class EngineTest {
             world.round(control("r-9", Control.Action.SAVEPOINT, "r-1"));
 
             assertThat(answers("r-9")).extracting(Published::duplicate).containsExactly(false, true, true);
-            String path = "file:/savepoints/1/savepoint-" + triggerId("r-9").substring(0, 6);
+            String directory = "file:/savepoints/1/trigger-" + triggerId("r-9");
+            String path = directory + "/savepoint-" + triggerId("r-9").substring(0, 6);
             assertThat(only("r-1").outcome()).isInstanceOf(Outcome.Submitted.class);
             assertThat(answers("r-9").get(0).outcome()).isEqualTo(new Outcome.Controlled("Savepoint of job " + job
                     + " (request r-1) taken: " + path, path));
             assertThat(answers("r-9").get(0).answer().taskId()).isEqualTo(1);
             assertThat(world.session.triggers()).isEqualTo(1);
             assertThat(world.session.savepoints().get(triggerId("r-9"))).isEqualTo(new FakeCluster.Savepoint(job,
-                    "file:/savepoints/1", false, new ClusterGateway.SavepointStatus(true, path, null)));
+                    directory, false, new ClusterGateway.SavepointStatus(true, path, null)));
             assertThat(world.session.jobs().get(job).status()).isEqualTo("RUNNING");
             assertThat(entry("r-9").state()).isEqualTo(LedgerEntry.State.DONE);
             assertThat(entry("r-9").following()).isNull(); // a control command has no job of its own to follow
@@ -841,7 +842,7 @@ class EngineTest {
 
             assertThat(answers("r-10")).extracting(Published::duplicate).containsExactly(false, true, true);
             assertThat(answers("r-10").get(0).outcome().message()).startsWith("Job " + job + " (request r-1) stopped "
-                    + "with savepoint file:/savepoints/1/savepoint-");
+                    + "with savepoint file:/savepoints/1/trigger-" + triggerId("r-10") + "/savepoint-");
             assertThat(world.session.triggers()).isEqualTo(1);
             assertThat(world.session.jobs().get(job).status()).isEqualTo("FINISHED");
         }
@@ -894,7 +895,7 @@ class EngineTest {
 
             world.round(control("r-10", Control.Action.STOP, "r-1"));
             assertThat(answers("r-10").get(0).outcome().message()).startsWith("Job " + job + " (request r-1) stopped "
-                    + "with savepoint file:/savepoints/9/savepoint-");
+                    + "with savepoint file:/savepoints/9/trigger-" + triggerId("r-10") + "/savepoint-");
             assertThat(apps.triggers()).isEqualTo(2);
             followUntil(() -> entry("r-1").following().released());
             assertThat(apps.released()).containsExactly(job);
@@ -1030,6 +1031,37 @@ class EngineTest {
             assertThat(((Outcome.Controlled) only("r-10").outcome()).savepointPath())
                     .isEqualTo(world.session.savepoints().get(triggerId("r-10")).status().path());
             assertThat(world.session.triggers()).isEqualTo(1);
+        }
+
+        @Test
+        void aSavepointTheClusterHasForgottenIsFoundInItsTriggersDirectoryAndNotTakenAgain() {
+            running("r-1");
+            // an earlier attempt took it and died; the cluster forgot the trigger meanwhile (rest.async.store-duration)
+            String path = "file:/savepoints/1/trigger-" + triggerId("r-9") + "/savepoint-abc";
+            world.compiler.onDisk(triggerId("r-9"), path);
+            world.round(control("r-9", Control.Action.SAVEPOINT, "r-1"));
+
+            assertThat(only("r-9").outcome()).isEqualTo(new Outcome.Controlled("Savepoint of job " + jobId("r-1")
+                    + " (request r-1) taken: " + path, path));
+            assertThat(world.session.triggers()).isZero();
+        }
+
+        @Test
+        void aStopTheClusterHasForgottenIsAnsweredWithItsSavepointOnceItsJobHasEnded() {
+            String stopped = running("r-1");
+            String running = running("r-2");
+            world.session.set(new ClusterGateway.JobState(stopped, "task-1", "FINISHED"));
+            world.compiler.onDisk(triggerId("r-10"), "file:/savepoints/1/trigger-" + triggerId("r-10") + "/sp");
+            world.compiler.onDisk(triggerId("r-11"), "file:/savepoints/1/trigger-" + triggerId("r-11") + "/sp");
+            world.round(control("r-10", Control.Action.STOP, "r-1"), control("r-11", Control.Action.STOP, "r-2"));
+
+            assertThat(only("r-10").outcome().message()).isEqualTo("Job " + stopped + " (request r-1) stopped with "
+                    + "savepoint file:/savepoints/1/trigger-" + triggerId("r-10") + "/sp");
+            // a savepoint whose job still runs did not stop it: the stop is sent again, into the same directory
+            assertThat(world.session.triggers()).isOne();
+            assertThat(world.session.jobs().get(running).status()).isEqualTo("FINISHED");
+            assertThat(world.session.savepoints().get(triggerId("r-11")).status().path())
+                    .startsWith("file:/savepoints/1/trigger-" + triggerId("r-11") + "/");
         }
 
         private Incoming restart(String requestId, String target, String savePointPath) {

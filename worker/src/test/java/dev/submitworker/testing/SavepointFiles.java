@@ -3,6 +3,7 @@ package dev.submitworker.testing;
 import java.io.File;
 import java.util.Arrays;
 import java.util.List;
+import java.util.stream.Stream;
 
 /** Savepoints as the tests' clusters write them: directories on the local file system. */
 public final class SavepointFiles {
@@ -14,9 +15,17 @@ public final class SavepointFiles {
         return new org.apache.flink.core.fs.Path(path).toUri().getPath();
     }
 
-    /** The savepoints in a directory (a task's savepoint directory, as a URI or a path), sorted by name. */
+    /**
+     * The savepoints in a task's savepoint directory (a URI or a path), and in its {@code trigger-*} directories,
+     * where control commands write theirs; sorted.
+     */
     public static List<File> in(String directory) {
-        File[] savepoints = new File(localPath(directory)).listFiles(file -> file.getName().startsWith("savepoint-"));
-        return savepoints == null ? List.of() : Arrays.stream(savepoints).sorted().toList();
+        File[] entries = new File(localPath(directory)).listFiles();
+        return entries == null ? List.of() : Arrays.stream(entries)
+                .flatMap(entry -> entry.getName().startsWith("trigger-") ? Stream.ofNullable(entry.listFiles())
+                        .flatMap(Arrays::stream) : Stream.of(entry))
+                .filter(entry -> entry.isDirectory() && entry.getName().startsWith("savepoint-"))
+                .sorted()
+                .toList();
     }
 }

@@ -5,6 +5,7 @@ import dev.submitworker.core.JobDescription;
 import dev.submitworker.core.JobPlan;
 import dev.submitworker.core.SubmitCommand;
 import dev.submitworker.core.Task;
+import java.util.Optional;
 
 /** Turns a task and a command into a job for the task's cluster, without running anything on a cluster. */
 public interface JobCompiler {
@@ -30,8 +31,17 @@ public interface JobCompiler {
     record Explanation(JobDescription job, JobPlan plan) {}
 
     /**
-     * Where savepoints of the task's jobs are written, so that its LATEST and EARLIEST strategies find them: its
-     * directory under the worker's savepoint directory, or null when none is configured (the cluster's default).
+     * Where a savepoint of the task's job taken under this trigger id is written: a directory of the trigger's in the
+     * task's directory under the worker's savepoint directory, where its LATEST and EARLIEST strategies find it too;
+     * null when none is configured (the cluster's default is used).
      */
-    String savepointDirectory(Task task);
+    String savepointDirectory(Task task, String triggerId);
+
+    /**
+     * The complete savepoint taken under this trigger id, found in its directory: what a control command asks for
+     * once the cluster has forgotten the trigger. Empty when there is none, or no savepoint directory.
+     *
+     * @throws ClusterUnreachableException the directory cannot be read now
+     */
+    Optional<String> savepointOf(Task task, String triggerId);
 }

@@ -11,6 +11,7 @@ import dev.submitworker.core.port.CompiledJob;
 import dev.submitworker.core.port.JobCompiler;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -22,6 +23,8 @@ import java.util.function.Supplier;
  * may be made to throw what real compiles throw; a request may be held until the test lets it go.
  */
 public final class FakeCompiler implements JobCompiler {
+
+    private final Map<String, String> onDisk = new ConcurrentHashMap<>();
 
     private final Map<Integer, Supplier<? extends Throwable>> failing = new ConcurrentHashMap<>();
     private final Map<RequestId, CompletableFuture<Void>> gates = new ConcurrentHashMap<>();
@@ -85,10 +88,20 @@ public final class FakeCompiler implements JobCompiler {
     /** The id of the one vertex of an explained job. */
     public static final String VERTEX = "0a448493b4782967b150582570326227";
 
-    /** Every task keeps its savepoints in {@code file:/savepoints/<id>}. */
+    /** Every task keeps its savepoints in {@code file:/savepoints/<id>}, those of a trigger in a directory of it. */
     @Override
-    public String savepointDirectory(Task task) {
-        return "file:/savepoints/" + task.id();
+    public String savepointDirectory(Task task, String triggerId) {
+        return "file:/savepoints/" + task.id() + "/trigger-" + triggerId;
+    }
+
+    /** A savepoint complete in its trigger's directory (the cluster that took it may have forgotten the trigger). */
+    public void onDisk(String triggerId, String path) {
+        onDisk.put(triggerId, path);
+    }
+
+    @Override
+    public Optional<String> savepointOf(Task task, String triggerId) {
+        return Optional.ofNullable(onDisk.get(triggerId));
     }
 
     @SuppressWarnings("unchecked")
