@@ -527,6 +527,12 @@ public final class Engine {
                 waiting.remove(w.requestId);
                 continue;
             }
+            if (entry.command().control() != null && entry.command().control().unchecked()) {
+                // left by a worker before commands on jobs went in steps: it was handled in its target's partition
+                RequestId target = entry.command().control().target();
+                entry = LedgerEntry.pending(entry.command().checked(Control.Found.of(ledger.find(target).orElse(null),
+                        flights.containsKey(target))), entry.at(), entry.firstFailure(), entry.waitingDuplicates());
+            }
             try (LogContext context = LogContext.of(entry.command())) {
                 tryAgain(round, w, entry, now);
             }

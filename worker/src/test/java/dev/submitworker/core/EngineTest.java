@@ -1137,6 +1137,23 @@ class EngineTest {
         }
 
         @Test
+        void aStopLeftPendingBeforeCommandsOnJobsWentInStepsIsFinishedWhereItWas() {
+            String job = running("r-1");
+            // as a worker before the steps left it: unchecked, in its target's partition
+            SubmitCommand stop = SubmitCommand.control(new RequestId("r-10"),
+                    new Control(Control.Action.STOP, new RequestId("r-1"), false));
+            world.ledger(0).record(LedgerEntry.pending(stop, world.clock.instant(), null, 0));
+            world.unitOfWork.commit();
+            world.engine.close(0);
+            world.engine.open(0, world.ledger(0));
+            world.round();
+
+            assertThat(only("r-10").outcome().message()).startsWith("Job " + job + " (request r-1) stopped with "
+                    + "savepoint ");
+            assertThat(entry("r-10").fingerprint()).isEqualTo(stop.fingerprint());
+        }
+
+        @Test
         void aCopyOfAStopCheckedAfterTheStopEndedItsTargetIsItsDuplicateNotARefusal() {
             running("r-1");
             world.round(control("r-10", Control.Action.STOP, "r-1"));
