@@ -79,8 +79,12 @@ class FollowPollCostTest {
             System.out.printf("poll cost: jobs=%d consumers=%d intervals=%d restCalls=%d maxPerInterval=%d%n", JOBS,
                     PARTITIONS, readsPerInterval.size(), cluster.requests().size(),
                     readsPerInterval.values().stream().mapToLong(Long::longValue).max().orElse(0));
-            assertThat(readsPerInterval).as("jobs overview reads per interval").allSatisfy((interval, reads) ->
-                    assertThat(reads).isOne());
+            // one read per interval for all 1,000 jobs and 4 consumers, give or take the jitter of one schedule:
+            // a read per consumer (or per job) would be 4 (or 1,000) times as many over the same span
+            List<Long> reads = overviewReads(cluster);
+            long span = reads.get(reads.size() - 1) - reads.get(0);
+            assertThat((long) reads.size()).as("jobs overview reads in %d ms: %s", span, reads)
+                    .isLessThanOrEqualTo(span / INTERVAL.toMillis() + 2);
             assertThat(cluster.requests()).as("no call but the overview while no job changes").containsOnly(OVERVIEW);
 
             // every tenth job ends: those, and only those, get their terminal event
