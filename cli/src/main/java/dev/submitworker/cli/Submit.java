@@ -33,7 +33,8 @@ final class Submit implements Callable<Integer> {
     @Mixin
     KafkaOptions kafka;
 
-    @Option(names = "--task", required = true, paramLabel = "ID", description = "The task's id in the worker's catalog.")
+    @Option(names = "--task", required = true, paramLabel = "ID",
+            description = "The task's id in the worker's catalog.")
     int taskId;
 
     @Mixin

@@ -21,9 +21,9 @@ import org.apache.flink.core.fs.Path;
  * character other than letters, digits, {@code .}, {@code _} and {@code -} replaced by {@code _} (see
  * {@link #taskDirectory}); savepoints of the task must be triggered into that directory, or into a directory
  * {@code trigger-<trigger id>} in it, where the worker's control commands put theirs ({@link #triggerDirectory}). A
- * savepoint is a directory {@code savepoint-*} holding a {@code _metadata} file, the layout Flink writes. Savepoints are ordered by the
- * modification time of their {@code _metadata}, written when the savepoint completes (object stores keep no times
- * for directories), then by directory name.
+ * savepoint is a directory {@code savepoint-*} holding a {@code _metadata} file, the layout Flink writes. Savepoints
+ * are ordered by the modification time of their {@code _metadata}, written when the savepoint completes (object
+ * stores keep no times for directories), then by directory name.
  *
  * <p>The worker checks what it sees: for a {@code file:} path that is the worker's disk, not the cluster's.
  */

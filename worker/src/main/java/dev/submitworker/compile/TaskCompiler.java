@@ -44,7 +44,7 @@ public final class TaskCompiler {
         this.savepointDirectory = savepointDirectory;
     }
 
-    /** The trigger's directory in the task's savepoint directory, or null when the worker has no savepoint directory. */
+    /** The trigger's directory in the task's savepoint directory; null when the worker has no savepoint directory. */
     public String savepointDirectory(Task task, String triggerId) {
         return savepointDirectory == null ? null
                 : SavepointLocator.triggerDirectory(savepointDirectory, task, triggerId);

@@ -364,10 +364,13 @@ public final class Engine {
      * of the target is passed back with it, and its own partition decides ({@link Decisions#onControl}).
      */
     private void check(Incoming record, SubmitCommand command) {
-        RequestId target = command.control().target();
         ports.intake().passOn(record, command.control().step() == Control.Step.SENT ? command.checking()
-                : command.checked(Control.Found.of(ledger(record.partition()).find(target).orElse(null),
-                        flights.containsKey(target))));
+                : command.checked(found(ledger(record.partition()), command.control().target())));
+    }
+
+    /** What this partition's ledger, and this worker's submissions under way, know of a target. */
+    private Control.Found found(Ledger ledger, RequestId target) {
+        return Control.Found.of(ledger.find(target).orElse(null), flights.containsKey(target));
     }
 
     /** A duplicate of a request still under way: answered with its first answer, when that comes. */
@@ -529,9 +532,8 @@ public final class Engine {
             }
             if (entry.command().control() != null && entry.command().control().unchecked()) {
                 // left by a worker before commands on jobs went in steps: it was handled in its target's partition
-                RequestId target = entry.command().control().target();
-                entry = LedgerEntry.pending(entry.command().checked(Control.Found.of(ledger.find(target).orElse(null),
-                        flights.containsKey(target))), entry.at(), entry.firstFailure(), entry.waitingDuplicates());
+                entry = LedgerEntry.pending(entry.command().checked(found(ledger, entry.command().control().target())),
+                        entry.at(), entry.firstFailure(), entry.waitingDuplicates());
             }
             try (LogContext context = LogContext.of(entry.command())) {
                 tryAgain(round, w, entry, now);

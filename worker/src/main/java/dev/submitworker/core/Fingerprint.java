@@ -28,7 +28,8 @@ final class Fingerprint {
             part(canonical, "submit");
         }
         // a restart that names no task is the same command before and after its task is found
-        part(canonical, control != null && control.targetsTask() ? "target's task" : Integer.toString(command.taskId()));
+        part(canonical, control != null && control.targetsTask() ? "target's task"
+                : Integer.toString(command.taskId()));
         part(canonical, command.savepoint() == null ? "" : command.savepoint());
         new TreeMap<>(command.variables()).forEach((name, value) -> {
             part(canonical, name);

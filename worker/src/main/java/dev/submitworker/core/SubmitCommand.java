@@ -88,8 +88,8 @@ public record SubmitCommand(RequestId requestId, int taskId, String savePointPat
      * What makes two commands with the same requestId the same command: task id, savepoint path and variables; for a
      * control command its action, target and drain, and for a restart or an explain its task, savepoint path and
      * variables too (a restart that names no task: that it names none, whichever task it is found to submit). Variable
-     * order, a blank versus an absent savepoint path and how far a control command has come do not matter; anything else
-     * does.
+     * order, a blank versus an absent savepoint path and how far a control command has come do not matter; anything
+     * else does.
      */
     public String fingerprint() {
         return Fingerprint.of(this);
