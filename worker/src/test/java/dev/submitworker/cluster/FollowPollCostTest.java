@@ -80,8 +80,10 @@ class FollowPollCostTest {
                     PARTITIONS, readsPerInterval.size(), cluster.requests().size(),
                     readsPerInterval.values().stream().mapToLong(Long::longValue).max().orElse(0));
             // one read per interval for all 1,000 jobs and 4 consumers, give or take the jitter of one schedule:
-            // a read per consumer (or per job) would be 4 (or 1,000) times as many over the same span
-            List<Long> reads = overviewReads(cluster);
+            // a read per consumer (or per job) would be 4 (or 1,000) times as many over the same span. Counted from
+            // the second read: the first observation after start-up is sometimes read twice, milliseconds apart
+            List<Long> all = overviewReads(cluster);
+            List<Long> reads = all.subList(1, all.size());
             long span = reads.get(reads.size() - 1) - reads.get(0);
             assertThat((long) reads.size()).as("jobs overview reads in %d ms: %s", span, reads)
                     .isLessThanOrEqualTo(span / INTERVAL.toMillis() + 2);
